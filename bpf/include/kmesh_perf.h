@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * kmesh_perf.h - the probe an eBPF program includes to report operation durations to kmesh-perf.
+ *
+ * Two ways to time an operation:
+ *
+ *   KMESH_PERF_START(op) ... KMESH_PERF_END(op)
+ *       The seed's design. The start is stored in kmesh_perf_map under {tid, op}, so start and end
+ *       may run in different programs (sys_enter and sys_exit, say) as long as they run on the
+ *       same thread. The end writes a record into kmesh_perf_info and deletes the entry.
+ *
+ *   struct kmesh_perf_scope s = kmesh_perf_scope_begin(op); ... kmesh_perf_scope_end(&s);
+ *       For an operation that starts and ends in one program invocation: the start stays on the
+ *       stack, so there is no map traffic at all, only the ring-buffer record.
+ *
+ * Both write the 32-byte record of Kmesh upstream (struct kmesh_perf_record). A record that does
+ * not fit in the ring buffer is counted per CPU in kmesh_perf_cnt[KMESH_PERF_CNT_DROPPED]; an end
+ * whose start is missing in kmesh_perf_cnt[KMESH_PERF_CNT_END_WITHOUT_START]. User space reads
+ * these counters to account for every record: produced = consumed + dropped.
+ *
+ * Include <linux/bpf.h> (or vmlinux.h) and <bpf/bpf_helpers.h> before this file.
+ */
+#ifndef KMESH_PERF_H
+#define KMESH_PERF_H
+
+enum kmesh_perf_operation {
+	KMESH_PERF_SOCK_TRAFFIC_CONTROL = 1,
+	KMESH_PERF_XDP_SHUTDOWN = 2,
+	KMESH_PERF_ENABLE_ENCODING_METADATA = 3,
+};
+
+/* Key of kmesh_perf_map: one pending start per thread and operation type. */
+struct kmesh_perf_key {
+	__u32 tid;
+	__u32 operation_type;
+};
+
+/* Value of kmesh_perf_map: the seed's operation_usage_data. */
+struct kmesh_perf_value {
+	__u64 start_ns;
+	__u64 end_ns;
+	__u32 operation_type;
+	__u32 pad;
+};
+
+/* Ring-buffer record, the layout of Kmesh upstream's operation_usage_data (32 bytes). */
+struct kmesh_perf_record {
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 pid_tgid;
+	__u32 operation_type;
+	__u32 pad;
+};
+
+/* Slots of the per-CPU counter array kmesh_perf_cnt. */
+enum kmesh_perf_counter {
+	KMESH_PERF_CNT_DROPPED = 0,
+	KMESH_PERF_CNT_END_WITHOUT_START = 1,
+	KMESH_PERF_CNT_SLOTS = 4,
+};
+
+#ifndef KMESH_PERF_MAP_ENTRIES
+#define KMESH_PERF_MAP_ENTRIES 1024
+#endif
+/* User space may resize the ring before load; it must stay a power of two multiple of the page. */
+#ifndef KMESH_PERF_RINGBUF_SIZE
+#define KMESH_PERF_RINGBUF_SIZE (256 * 1024)
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct kmesh_perf_key);
+	__type(value, struct kmesh_perf_value);
+	__uint(max_entries, KMESH_PERF_MAP_ENTRIES);
+} kmesh_perf_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, KMESH_PERF_RINGBUF_SIZE);
+} kmesh_perf_info SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, KMESH_PERF_CNT_SLOTS);
+} kmesh_perf_cnt SEC(".maps");
+
+static __always_inline void kmesh_perf_count(__u32 slot)
+{
+	__u64 *counter = bpf_map_lookup_elem(&kmesh_perf_cnt, &slot);
+
+	/* Per CPU, but a program interrupted by an NMI-context program on the same CPU could
+	 * interleave with it, so the add is atomic. It only runs on the failure paths. */
+	if (counter)
+		__sync_fetch_and_add(counter, 1);
+}
+
+static __always_inline int kmesh_perf_emit(__u32 operation_type, __u64 start_ns, __u64 end_ns)
+{
+	struct kmesh_perf_record *record;
+
+	record = bpf_ringbuf_reserve(&kmesh_perf_info, sizeof(*record), 0);
+	if (!record) {
+		kmesh_perf_count(KMESH_PERF_CNT_DROPPED);
+		return -1;
+	}
+	record->start_ns = start_ns;
+	record->end_ns = end_ns;
+	record->pid_tgid = bpf_get_current_pid_tgid();
+	record->operation_type = operation_type;
+	record->pad = 0;
+	bpf_ringbuf_submit(record, 0);
+	return 0;
+}
+
+static __always_inline void kmesh_perf_start(__u32 operation_type)
+{
+	struct kmesh_perf_key key = {
+		.tid = (__u32)bpf_get_current_pid_tgid(),
+		.operation_type = operation_type,
+	};
+	struct kmesh_perf_value value = {
+		.start_ns = bpf_ktime_get_ns(),
+		.operation_type = operation_type,
+	};
+
+	bpf_map_update_elem(&kmesh_perf_map, &key, &value, BPF_ANY);
+}
+
+/* Returns 0 when a record was written, -1 when the ring buffer was full, -2 without a start. */
+static __always_inline int kmesh_perf_end(__u32 operation_type)
+{
+	/* Stamp first: the lookup below is part of the probe's cost, not of the operation. */
+	__u64 end_ns = bpf_ktime_get_ns();
+	struct kmesh_perf_key key = {
+		.tid = (__u32)bpf_get_current_pid_tgid(),
+		.operation_type = operation_type,
+	};
+	struct kmesh_perf_value *value;
+	int ret;
+
+	value = bpf_map_lookup_elem(&kmesh_perf_map, &key);
+	if (!value) {
+		kmesh_perf_count(KMESH_PERF_CNT_END_WITHOUT_START);
+		return -2;
+	}
+	ret = kmesh_perf_emit(operation_type, value->start_ns, end_ns);
+	bpf_map_delete_elem(&kmesh_perf_map, &key);
+	return ret;
+}
+
+#define KMESH_PERF_START(op) kmesh_perf_start(op)
+#define KMESH_PERF_END(op) kmesh_perf_end(op)
+
+struct kmesh_perf_scope {
+	__u64 start_ns;
+	__u32 operation_type;
+};
+
+static __always_inline struct kmesh_perf_scope kmesh_perf_scope_begin(__u32 operation_type)
+{
+	struct kmesh_perf_scope scope = {
+		.start_ns = bpf_ktime_get_ns(),
+		.operation_type = operation_type,
+	};
+	return scope;
+}
+
+static __always_inline int kmesh_perf_scope_end(const struct kmesh_perf_scope *scope)
+{
+	return kmesh_perf_emit(scope->operation_type, scope->start_ns, bpf_ktime_get_ns());
+}
+
+#endif /* KMESH_PERF_H */
