@@ -1,0 +1,172 @@
+package net.kmesh.perf;
+
+import java.util.Arrays;
+
+/**
+ * An immutable histogram of durations in nanoseconds over a fixed log-linear bucket layout.
+ *
+ * <p>Values below 8 ns have a bucket each; above that every power of two is split into
+ * {@value #SUB_BUCKETS} equal sub-buckets, so no bucket is wider than 12.5% of its lower bound.
+ * Values of 2<sup>44</sup> ns (about 4.9 hours) and more share the last bucket. The layout never
+ * changes, so histograms from any source (the ring-buffer reader, an in-kernel histogram, another
+ * node) merge exactly by adding counts, and the in-kernel histogram uses the same index function.
+ */
+public final class DurationHistogram {
+    /** Sub-buckets per power of two, as a number of bits. */
+    public static final int SUB_BUCKET_BITS = 3;
+    /** Sub-buckets per power of two. */
+    public static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
+    /** Largest power of two with buckets of its own; larger values land in the last bucket. */
+    public static final int MAX_EXPONENT = 43;
+    /** Number of buckets of the layout. */
+    public static final int BUCKET_COUNT = SUB_BUCKETS + (MAX_EXPONENT - SUB_BUCKET_BITS + 1) * SUB_BUCKETS;
+
+    private static final DurationHistogram EMPTY = new DurationHistogram(new long[BUCKET_COUNT], 0);
+
+    private final long[] counts;
+    private final long totalCount;
+
+    private DurationHistogram(long[] counts, long totalCount) {
+        this.counts = counts;
+        this.totalCount = totalCount;
+    }
+
+    /** The histogram with no values. */
+    public static DurationHistogram empty() {
+        return EMPTY;
+    }
+
+    /**
+     * A histogram with the given bucket counts (copied).
+     *
+     * @throws IllegalArgumentException if the array is not {@link #BUCKET_COUNT} long or holds a negative count
+     */
+    public static DurationHistogram ofCounts(long[] bucketCounts) {
+        if (bucketCounts.length != BUCKET_COUNT) {
+            throw new IllegalArgumentException("bucketCounts has " + bucketCounts.length
+                    + " buckets, the layout has " + BUCKET_COUNT);
+        }
+        long total = 0;
+        for (long c : bucketCounts) {
+            if (c < 0) {
+                throw new IllegalArgumentException("bucketCounts holds a negative count: " + c);
+            }
+            total += c;
+        }
+        return new DurationHistogram(bucketCounts.clone(), total);
+    }
+
+    /** Index of the bucket that holds {@code nanos}; negative values count as 0. */
+    public static int bucketIndex(long nanos) {
+        if (nanos < SUB_BUCKETS) {
+            return nanos < 0 ? 0 : (int) nanos;
+        }
+        int exponent = 63 - Long.numberOfLeadingZeros(nanos);
+        if (exponent > MAX_EXPONENT) {
+            return BUCKET_COUNT - 1;
+        }
+        int sub = (int) (nanos >>> (exponent - SUB_BUCKET_BITS)) & (SUB_BUCKETS - 1);
+        return SUB_BUCKETS + (exponent - SUB_BUCKET_BITS) * SUB_BUCKETS + sub;
+    }
+
+    /** Smallest value that falls into bucket {@code index}. */
+    public static long bucketLowerBound(int index) {
+        checkIndex(index);
+        if (index < SUB_BUCKETS) {
+            return index;
+        }
+        int exponent = (index - SUB_BUCKETS) / SUB_BUCKETS + SUB_BUCKET_BITS;
+        int sub = (index - SUB_BUCKETS) % SUB_BUCKETS;
+        return (long) (SUB_BUCKETS + sub) << (exponent - SUB_BUCKET_BITS);
+    }
+
+    /** First value above bucket {@code index}; {@link Long#MAX_VALUE} for the last, open-ended bucket. */
+    public static long bucketUpperBound(int index) {
+        checkIndex(index);
+        return index == BUCKET_COUNT - 1 ? Long.MAX_VALUE : bucketLowerBound(index + 1);
+    }
+
+    private static void checkIndex(int index) {
+        if (index < 0 || index >= BUCKET_COUNT) {
+            throw new IndexOutOfBoundsException("bucket " + index + " outside [0, " + BUCKET_COUNT + ")");
+        }
+    }
+
+    /** Number of values recorded. */
+    public long count() {
+        return totalCount;
+    }
+
+    /** Count of bucket {@code index}. */
+    public long bucketCount(int index) {
+        checkIndex(index);
+        return counts[index];
+    }
+
+    /** A copy of all bucket counts, {@link #BUCKET_COUNT} long. */
+    public long[] bucketCounts() {
+        return counts.clone();
+    }
+
+    /** Number of values in the buckets that lie entirely at or below {@code nanos}. */
+    public long countAtOrBelow(long nanos) {
+        long n = 0;
+        for (int i = 0; i < BUCKET_COUNT && bucketUpperBound(i) - 1 <= nanos; i++) {
+            n += counts[i];
+        }
+        return n;
+    }
+
+    /**
+     * Estimated value at quantile {@code q} (0..1): the bucket holding that rank, interpolated
+     * linearly inside the bucket. 0 for an empty histogram.
+     */
+    public long valueAtQuantile(double q) {
+        if (!(q >= 0.0 && q <= 1.0)) {
+            throw new IllegalArgumentException("quantile " + q + " outside [0, 1]");
+        }
+        if (totalCount == 0) {
+            return 0;
+        }
+        long rank = Math.max(1, (long) Math.ceil(q * totalCount));
+        long seen = 0;
+        for (int i = 0; i < BUCKET_COUNT; i++) {
+            long c = counts[i];
+            if (c == 0) {
+                continue;
+            }
+            if (seen + c >= rank) {
+                long lower = bucketLowerBound(i);
+                long upper = i == BUCKET_COUNT - 1 ? lower : bucketUpperBound(i) - 1;
+                return lower + (long) ((double) (upper - lower) * (rank - seen) / c);
+            }
+            seen += c;
+        }
+        throw new IllegalStateException("unreachable: rank " + rank + " beyond count " + totalCount);
+    }
+
+    /** The sum of this histogram and {@code other}. */
+    public DurationHistogram plus(DurationHistogram other) {
+        long[] sum = counts.clone();
+        for (int i = 0; i < BUCKET_COUNT; i++) {
+            sum[i] += other.counts[i];
+        }
+        return new DurationHistogram(sum, totalCount + other.totalCount);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DurationHistogram h && Arrays.equals(counts, h.counts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(counts);
+    }
+
+    @Override
+    public String toString() {
+        return "DurationHistogram[count=" + totalCount + ", p50=" + valueAtQuantile(0.5)
+                + "ns, p99=" + valueAtQuantile(0.99) + "ns]";
+    }
+}

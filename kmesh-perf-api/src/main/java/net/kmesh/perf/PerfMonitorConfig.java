@@ -1,0 +1,125 @@
+package net.kmesh.perf;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Immutable configuration of a {@link PerfMonitor}. Built with {@link #builder()}; invalid values
+ * are rejected by {@link Builder#build()} with a message that names the field.
+ */
+public final class PerfMonitorConfig {
+    private final RecordSource source;
+    private final Map<Long, OperationType> operationTypes;
+    private final Duration batchDelay;
+    private final int maxOperationTypes;
+
+    private PerfMonitorConfig(Builder b) {
+        this.source = b.source;
+        this.operationTypes = Map.copyOf(b.operationTypes);
+        this.batchDelay = b.batchDelay;
+        this.maxOperationTypes = b.maxOperationTypes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.source = source;
+        b.operationTypes.putAll(operationTypes);
+        b.batchDelay = batchDelay;
+        b.maxOperationTypes = maxOperationTypes;
+        return b;
+    }
+
+    public RecordSource source() {
+        return source;
+    }
+
+    /** The named operation types: Kmesh's three plus those registered. */
+    public Map<Long, OperationType> operationTypes() {
+        return operationTypes;
+    }
+
+    /** The type for {@code code}: its registered name, or its number. */
+    public OperationType operationType(long code) {
+        OperationType t = operationTypes.get(code);
+        return t != null ? t : OperationType.unnamed(code);
+    }
+
+    /**
+     * How long the consumer waits after a read that found records before reading again. It bounds
+     * wake-ups to one per delay whatever the event rate; the ring must hold one delay's records.
+     */
+    public Duration batchDelay() {
+        return batchDelay;
+    }
+
+    /** Most distinct operation types tracked; records of further types are counted as invalid. */
+    public int maxOperationTypes() {
+        return maxOperationTypes;
+    }
+
+    @Override
+    public String toString() {
+        return "PerfMonitorConfig[source=" + source + ", operationTypes=" + new TreeMap<>(operationTypes).values()
+                + ", batchDelay=" + batchDelay + ", maxOperationTypes=" + maxOperationTypes + "]";
+    }
+
+    /** Builder of {@link PerfMonitorConfig}. */
+    public static final class Builder {
+        private RecordSource source = RecordSource.bundled();
+        private final Map<Long, OperationType> operationTypes = new TreeMap<>();
+        private Duration batchDelay = Duration.ofMillis(1);
+        private int maxOperationTypes = 1024;
+
+        private Builder() {
+            for (OperationType t : new OperationType[] {OperationType.SOCK_TRAFFIC_CONTROL,
+                    OperationType.XDP_SHUTDOWN, OperationType.ENABLE_ENCODING_METADATA, SampleOptions.SYSCALL_SPAN}) {
+                operationTypes.put(t.code(), t);
+            }
+        }
+
+        public Builder source(RecordSource source) {
+            this.source = source;
+            return this;
+        }
+
+        /** Names operation type {@code code} (an unsigned 32-bit value), replacing any earlier name. */
+        public Builder operationName(long code, String name) {
+            OperationType t = new OperationType(code, name);
+            operationTypes.put(code, t);
+            return this;
+        }
+
+        public Builder batchDelay(Duration batchDelay) {
+            this.batchDelay = batchDelay;
+            return this;
+        }
+
+        public Builder maxOperationTypes(int maxOperationTypes) {
+            this.maxOperationTypes = maxOperationTypes;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first invalid field */
+        public PerfMonitorConfig build() {
+            if (source == null) {
+                throw new IllegalArgumentException("source must not be null");
+            }
+            if (batchDelay == null || batchDelay.isNegative() || batchDelay.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("batchDelay must be between 0 and 1 s, got " + batchDelay);
+            }
+            if (maxOperationTypes < 1 || maxOperationTypes > 65_536) {
+                throw new IllegalArgumentException("maxOperationTypes must be between 1 and 65536, got "
+                        + maxOperationTypes);
+            }
+            Objects.requireNonNull(operationTypes);
+            return new PerfMonitorConfig(this);
+        }
+    }
+}

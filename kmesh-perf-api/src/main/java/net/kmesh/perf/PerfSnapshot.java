@@ -1,0 +1,26 @@
+package net.kmesh.perf;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the monitor knows at one instant. Immutable.
+ *
+ * @param takenAt    when the snapshot was taken
+ * @param operations duration statistics per operation type, ordered by type code
+ * @param records    what happened to the ring buffer's records
+ */
+public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, RecordCounters records) {
+    public PerfSnapshot {
+        Objects.requireNonNull(takenAt, "takenAt");
+        operations = List.copyOf(operations);
+        Objects.requireNonNull(records, "records");
+    }
+
+    /** Statistics of the operation type with this code, if any record of it was seen. */
+    public Optional<OperationStats> operation(long code) {
+        return operations.stream().filter(o -> o.type().code() == code).findFirst();
+    }
+}

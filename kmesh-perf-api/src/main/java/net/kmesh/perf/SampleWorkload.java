@@ -1,0 +1,44 @@
+package net.kmesh.perf;
+
+/**
+ * Drives the bundled sample programs: the way demos, tests and benchmarks make the kernel produce
+ * records. Only a monitor reading the bundled source has one.
+ */
+public interface SampleWorkload {
+
+    /** How the producer times each operation. */
+    enum Mode {
+        /** No probe at all: the loop alone, the baseline of overhead measurements. */
+        BASELINE,
+        /** {@code KMESH_PERF_START}/{@code KMESH_PERF_END} through {@code kmesh_perf_map}, the seed's design. */
+        SEED_MAP,
+        /** {@code kmesh_perf_scope_begin}/{@code _end}: the start stays on the stack. */
+        SCOPED,
+        /** A record whose duration is made up, spread over {@code [n, 2n)} ns, for demos. */
+        SYNTHETIC,
+    }
+
+    /**
+     * What one producer run did.
+     *
+     * @param emitted records written to the ring buffer
+     * @param dropped records lost because the ring buffer was full
+     */
+    record Result(long emitted, long dropped) {
+    }
+
+    /**
+     * Runs {@code count} operations of {@code operationType} in the kernel, in one
+     * {@code BPF_PROG_TEST_RUN} of the {@code SEC("syscall")} producer.
+     *
+     * @param count         1 to 8,388,608 ({@code bpf_loop}'s limit)
+     * @param syntheticNanos the base duration for {@link Mode#SYNTHETIC}, ignored otherwise
+     */
+    Result produce(long operationType, int count, Mode mode, long syntheticNanos);
+
+    /**
+     * Chooses whose syscalls the spanning sample times: a process and, optionally, one of its
+     * threads (0 = all). Needs {@link SampleOptions#spanSyscall()}.
+     */
+    void traceSyscalls(long tgid, long tid);
+}
