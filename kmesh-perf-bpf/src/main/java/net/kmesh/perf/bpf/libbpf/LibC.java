@@ -1,0 +1,66 @@
+package net.kmesh.perf.bpf.libbpf;
+
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+
+/**
+ * The libc functions kmesh-perf needs beside libbpf: mappings, epoll, eventfd, plain fds. Each
+ * method carries its C prototype; nothing else lives here. Failures return -1 (or MAP_FAILED)
+ * and set errno, read with {@link com.sun.jna.Native#getLastError()}.
+ */
+public interface LibC extends Library {
+    int PROT_READ = 0x1;
+    int PROT_WRITE = 0x2;
+    int MAP_SHARED = 0x01;
+    int O_RDONLY = 0;
+    int O_DIRECTORY = 0x10000;
+    int O_CLOEXEC = 0x80000;
+    int EPOLL_CLOEXEC = 0x80000;
+    int EPOLL_CTL_ADD = 1;
+    int EPOLLIN = 0x001;
+    int EFD_NONBLOCK = 0x800;
+    int EFD_CLOEXEC = 0x80000;
+    int SC_PAGESIZE = 30;
+
+    /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);} */
+    Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+
+    /** {@code int munmap(void *addr, size_t length);} */
+    int munmap(Pointer addr, long length);
+
+    /** {@code int epoll_create1(int flags);} */
+    int epoll_create1(int flags);
+
+    /** {@code int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);} */
+    int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+    /** {@code int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);} */
+    int epoll_wait(int epfd, Pointer events, int maxEvents, int timeoutMillis);
+
+    /** {@code int eventfd(unsigned int initval, int flags);} */
+    int eventfd(int initval, int flags);
+
+    /** {@code ssize_t read(int fd, void *buf, size_t count);} */
+    long read(int fd, Pointer buf, long count);
+
+    /** {@code ssize_t write(int fd, const void *buf, size_t count);} */
+    long write(int fd, Pointer buf, long count);
+
+    /** {@code int open(const char *pathname, int flags);} */
+    int open(String path, int flags);
+
+    /** {@code int close(int fd);} */
+    int close(int fd);
+
+    /** {@code long sysconf(int name);} */
+    long sysconf(int name);
+
+    /** {@code pid_t gettid(void);} (glibc 2.30) */
+    int gettid();
+
+    /** {@code int vsnprintf(char *str, size_t size, const char *format, va_list ap);} */
+    int vsnprintf(byte[] buffer, long size, String format, Pointer vaList);
+
+    /** {@code char *strerror(int errnum);} */
+    String strerror(int errnum);
+}

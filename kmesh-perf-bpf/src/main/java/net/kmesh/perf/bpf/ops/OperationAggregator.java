@@ -1,0 +1,244 @@
+package net.kmesh.perf.bpf.ops;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import net.kmesh.perf.DurationHistogram;
+import net.kmesh.perf.OperationStats;
+import net.kmesh.perf.OperationType;
+
+/**
+ * Per-operation-type duration histograms with bounded memory whatever the record rate: at most
+ * {@code maxTypes} types, each a fixed array of buckets. One thread writes (the consumer), with
+ * plain stores and no allocation except the first record of a new type; any thread reads a
+ * consistent copy through a sequence lock that the writer takes once per batch, not per record.
+ */
+public final class OperationAggregator {
+    private static final int DIRECT_TYPES = 256;
+    private static final VarHandle VERSION;
+
+    static {
+        try {
+            VERSION = MethodHandles.lookup().findVarHandle(OperationAggregator.class, "version", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int maxTypes;
+    /** Types below 256 (Kmesh's and most users') are found by index. */
+    private final LiveHistogram[] direct = new LiveHistogram[DIRECT_TYPES];
+    /** Other types, by open addressing on the code. */
+    private long[] otherCodes = new long[16];
+    private LiveHistogram[] otherValues = new LiveHistogram[16];
+    private int otherCount;
+    /** Every type in order of first appearance, for readers. */
+    private LiveHistogram[] all = new LiveHistogram[8];
+    private int typeCount;
+
+    private long consumed;
+    private long invalid;
+    private long listenerErrors;
+    private long corruptions;
+    @SuppressWarnings("unused") // accessed through VERSION
+    private volatile long version;
+
+    public OperationAggregator(int maxTypes) {
+        if (maxTypes < 1) {
+            throw new IllegalArgumentException("maxTypes must be positive, got " + maxTypes);
+        }
+        this.maxTypes = maxTypes;
+    }
+
+    // ---- writer side: one thread, between beginBatch() and endBatch() ----
+
+    /** Starts a batch of writes: readers retry until {@link #endBatch()}. */
+    public void beginBatch() {
+        long v = (long) VERSION.getOpaque(this);
+        VERSION.setOpaque(this, v + 1);
+        // The odd version must be visible before any of the batch's stores.
+        VarHandle.storeStoreFence();
+    }
+
+    /** Ends a batch: its writes become visible to readers together. */
+    public void endBatch() {
+        long v = (long) VERSION.getOpaque(this);
+        VERSION.setRelease(this, v + 1);
+    }
+
+    /** A valid record of type {@code code} lasting {@code nanos}. */
+    public void recordValid(long code, long nanos) {
+        consumed++;
+        LiveHistogram h = histogram(code);
+        if (h == null) {
+            invalid++;
+            return;
+        }
+        h.record(nanos);
+    }
+
+    /** A record that is not a known layout or holds impossible values. */
+    public void recordInvalid() {
+        consumed++;
+        invalid++;
+    }
+
+    /** A record listener threw. */
+    public void recordListenerError() {
+        listenerErrors++;
+    }
+
+    /** The ring reader skipped corrupt data. */
+    public void recordCorruptions(long n) {
+        corruptions += n;
+    }
+
+    /** Adds a merged in-kernel histogram's new counts for {@code code}. */
+    public void addCounts(long code, long[] counts, long sum, long min, long max) {
+        LiveHistogram h = histogram(code);
+        if (h != null) {
+            h.add(counts, sum, min, max);
+        }
+    }
+
+    private LiveHistogram histogram(long code) {
+        if (code < DIRECT_TYPES) {
+            LiveHistogram h = direct[(int) code];
+            return h != null ? h : create(code);
+        }
+        int mask = otherCodes.length - 1;
+        for (int i = mix(code) & mask; ; i = (i + 1) & mask) {
+            LiveHistogram h = otherValues[i];
+            if (h == null) {
+                return create(code);
+            }
+            if (otherCodes[i] == code) {
+                return h;
+            }
+        }
+    }
+
+    private LiveHistogram create(long code) {
+        if (typeCount == maxTypes) {
+            return null;
+        }
+        LiveHistogram h = new LiveHistogram(code);
+        if (code < DIRECT_TYPES) {
+            direct[(int) code] = h;
+        } else {
+            if (2 * (otherCount + 1) > otherCodes.length) {
+                rehash(otherCodes.length * 2);
+            }
+            insert(otherCodes, otherValues, h);
+            otherCount++;
+        }
+        if (typeCount == all.length) {
+            all = Arrays.copyOf(all, all.length * 2);
+        }
+        all[typeCount] = h;
+        typeCount++;
+        return h;
+    }
+
+    private void rehash(int capacity) {
+        long[] codes = new long[capacity];
+        LiveHistogram[] values = new LiveHistogram[capacity];
+        for (LiveHistogram h : otherValues) {
+            if (h != null) {
+                insert(codes, values, h);
+            }
+        }
+        otherCodes = codes;
+        otherValues = values;
+    }
+
+    private static void insert(long[] codes, LiveHistogram[] values, LiveHistogram h) {
+        int mask = codes.length - 1;
+        int i = mix(h.code) & mask;
+        while (values[i] != null) {
+            i = (i + 1) & mask;
+        }
+        codes[i] = h.code;
+        values[i] = h;
+    }
+
+    private static int mix(long code) {
+        long h = code * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    // ---- reader side: any thread ----
+
+    /**
+     * A consistent copy of everything recorded.
+     *
+     * @param naming names each type code
+     */
+    public Snapshot snapshot(LongFunction<OperationType> naming) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        for (int attempt = 0; ; attempt++) {
+            long before = (long) VERSION.getAcquire(this);
+            // Past the deadline (a writer that never pauses) the copy may mix two batches; each
+            // histogram's count is then still derived from its own buckets, so it stays coherent.
+            boolean pastDeadline = System.nanoTime() > deadline;
+            if ((before & 1) == 0 || pastDeadline) {
+                Snapshot s = copy(naming);
+                VarHandle.loadLoadFence();
+                if (pastDeadline || (long) VERSION.getOpaque(this) == before) {
+                    return s;
+                }
+            }
+            if (attempt < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    private Snapshot copy(LongFunction<OperationType> naming) {
+        LiveHistogram[] types = all;
+        int n = Math.min(typeCount, types.length);
+        List<OperationStats> stats = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            LiveHistogram h = types[i];
+            if (h == null) {
+                continue;
+            }
+            long[] buckets = h.buckets.clone();
+            DurationHistogram histogram = DurationHistogram.ofCounts(clampNegative(buckets));
+            long count = histogram.count();
+            stats.add(new OperationStats(naming.apply(h.code), count, h.sum, count == 0 ? 0 : h.min,
+                    count == 0 ? 0 : h.max, histogram));
+        }
+        stats.sort(Comparator.comparingLong(s -> s.type().code()));
+        return new Snapshot(stats, consumed, invalid, listenerErrors, corruptions);
+    }
+
+    private static long[] clampNegative(long[] buckets) {
+        for (int i = 0; i < buckets.length; i++) {
+            if (buckets[i] < 0) {
+                buckets[i] = 0;
+            }
+        }
+        return buckets;
+    }
+
+    /**
+     * A consistent copy of the aggregator.
+     *
+     * @param operations     statistics per type, by code
+     * @param consumed       records read
+     * @param invalid        records not counted in any type
+     * @param listenerErrors exceptions thrown by listeners
+     * @param corruptions    corrupt ring headers skipped
+     */
+    public record Snapshot(List<OperationStats> operations, long consumed, long invalid, long listenerErrors,
+                           long corruptions) {
+    }
+}

@@ -1,0 +1,97 @@
+package net.kmesh.perf.bpf.ops;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import net.kmesh.perf.RecordListener;
+import net.kmesh.perf.bpf.ringbuf.RecordHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes the records of {@code kmesh_perf_info} into an {@link OperationAggregator} and passes
+ * them to listeners. Two layouts are known (little-endian, as the kernel writes them):
+ * <ul>
+ *   <li>32 bytes, Kmesh upstream: u64 start_ns, u64 end_ns, u64 pid_tgid, u32 operation_type, u32 pad;</li>
+ *   <li>24 bytes, the seed: u64 start_ns, u64 end_ns, u32 operation_type, u32 pad.</li>
+ * </ul>
+ * Any other size, and an end before its start, is counted as invalid; nothing throws.
+ */
+public final class RecordDecoder implements RecordHandler {
+    public static final int UPSTREAM_SIZE = 32;
+    public static final int SEED_SIZE = 24;
+    private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
+    private static final RecordListener[] NONE = new RecordListener[0];
+
+    private final OperationAggregator aggregator;
+    private volatile RecordListener[] listeners = NONE;
+    private boolean loggedInvalid;
+
+    public RecordDecoder(OperationAggregator aggregator) {
+        this.aggregator = aggregator;
+    }
+
+    @Override
+    public void onRecord(ByteBuffer data, long position, int length, int mask) {
+        long start = data.getLong((int) (position & mask));
+        long end = data.getLong((int) ((position + 8) & mask));
+        long pidTgid;
+        long type;
+        if (length == UPSTREAM_SIZE) {
+            pidTgid = data.getLong((int) ((position + 16) & mask));
+            type = data.getInt((int) ((position + 24) & mask)) & 0xFFFF_FFFFL;
+        } else if (length == SEED_SIZE) {
+            pidTgid = 0;
+            type = data.getInt((int) ((position + 16) & mask)) & 0xFFFF_FFFFL;
+        } else {
+            invalid("a record of " + length + " bytes (known layouts: 24 and 32 bytes)");
+            return;
+        }
+        // bpf_ktime_get_ns() stays below 2^63, so a signed comparison is right.
+        if (end < start || start < 0) {
+            invalid("a record whose end " + end + " precedes its start " + start);
+            return;
+        }
+        aggregator.recordValid(type, end - start);
+        RecordListener[] ls = listeners;
+        for (RecordListener l : ls) {
+            try {
+                l.onRecord(type, start, end, pidTgid);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                aggregator.recordListenerError();
+                LOG.warn("record listener {} threw; the reader goes on and counts it", l, t);
+            }
+        }
+    }
+
+    private void invalid(String what) {
+        aggregator.recordInvalid();
+        if (!loggedInvalid) {
+            loggedInvalid = true;
+            LOG.warn("kmesh_perf_info holds {}; it and any further invalid record are counted in "
+                    + "records.invalid, this message is logged once", what);
+        }
+    }
+
+    /** Adds a listener; records are passed to it from the next one on. */
+    public synchronized void addListener(RecordListener listener) {
+        RecordListener[] ls = Arrays.copyOf(listeners, listeners.length + 1);
+        ls[ls.length - 1] = listener;
+        listeners = ls;
+    }
+
+    /** Removes one registration of {@code listener}. */
+    public synchronized void removeListener(RecordListener listener) {
+        RecordListener[] ls = listeners;
+        for (int i = 0; i < ls.length; i++) {
+            if (ls[i] == listener) {
+                RecordListener[] fewer = new RecordListener[ls.length - 1];
+                System.arraycopy(ls, 0, fewer, 0, i);
+                System.arraycopy(ls, i + 1, fewer, i, ls.length - i - 1);
+                listeners = fewer;
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package net.kmesh.perf.bpf.ringbuf;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Platform;
+import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.Fd;
+import net.kmesh.perf.bpf.libbpf.LibC;
+import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+
+/**
+ * Waits for a ring buffer to have data, with epoll on the map fd, and can be woken from another
+ * thread through an eventfd in the same epoll set. Owns the epoll fd and the eventfd.
+ */
+final class Poller implements AutoCloseable {
+    // struct epoll_event { uint32_t events; epoll_data_t data; } is packed on x86-64 only.
+    private static final int EVENT_SIZE = Platform.isIntel() && Platform.is64Bit() ? 12 : 16;
+    private static final int DATA_OFFSET = EVENT_SIZE == 12 ? 4 : 8;
+
+    private final LibC libc;
+    private final Fd epoll;
+    private final Fd wakeup;
+    private final Memory events = new Memory(2L * EVENT_SIZE);
+    private final Memory readBuffer = new Memory(8);
+    private final Memory writeBuffer = new Memory(8);
+
+    Poller(int ringFd) {
+        libc = LibbpfLoader.natives().libc();
+        int ep = libc.epoll_create1(LibC.EPOLL_CLOEXEC);
+        if (ep < 0) {
+            throw Errno.failure("epoll_create1", Errno.last());
+        }
+        epoll = Fd.own(ep);
+        int ev = libc.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+        if (ev < 0) {
+            int errno = Errno.last();
+            epoll.close();
+            throw Errno.failure("eventfd", errno);
+        }
+        wakeup = Fd.own(ev);
+        try {
+            add(ringFd);
+            add(ev);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        writeBuffer.setLong(0, 1);
+    }
+
+    private void add(int fd) {
+        try (Memory event = new Memory(EVENT_SIZE)) {
+            event.clear();
+            event.setInt(0, LibC.EPOLLIN);
+            event.setLong(DATA_OFFSET, fd);
+            if (libc.epoll_ctl(epoll.get(), LibC.EPOLL_CTL_ADD, fd, event) < 0) {
+                throw Errno.failure("adding fd " + fd + " to epoll", Errno.last());
+            }
+        }
+    }
+
+    /** Blocks until the ring has data, {@link #wake()} is called, or the timeout passes. */
+    void await(int timeoutMillis) {
+        int n = libc.epoll_wait(epoll.get(), events, 2, timeoutMillis);
+        if (n < 0 && Errno.last() != Errno.EINTR) {
+            throw Errno.failure("epoll_wait", Errno.last());
+        }
+        for (int i = 0; i < n; i++) {
+            if (events.getInt(i * (long) EVENT_SIZE + DATA_OFFSET) == wakeup.get()) {
+                // Drain the eventfd so that the next wait blocks again.
+                libc.read(wakeup.get(), readBuffer, 8);
+            }
+        }
+    }
+
+    /** Makes a current or the next {@link #await} return at once. */
+    void wake() {
+        if (wakeup.isOpen()) {
+            libc.write(wakeup.get(), writeBuffer, 8);
+        }
+    }
+
+    @Override
+    public void close() {
+        wakeup.close();
+        epoll.close();
+    }
+}

@@ -1,0 +1,159 @@
+package net.kmesh.perf.bpf.ringbuf;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import net.kmesh.perf.PerfMonitorException;
+import net.kmesh.perf.PerfMonitorException.NotFoundException;
+import net.kmesh.perf.PerfMonitorException.PrivilegeException;
+import net.kmesh.perf.bpf.libbpf.BpfIds;
+import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.Fd;
+import net.kmesh.perf.bpf.libbpf.FdInfo;
+import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+import net.kmesh.perf.bpf.libbpf.MapInfo;
+import net.kmesh.perf.bpf.libbpf.MapType;
+import net.kmesh.perf.bpf.resources.Mounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Finds the maps of a ring buffer that somebody else (a running Kmesh) created. */
+public final class RingSources {
+    /** Name of the probe's per-CPU counter map, looked for beside the ring buffer. */
+    public static final String COUNTER_MAP = "kmesh_perf_cnt";
+    private static final Logger LOG = LoggerFactory.getLogger(RingSources.class);
+
+    private RingSources() {
+    }
+
+    /**
+     * An opened ring buffer and, if found, its counter map.
+     *
+     * @param ring     the ring buffer map
+     * @param counters the per-CPU counter map, when the source has one
+     */
+    public record Opened(Fd ring, Optional<Fd> counters) implements AutoCloseable {
+        @Override
+        public void close() {
+            counters.ifPresent(Fd::close);
+            ring.close();
+        }
+    }
+
+    /** Opens the ring buffer pinned at {@code path}, and {@code kmesh_perf_cnt} beside it if pinned. */
+    public static Opened pinned(Path path) {
+        Fd ring = openPinnedMap(path, MapType.RINGBUF);
+        try {
+            Path sibling = path.resolveSibling(COUNTER_MAP);
+            Optional<Fd> counters = Optional.empty();
+            if (Files.exists(sibling)) {
+                counters = Optional.of(openPinnedMap(sibling, MapType.PERCPU_ARRAY));
+            }
+            return new Opened(ring, counters);
+        } catch (RuntimeException e) {
+            ring.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the pinned map at {@code path}, checking that it is a map of {@code expectedType}.
+     *
+     * @throws NotFoundException when nothing is pinned there or it is not such a map
+     */
+    public static Fd openPinnedMap(Path path, int expectedType) {
+        if (!Files.exists(path)) {
+            String hint = Mounts.bpffs().isPresent()
+                    ? "list what is pinned with: ls -R " + Mounts.bpffs().get()
+                    : "no bpffs is mounted (mount one with: mount -t bpf bpf /sys/fs/bpf)";
+            throw new NotFoundException("no pinned BPF object at " + path + ": " + hint);
+        }
+        int fd = LibbpfLoader.natives().libbpf().bpf_obj_get(path.toString());
+        if (fd < 0) {
+            int errno = -fd;
+            if (errno == Errno.EPERM || errno == Errno.EACCES) {
+                throw new PrivilegeException("opening pinned object " + path + " was refused (" + Errno.name(errno)
+                        + "): " + Errno.PRIVILEGE_HINT);
+            }
+            if (!Mounts.isOnFilesystem(path.toAbsolutePath(), "bpf")) {
+                throw new NotFoundException(path + " is not in a bpffs, so it is not a pinned BPF object");
+            }
+            throw Errno.failure("opening pinned object " + path, errno);
+        }
+        Fd owned = Fd.own(fd);
+        try {
+            String kind = FdInfo.of(fd).kind();
+            if (!kind.equals("map")) {
+                throw new NotFoundException(path + " is a pinned BPF " + kind + ", not a map");
+            }
+            MapInfo info = MapInfo.of(fd);
+            if (info.type() != expectedType) {
+                throw new NotFoundException(path + " is a " + info.typeName() + " map ('" + info.name()
+                        + "'), not a " + MapType.name(expectedType) + " map");
+            }
+            return owned;
+        } catch (RuntimeException e) {
+            owned.close();
+            throw e;
+        }
+    }
+
+    /** Opens the newest ring buffer named {@code name}, and the newest {@code kmesh_perf_cnt}, by id walk. */
+    public static Opened named(String name) {
+        Fd ring = newestMap(name, MapType.RINGBUF).orElseThrow(() -> new NotFoundException(
+                "no ring buffer map named '" + name + "' is loaded: is Kmesh running? "
+                        + "(list maps with: bpftool map show)"));
+        try {
+            return new Opened(ring, newestMap(COUNTER_MAP, MapType.PERCPU_ARRAY));
+        } catch (RuntimeException e) {
+            ring.close();
+            throw e;
+        }
+    }
+
+    /** The map with this name and type and the highest id, opened. */
+    public static Optional<Fd> newestMap(String name, int type) {
+        Fd best = null;
+        int bestId = -1;
+        int matches = 0;
+        for (int id : BpfIds.maps()) {
+            int fd;
+            try {
+                fd = BpfIds.openMap(id);
+            } catch (PerfMonitorException e) {
+                if (e instanceof PrivilegeException) {
+                    throw new PrivilegeException("finding map '" + name + "' by id needs CAP_SYS_ADMIN: "
+                            + e.getMessage());
+                }
+                throw e;
+            }
+            if (fd < 0) {
+                continue; // vanished since listed
+            }
+            Fd candidate = Fd.own(fd);
+            MapInfo info;
+            try {
+                info = MapInfo.of(fd);
+            } catch (RuntimeException e) {
+                candidate.close();
+                continue;
+            }
+            if (info.name().equals(name) && info.type() == type) {
+                matches++;
+                if (info.id() > bestId) {
+                    if (best != null) {
+                        best.close();
+                    }
+                    best = candidate;
+                    bestId = info.id();
+                    continue;
+                }
+            }
+            candidate.close();
+        }
+        if (matches > 1) {
+            LOG.warn("{} {} maps are named '{}'; using the newest, id {}", matches, MapType.name(type), name, bestId);
+        }
+        return Optional.ofNullable(best);
+    }
+}
