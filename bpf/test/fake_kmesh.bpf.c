@@ -34,31 +34,44 @@ struct fake_record {
 	__u64 tail[4];
 };
 
+struct emit_state {
+	struct fake_kmesh_args *args;
+	struct fake_record record;
+	__u32 emitted;
+};
+
+static long emit_one(__u32 i, void *data)
+{
+	struct emit_state *st = data;
+	struct fake_kmesh_args *args = st->args;
+	__u32 size = args->record_size;
+
+	st->record.start_ns = args->start_ns + i;
+	st->record.end_ns = st->record.start_ns + args->duration_ns;
+	if (size == 24) {
+		/* The seed's layout has operation_type right after end_ns. */
+		struct { __u64 start_ns, end_ns; __u32 operation_type, pad; } seed = {
+			st->record.start_ns, st->record.end_ns, st->record.operation_type, 0,
+		};
+		if (bpf_ringbuf_output(&kmesh_perf_info, &seed, sizeof(seed), 0) == 0)
+			st->emitted++;
+	} else if (size <= sizeof(st->record) &&
+		   bpf_ringbuf_output(&kmesh_perf_info, &st->record, size, 0) == 0) {
+		st->emitted++;
+	}
+	return 0;
+}
+
 SEC("syscall")
 int fake_kmesh_emit(struct fake_kmesh_args *ctx)
 {
-	struct fake_record record = {};
-	__u32 size = ctx->record_size;
-	__u32 i;
+	struct emit_state st = { .args = ctx };
 
-	if (size > sizeof(record))
+	if (ctx->record_size > sizeof(st.record) || ctx->count > 4096)
 		return -1;
-	record.pid_tgid = bpf_get_current_pid_tgid();
-	record.operation_type = ctx->operation_type;
-	ctx->emitted = 0;
-	for (i = 0; i < 4096 && i < ctx->count; i++) {
-		record.start_ns = ctx->start_ns + i;
-		record.end_ns = record.start_ns + ctx->duration_ns;
-		if (size == 24) {
-			/* The seed's layout has operation_type right after end_ns. */
-			struct { __u64 start_ns, end_ns; __u32 operation_type, pad; } seed = {
-				record.start_ns, record.end_ns, record.operation_type, 0,
-			};
-			if (bpf_ringbuf_output(&kmesh_perf_info, &seed, sizeof(seed), 0) == 0)
-				ctx->emitted++;
-		} else if (bpf_ringbuf_output(&kmesh_perf_info, &record, size, 0) == 0) {
-			ctx->emitted++;
-		}
-	}
+	st.record.pid_tgid = bpf_get_current_pid_tgid();
+	st.record.operation_type = ctx->operation_type;
+	bpf_loop(ctx->count, emit_one, &st, 0);
+	ctx->emitted = st.emitted;
 	return 0;
 }
