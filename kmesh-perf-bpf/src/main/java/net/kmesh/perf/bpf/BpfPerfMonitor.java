@@ -127,18 +127,30 @@ public final class BpfPerfMonitor implements PerfMonitor {
         }
     }
 
+    /**
+     * Creates and closes a one-page ring buffer: the probe that tells a kernel without ring
+     * buffers (EINVAL, an unknown map type) from a caller without privilege (EPERM). libbpf's own
+     * probe answers "unsupported" for both.
+     */
     private static void requireRingBuffers(LibbpfLoader.Natives natives) {
-        int ret = natives.libbpf().libbpf_probe_bpf_map_type(MapType.RINGBUF, null);
-        if (ret == -Errno.EPERM) {
-            throw new PrivilegeException("creating a BPF map was refused (EPERM): " + Errno.PRIVILEGE_HINT);
+        int fd = natives.libbpf().bpf_map_create(MapType.RINGBUF, "kp_probe", 0, 0, natives.pageSize(), null);
+        if (fd >= 0) {
+            natives.libc().close(fd);
+            return;
         }
-        if (ret == 0) {
-            throw new KernelFeatureException("the kernel " + kernelRelease() + " has no BPF ring buffers "
+        throw ringBufferProbeFailure(-fd, kernelRelease());
+    }
+
+    /** The exception for a failed ring-buffer probe with {@code errno} on kernel {@code release}. */
+    static RuntimeException ringBufferProbeFailure(int errno, String release) {
+        return switch (errno) {
+            case Errno.EPERM -> new PrivilegeException("creating a BPF map was refused (EPERM): " + Errno.PRIVILEGE_HINT);
+            case Errno.EINVAL -> new KernelFeatureException("the kernel " + release + " has no BPF ring buffers "
                     + "(BPF_MAP_TYPE_RINGBUF, Linux >= 5.8): kmesh-perf cannot read operation records on it");
-        }
-        if (ret < 0) {
-            throw Errno.failure("probing for BPF ring buffers", -ret);
-        }
+            case Errno.ENOSYS -> new KernelFeatureException("the kernel " + release
+                    + " has no bpf() system call (CONFIG_BPF_SYSCALL is off)");
+            default -> Errno.failure("creating a BPF ring buffer", errno);
+        };
     }
 
     static String kernelRelease() {

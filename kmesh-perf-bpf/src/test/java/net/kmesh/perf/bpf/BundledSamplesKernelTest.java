@@ -50,14 +50,15 @@ class BundledSamplesKernelTest {
     }
 
     @Test
-    void closeLeavesNothingInTheKernel() throws InterruptedException {
-        KernelObjects before = KernelObjects.now();
+    void closeLeavesNothingOfOursInTheKernel() throws InterruptedException {
+        KernelObjects heldBefore = KernelObjects.heldByThisProcess();
         PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start();
-        KernelObjects loaded = KernelObjects.now().since(before);
-        assertEquals(5, loaded.maps().size(), "probe and sample maps: " + loaded);
-        assertEquals(2, loaded.programs().size(), "connect4 and produce (the span pair is off): " + loaded);
+        KernelObjects ours = KernelObjects.heldByThisProcess().since(heldBefore);
+        assertEquals(5, ours.maps().size(), "probe and sample maps: " + ours);
+        assertEquals(2, ours.programs().size(), "connect4 and produce (the span pair is off): " + ours);
         monitor.close();
-        KernelObjects left = KernelObjects.leftSince(before, Duration.ofSeconds(5));
-        assertTrue(left.isEmpty(), "left behind: " + left);
+        assertTrue(KernelObjects.heldByThisProcess().since(heldBefore).isEmpty(), "no fd left open");
+        KernelObjects left = KernelObjects.stillLoaded(ours, Duration.ofSeconds(5));
+        assertTrue(left.isEmpty(), "left in the kernel: " + left);
     }
 }

@@ -20,18 +20,57 @@ public record KernelObjects(Set<Integer> maps, Set<Integer> programs, Set<Intege
     }
 
     /**
-     * What still exists, after waiting up to {@code timeout} for it to go: the kernel drops a
-     * program's references to its maps only after an RCU grace period, so maps vanish a moment
-     * after their programs.
+     * The ids of the maps, programs and links this process holds an fd to, read from
+     * {@code /proc/self/fdinfo}: a precise notion of "ours" that other processes loading BPF
+     * objects at the same time cannot disturb.
      */
-    public static KernelObjects leftSince(KernelObjects before, java.time.Duration timeout) throws InterruptedException {
+    public static KernelObjects heldByThisProcess() {
+        Set<Integer> maps = new HashSet<>();
+        Set<Integer> programs = new HashSet<>();
+        Set<Integer> links = new HashSet<>();
+        java.io.File[] fds = new java.io.File("/proc/self/fdinfo").listFiles();
+        for (java.io.File f : fds == null ? new java.io.File[0] : fds) {
+            String text;
+            try {
+                text = java.nio.file.Files.readString(f.toPath());
+            } catch (java.io.IOException e) {
+                continue; // closed while listing
+            }
+            for (String line : text.split("\n")) {
+                String[] kv = line.split(":\\s*", 2);
+                if (kv.length != 2) {
+                    continue;
+                }
+                switch (kv[0]) {
+                    case "map_id" -> maps.add(Integer.parseInt(kv[1].strip()));
+                    case "prog_id" -> programs.add(Integer.parseInt(kv[1].strip()));
+                    case "link_id" -> links.add(Integer.parseInt(kv[1].strip()));
+                    default -> { }
+                }
+            }
+        }
+        return new KernelObjects(maps, programs, links);
+    }
+
+    /** Those of {@code ids} that still exist in the kernel, after waiting up to {@code timeout} for them to go. */
+    public static KernelObjects stillLoaded(KernelObjects ids, java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        KernelObjects left = now().since(before);
+        KernelObjects left = now().intersect(ids);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
-            left = now().since(before);
+            left = now().intersect(ids);
         }
         return left;
+    }
+
+    private KernelObjects intersect(KernelObjects other) {
+        Set<Integer> m = new HashSet<>(maps);
+        m.retainAll(other.maps);
+        Set<Integer> p = new HashSet<>(programs);
+        p.retainAll(other.programs);
+        Set<Integer> l = new HashSet<>(links);
+        l.retainAll(other.links);
+        return new KernelObjects(m, p, l);
     }
 
     public boolean isEmpty() {

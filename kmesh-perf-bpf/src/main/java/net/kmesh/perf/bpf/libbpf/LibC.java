@@ -2,6 +2,7 @@ package net.kmesh.perf.bpf.libbpf;
 
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 
 /**
  * The libc functions kmesh-perf needs beside libbpf: mappings, epoll, eventfd, plain fds. Each
@@ -58,8 +59,11 @@ public interface LibC extends Library {
     /** {@code pid_t gettid(void);} (glibc 2.30) */
     int gettid();
 
-    /** {@code int vsnprintf(char *str, size_t size, const char *format, va_list ap);} */
-    int vsnprintf(byte[] buffer, long size, String format, Pointer vaList);
+    /** {@code int vasprintf(char **strp, const char *fmt, va_list ap);} (GNU) */
+    int vasprintf(PointerByReference strp, String format, Pointer vaList);
+
+    /** {@code void free(void *ptr);} */
+    void free(Pointer ptr);
 
     /** {@code char *strerror(int errnum);} */
     String strerror(int errnum);

@@ -1,12 +1,10 @@
 package net.kmesh.perf.bpf.ops;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationStats;
@@ -15,21 +13,12 @@ import net.kmesh.perf.OperationType;
 /**
  * Per-operation-type duration histograms with bounded memory whatever the record rate: at most
  * {@code maxTypes} types, each a fixed array of buckets. One thread writes (the consumer), with
- * plain stores and no allocation except the first record of a new type; any thread reads a
- * consistent copy through a sequence lock that the writer takes once per batch, not per record.
+ * plain stores and no allocation except the first record of a new type, holding a lock once per
+ * batch of records, not per record. Any thread reads a consistent copy under the same lock; it is
+ * fair, so a reader waits at most for the batch in progress even when the writer never pauses.
  */
 public final class OperationAggregator {
     private static final int DIRECT_TYPES = 256;
-    private static final VarHandle VERSION;
-
-    static {
-        try {
-            VERSION = MethodHandles.lookup().findVarHandle(OperationAggregator.class, "version", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final int maxTypes;
     /** Types below 256 (Kmesh's and most users') are found by index. */
     private final LiveHistogram[] direct = new LiveHistogram[DIRECT_TYPES];
@@ -45,8 +34,7 @@ public final class OperationAggregator {
     private long invalid;
     private long listenerErrors;
     private long corruptions;
-    @SuppressWarnings("unused") // accessed through VERSION
-    private volatile long version;
+    private final ReentrantLock lock = new ReentrantLock(true);
 
     public OperationAggregator(int maxTypes) {
         if (maxTypes < 1) {
@@ -57,18 +45,14 @@ public final class OperationAggregator {
 
     // ---- writer side: one thread, between beginBatch() and endBatch() ----
 
-    /** Starts a batch of writes: readers retry until {@link #endBatch()}. */
+    /** Starts a batch of writes: readers wait until {@link #endBatch()}. */
     public void beginBatch() {
-        long v = (long) VERSION.getOpaque(this);
-        VERSION.setOpaque(this, v + 1);
-        // The odd version must be visible before any of the batch's stores.
-        VarHandle.storeStoreFence();
+        lock.lock();
     }
 
     /** Ends a batch: its writes become visible to readers together. */
     public void endBatch() {
-        long v = (long) VERSION.getOpaque(this);
-        VERSION.setRelease(this, v + 1);
+        lock.unlock();
     }
 
     /** A valid record of type {@code code} lasting {@code nanos}. */
@@ -180,53 +164,23 @@ public final class OperationAggregator {
      * @param naming names each type code
      */
     public Snapshot snapshot(LongFunction<OperationType> naming) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-        for (int attempt = 0; ; attempt++) {
-            long before = (long) VERSION.getAcquire(this);
-            // Past the deadline (a writer that never pauses) the copy may mix two batches; each
-            // histogram's count is then still derived from its own buckets, so it stays coherent.
-            boolean pastDeadline = System.nanoTime() > deadline;
-            if ((before & 1) == 0 || pastDeadline) {
-                Snapshot s = copy(naming);
-                VarHandle.loadLoadFence();
-                if (pastDeadline || (long) VERSION.getOpaque(this) == before) {
-                    return s;
-                }
-            }
-            if (attempt < 100) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+        lock.lock();
+        try {
+            return copy(naming);
+        } finally {
+            lock.unlock();
         }
     }
 
     private Snapshot copy(LongFunction<OperationType> naming) {
-        LiveHistogram[] types = all;
-        int n = Math.min(typeCount, types.length);
-        List<OperationStats> stats = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            LiveHistogram h = types[i];
-            if (h == null) {
-                continue;
-            }
-            long[] buckets = h.buckets.clone();
-            DurationHistogram histogram = DurationHistogram.ofCounts(clampNegative(buckets));
-            long count = histogram.count();
-            stats.add(new OperationStats(naming.apply(h.code), count, h.sum, count == 0 ? 0 : h.min,
-                    count == 0 ? 0 : h.max, histogram));
+        List<OperationStats> stats = new ArrayList<>(typeCount);
+        for (int i = 0; i < typeCount; i++) {
+            LiveHistogram h = all[i];
+            stats.add(new OperationStats(naming.apply(h.code), h.count, h.sum, h.count == 0 ? 0 : h.min, h.max,
+                    DurationHistogram.ofCounts(h.buckets)));
         }
         stats.sort(Comparator.comparingLong(s -> s.type().code()));
         return new Snapshot(stats, consumed, invalid, listenerErrors, corruptions);
-    }
-
-    private static long[] clampNegative(long[] buckets) {
-        for (int i = 0; i < buckets.length; i++) {
-            if (buckets[i] < 0) {
-                buckets[i] = 0;
-            }
-        }
-        return buckets;
     }
 
     /**

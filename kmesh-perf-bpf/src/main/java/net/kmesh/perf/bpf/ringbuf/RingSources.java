@@ -68,15 +68,16 @@ public final class RingSources {
                     : "no bpffs is mounted (mount one with: mount -t bpf bpf /sys/fs/bpf)";
             throw new NotFoundException("no pinned BPF object at " + path + ": " + hint);
         }
+        // The kernel answers EPERM for a file outside a bpffs, which would read as a privilege problem.
+        if (!Mounts.isOnFilesystem(realPath(path), "bpf")) {
+            throw new NotFoundException(path + " is not in a bpffs, so it is not a pinned BPF object");
+        }
         int fd = LibbpfLoader.natives().libbpf().bpf_obj_get(path.toString());
         if (fd < 0) {
             int errno = -fd;
             if (errno == Errno.EPERM || errno == Errno.EACCES) {
                 throw new PrivilegeException("opening pinned object " + path + " was refused (" + Errno.name(errno)
                         + "): " + Errno.PRIVILEGE_HINT);
-            }
-            if (!Mounts.isOnFilesystem(path.toAbsolutePath(), "bpf")) {
-                throw new NotFoundException(path + " is not in a bpffs, so it is not a pinned BPF object");
             }
             throw Errno.failure("opening pinned object " + path, errno);
         }
@@ -95,6 +96,14 @@ public final class RingSources {
         } catch (RuntimeException e) {
             owned.close();
             throw e;
+        }
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (java.io.IOException e) {
+            return path.toAbsolutePath();
         }
     }
 

@@ -1,0 +1,68 @@
+package net.kmesh.perf.bpf;
+
+import com.sun.jna.Memory;
+import net.kmesh.perf.bpf.libbpf.BpfObject;
+import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+
+/**
+ * A stand-in for a running Kmesh ({@code bpf/test/fake_kmesh.bpf.c}): it owns a ring buffer named
+ * {@code kmesh_perf_info} and writes records of any size into it.
+ */
+public final class FakeKmesh implements AutoCloseable {
+    private final BpfObject object;
+
+    public FakeKmesh() {
+        object = BpfObject.openResource(FakeKmesh.class, "/net/kmesh/perf/bpf/fake_kmesh.bpf.o", "fake_kmesh");
+        try {
+            object.load();
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
+        }
+    }
+
+    public int ringFd() {
+        return object.mapFd("kmesh_perf_info");
+    }
+
+    public int programFd() {
+        return object.programFd("fake_kmesh_emit");
+    }
+
+    /** Pins the ring buffer at {@code path}. */
+    public void pinRing(java.nio.file.Path path) {
+        Errno.check("pinning " + path, LibbpfLoader.natives().libbpf().bpf_obj_pin(ringFd(), path.toString()));
+    }
+
+    /**
+     * Writes {@code count} (at most 4096) records of {@code size} bytes: the upstream layout cut or
+     * padded to the size, or the seed's layout for 24. Returns how many fit in the ring.
+     */
+    public int emit(int size, int count, long operationType, long startNs, long durationNs) {
+        // struct fake_kmesh_args { u64 start_ns, duration_ns; u32 operation_type, record_size, count, emitted; }
+        try (Memory args = new Memory(32); Memory opts = new Memory(80)) {
+            args.clear();
+            args.setLong(0, startNs);
+            args.setLong(8, durationNs);
+            args.setInt(16, (int) operationType);
+            args.setInt(20, size);
+            args.setInt(24, count);
+            opts.clear();
+            opts.setLong(0, 80);
+            opts.setPointer(32, args);
+            opts.setInt(48, 32);
+            Errno.check("running fake_kmesh_emit", LibbpfLoader.natives().libbpf()
+                    .bpf_prog_test_run_opts(object.programFd("fake_kmesh_emit"), opts));
+            if (opts.getInt(56) != 0) {
+                throw new IllegalArgumentException("fake_kmesh_emit refused size " + size);
+            }
+            return args.getInt(28);
+        }
+    }
+
+    @Override
+    public void close() {
+        object.close();
+    }
+}

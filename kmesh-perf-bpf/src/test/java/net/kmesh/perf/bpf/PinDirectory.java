@@ -1,0 +1,51 @@
+package net.kmesh.perf.bpf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import net.kmesh.perf.bpf.resources.Mounts;
+
+/**
+ * A fresh directory in the bpffs for a test's pins, mounting the bpffs at /sys/fs/bpf first if
+ * this (fresh) machine has none. {@link #close()} removes every pin in it and the directory.
+ */
+public final class PinDirectory implements AutoCloseable {
+    private final Path dir;
+
+    private PinDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    public static PinDirectory create(String name) throws IOException, InterruptedException {
+        Path root = Mounts.bpffs().orElse(null);
+        if (root == null) {
+            root = Path.of("/sys/fs/bpf");
+            Process p = new ProcessBuilder("mount", "-t", "bpf", "bpf", root.toString()).inheritIO().start();
+            if (p.waitFor() != 0 || Mounts.bpffs().isEmpty()) {
+                throw new IOException("no bpffs mounted and mounting one at " + root + " failed");
+            }
+        }
+        Path dir = root.resolve(name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.createDirectory(dir);
+        return new PinDirectory(dir);
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    public Path resolve(String pin) {
+        return dir.resolve(pin);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
