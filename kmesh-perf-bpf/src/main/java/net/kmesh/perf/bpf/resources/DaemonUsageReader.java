@@ -74,14 +74,8 @@ public final class DaemonUsageReader {
             if (target instanceof DaemonTarget.Cgroup c) {
                 return cgroups.read(c.path(), target.describe());
             }
-            if (target instanceof DaemonTarget.ProcessName) {
-                Optional<ProcessFinder.Found> found = finder.find();
-                if (found.isEmpty()) {
-                    LOG.debug("no live process is named {}", ((DaemonTarget.ProcessName) target).name());
-                    return Optional.empty();
-                }
-                long pid = found.get().pid();
-                return processes.read(pid, found.get().stat(), target.describe() + " (pid " + pid + ")");
+            if (target instanceof DaemonTarget.ProcessName n) {
+                return readByName(n.name());
             }
             if (target instanceof DaemonTarget.Pid p) {
                 return readPinned(p.pid());
@@ -92,6 +86,16 @@ public final class DaemonUsageReader {
             LOG.debug("reading the usage of {} failed", target.describe(), e);
             return Optional.empty();
         }
+    }
+
+    private Optional<ResourceUsage> readByName(String name) {
+        Optional<ProcessFinder.Found> found = finder.find();
+        if (found.isEmpty()) {
+            LOG.debug("no live process is named {}", name);
+            return Optional.empty();
+        }
+        long pid = found.get().pid();
+        return processes.read(pid, found.get().stat(), target.describe() + " (pid " + pid + ")");
     }
 
     private Optional<ResourceUsage> readPinned(long pid) {
