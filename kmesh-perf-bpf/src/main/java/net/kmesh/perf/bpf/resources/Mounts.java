@@ -1,7 +1,9 @@
 package net.kmesh.perf.bpf.resources;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,29 +21,69 @@ public final class Mounts {
      *
      * @param mountPoint where it is mounted (octal escapes decoded)
      * @param type       the filesystem type, e.g. {@code cgroup2}, {@code bpf}, {@code tracefs}
+     * @param options    the mount options in table order; for a cgroup v1 mount they name its
+     *                   controllers, e.g. {@code rw, relatime, cpu, cpuacct}
      */
-    public record Mount(Path mountPoint, String type) {
+    public record Mount(Path mountPoint, String type, List<String> options) {
+        public Mount {
+            options = List.copyOf(options);
+        }
+
+        /** A mount whose options are not known. */
+        public Mount(Path mountPoint, String type) {
+            this(mountPoint, type, List.of());
+        }
+
+        /** True when {@code option} is one of the comma-separated options, matched whole. */
+        public boolean hasOption(String option) {
+            return options.contains(option);
+        }
     }
 
     /** Every mount, in table order; empty when /proc is not readable. */
     public static List<Mount> all() {
+        return read(MOUNTS);
+    }
+
+    /** Every mount listed in a mounts(5) file, in table order; empty when it cannot be read. */
+    public static List<Mount> read(Path table) {
         try {
-            return parse(Files.readString(MOUNTS));
+            // Decoding replaces bytes that are not UTF-8 instead of failing the whole table.
+            return parse(new String(Files.readAllBytes(table), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return List.of();
         }
     }
 
-    /** Parses mounts(5) text: device, mount point, type, options, two numbers. */
+    /**
+     * Parses mounts(5) text: device, mount point, type, options, two numbers. Lines with fewer than
+     * three fields are skipped.
+     */
     public static List<Mount> parse(String text) {
         List<Mount> mounts = new ArrayList<>();
         for (String line : text.split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 3) {
-                mounts.add(new Mount(Path.of(unescape(f[1])), f[2]));
+                List<String> options = f.length >= 4 ? List.of(unescape(f[3]).split(",")) : List.of();
+                try {
+                    mounts.add(new Mount(Path.of(unescape(f[1])), f[2], options));
+                } catch (InvalidPathException e) {
+                    // A mount point with a NUL cannot be named on this filesystem API; skip it.
+                }
             }
         }
         return mounts;
+    }
+
+    /** The first mount point of the cgroup v1 hierarchy that has {@code controller}, e.g. {@code memory}. */
+    public static Optional<Path> cgroupV1(List<Mount> mounts, String controller) {
+        return mounts.stream().filter(m -> m.type().equals("cgroup") && m.hasOption(controller))
+                .map(Mount::mountPoint).findFirst();
+    }
+
+    /** The first mount point of the cgroup v2 hierarchy among {@code mounts}. */
+    public static Optional<Path> cgroup2(List<Mount> mounts) {
+        return mounts.stream().filter(m -> m.type().equals("cgroup2")).map(Mount::mountPoint).findFirst();
     }
 
     /** Decodes mounts(5)'s octal escapes (\040 for a space). */

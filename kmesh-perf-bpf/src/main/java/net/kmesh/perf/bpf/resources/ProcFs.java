@@ -1,0 +1,85 @@
+package net.kmesh.perf.bpf.resources;
+
+import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.kmesh.perf.ResourceUsage.Bytes;
+import net.kmesh.perf.ResourceUsage.CpuTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-process files of a procfs mounted at {@code root} (normally {@code /proc}).
+ *
+ * @param root               the procfs mount point
+ * @param clockTicksPerSecond USER_HZ, the unit of times in {@code /proc/PID/stat}
+ */
+record ProcFs(Path root, long clockTicksPerSecond) {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcFs.class);
+
+    ProcFs {
+        if (clockTicksPerSecond < 1 || clockTicksPerSecond > 1_000_000_000L) {
+            throw new IllegalArgumentException("clock ticks per second must be between 1 and 10^9, got "
+                    + clockTicksPerSecond);
+        }
+    }
+
+    Path dir(long pid) {
+        return root.resolve(Long.toString(pid));
+    }
+
+    /** True while the process's directory exists, zombies included. */
+    boolean exists(long pid) {
+        return Files.isDirectory(dir(pid));
+    }
+
+    Optional<ProcStat> stat(long pid) {
+        return KernelFiles.read(dir(pid).resolve("stat")).flatMap(ProcStat::parse);
+    }
+
+    /** The name in {@code /proc/PID/comm}, without its newline, as ISO-8859-1 chars of its bytes. */
+    Optional<String> comm(long pid) {
+        return KernelFiles.read(dir(pid).resolve("comm"))
+                .map(s -> s.endsWith("\n") ? s.substring(0, s.length() - 1) : s);
+    }
+
+    /** The process's cgroups; none when the file is missing (a kernel without cgroups). */
+    ProcCgroups cgroups(long pid) {
+        return KernelFiles.read(dir(pid).resolve("cgroup")).map(ProcCgroups::parse)
+                .orElseGet(() -> new ProcCgroups(List.of()));
+    }
+
+    /** Resident set size from {@code /proc/PID/status}. */
+    Optional<Bytes> rss(long pid) {
+        Path status = dir(pid).resolve("status");
+        return KernelFiles.read(status).flatMap(text -> Decimal.boxed(ProcStatus.rssBytes(text)))
+                .map(b -> new Bytes(b, status + " VmRSS"));
+    }
+
+    /** utime + stime of an already read {@code stat} of {@code pid}. */
+    CpuTime cpu(long pid, ProcStat stat) {
+        long ticks = stat.cpuTicks();
+        Duration time = Duration.ofSeconds(ticks / clockTicksPerSecond,
+                ticks % clockTicksPerSecond * 1_000_000_000L / clockTicksPerSecond);
+        return new CpuTime(time, dir(pid).resolve("stat") + " utime+stime");
+    }
+
+    /** The ids of the processes listed now. */
+    List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                Decimal.unsigned(entry.getFileName().toString()).ifPresent(pids::add);
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            LOG.debug("cannot list {}: {}", root, e.toString());
+        }
+        return pids;
+    }
+}
