@@ -2,7 +2,6 @@ package net.kmesh.perf;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -14,12 +13,14 @@ public final class PerfMonitorConfig {
     private final Map<Long, OperationType> operationTypes;
     private final Duration batchDelay;
     private final int maxOperationTypes;
+    private final DaemonTarget daemon;
 
     private PerfMonitorConfig(Builder b) {
         this.source = b.source;
         this.operationTypes = Map.copyOf(b.operationTypes);
         this.batchDelay = b.batchDelay;
         this.maxOperationTypes = b.maxOperationTypes;
+        this.daemon = b.daemon;
     }
 
     public static Builder builder() {
@@ -33,6 +34,7 @@ public final class PerfMonitorConfig {
         b.operationTypes.putAll(operationTypes);
         b.batchDelay = batchDelay;
         b.maxOperationTypes = maxOperationTypes;
+        b.daemon = daemon;
         return b;
     }
 
@@ -64,10 +66,16 @@ public final class PerfMonitorConfig {
         return maxOperationTypes;
     }
 
+    /** Whose CPU and memory the snapshot reports (default: this process). */
+    public DaemonTarget daemon() {
+        return daemon;
+    }
+
     @Override
     public String toString() {
         return "PerfMonitorConfig[source=" + source + ", operationTypes=" + new TreeMap<>(operationTypes).values()
-                + ", batchDelay=" + batchDelay + ", maxOperationTypes=" + maxOperationTypes + "]";
+                + ", batchDelay=" + batchDelay + ", maxOperationTypes=" + maxOperationTypes
+                + ", daemon=" + daemon.describe() + "]";
     }
 
     /** Builder of {@link PerfMonitorConfig}. */
@@ -76,6 +84,7 @@ public final class PerfMonitorConfig {
         private final Map<Long, OperationType> operationTypes = new TreeMap<>();
         private Duration batchDelay = Duration.ofMillis(1);
         private int maxOperationTypes = 1024;
+        private DaemonTarget daemon = DaemonTarget.self();
 
         private Builder() {
             for (OperationType t : new OperationType[] {OperationType.SOCK_TRAFFIC_CONTROL,
@@ -106,6 +115,11 @@ public final class PerfMonitorConfig {
             return this;
         }
 
+        public Builder daemon(DaemonTarget daemon) {
+            this.daemon = daemon;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid field */
         public PerfMonitorConfig build() {
             if (source == null) {
@@ -118,7 +132,9 @@ public final class PerfMonitorConfig {
                 throw new IllegalArgumentException("maxOperationTypes must be between 1 and 65536, got "
                         + maxOperationTypes);
             }
-            Objects.requireNonNull(operationTypes);
+            if (daemon == null) {
+                throw new IllegalArgumentException("daemon must not be null");
+            }
             return new PerfMonitorConfig(this);
         }
     }

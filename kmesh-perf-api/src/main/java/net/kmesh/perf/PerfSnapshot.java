@@ -11,12 +11,15 @@ import java.util.Optional;
  * @param takenAt    when the snapshot was taken
  * @param operations duration statistics per operation type, ordered by type code
  * @param records    what happened to the ring buffer's records
+ * @param daemon     the monitored daemon's CPU and memory; empty while it does not exist
  */
-public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, RecordCounters records) {
+public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, RecordCounters records,
+                           Optional<ResourceUsage> daemon) {
     public PerfSnapshot {
         Objects.requireNonNull(takenAt, "takenAt");
         operations = List.copyOf(operations);
         Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(daemon, "daemon");
     }
 
     /** Statistics of the operation type with this code, if any record of it was seen. */

@@ -29,6 +29,7 @@ import net.kmesh.perf.bpf.libbpf.Resources;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.ProbeCounters;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
+import net.kmesh.perf.bpf.resources.DaemonUsageReader;
 import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.ringbuf.RingBuffer;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
@@ -49,6 +50,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final OperationAggregator aggregator;
     private final RecordDecoder decoder;
     private final RingConsumer consumer;
+    private final DaemonUsageReader daemon;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BpfPerfMonitor(PerfMonitorConfig config, Capabilities capabilities, Resources resources,
@@ -62,6 +64,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
         this.aggregator = aggregator;
         this.decoder = decoder;
         this.consumer = consumer;
+        this.daemon = DaemonUsageReader.of(config.daemon());
     }
 
     /** Opens a monitor as {@code config} says; see {@link PerfMonitor#open(PerfMonitorConfig)}. */
@@ -191,7 +194,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
             endsWithoutStart = OptionalLong.of(c[ProbeCounters.END_WITHOUT_START]);
         }
         return new PerfSnapshot(Instant.now(), s.operations(), new RecordCounters(s.consumed(), s.invalid(), dropped,
-                endsWithoutStart, s.listenerErrors(), s.corruptions()));
+                endsWithoutStart, s.listenerErrors(), s.corruptions()), daemon.read());
     }
 
     @Override
