@@ -1,0 +1,193 @@
+package net.kmesh.perf.micrometer;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import net.kmesh.perf.Capabilities.Feature;
+import net.kmesh.perf.OperationStats;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.ResourceUsage;
+
+/**
+ * Exposes a {@link PerfMonitor} through Micrometer, with the names, units and tags of kmesh-perf's
+ * metric contract (see the README): operation durations as a histogram per operation type,
+ * record losses, and the daemon's CPU and memory.
+ *
+ * <p>Durations go into a {@link Timer} per operation type as the monitor's consumer thread reads
+ * each record: a Micrometer histogram can only be fed one observation at a time (the benchmarks'
+ * README gives the cost). Everything else is read from a snapshot of the monitor, taken at most
+ * once per {@link #SNAPSHOT_TTL} while a registry reads the meters, so nothing polls in the
+ * background. Meters whose source comes and goes (the daemon, a map) are registered by the scrape
+ * that first sees it and removed by the scrape after it is gone.
+ *
+ * <p>Bind it before {@link PerfMonitor#start()} for the histograms to hold every record. It may
+ * be bound to several registries; {@link #close()} removes its meters from all of them.
+ */
+public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
+    /** Upper bounds of the duration histogram's buckets: kernel operations take hundreds of ns to ms. */
+    public static final List<Duration> DURATION_BUCKETS = List.of(
+            Duration.ofNanos(100), Duration.ofNanos(250), Duration.ofNanos(500),
+            Duration.ofNanos(1_000), Duration.ofNanos(2_500), Duration.ofNanos(5_000),
+            Duration.ofNanos(10_000), Duration.ofNanos(25_000), Duration.ofNanos(50_000),
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1));
+
+    /** How long one snapshot serves meter reads, so that one scrape reads one consistent snapshot. */
+    public static final Duration SNAPSHOT_TTL = Duration.ofMillis(500);
+
+    private final PerfMonitor monitor;
+    private final Tags tags;
+    private final SnapshotCache snapshots;
+    private final List<Bound> bound = new CopyOnWriteArrayList<>();
+    private volatile Bound[] recording = new Bound[0];
+    private final AutoCloseable listener;
+    private boolean closed;
+
+    public KmeshPerfMetrics(PerfMonitor monitor) {
+        this(monitor, Tags.empty());
+    }
+
+    /** @param tags added to every meter; common tags such as {@code node_name} belong on the registry */
+    public KmeshPerfMetrics(PerfMonitor monitor, Iterable<Tag> tags) {
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
+        this.tags = Tags.of(tags);
+        this.snapshots = new SnapshotCache(monitor::snapshot, SNAPSHOT_TTL);
+        this.listener = monitor.addRecordListener(this::onRecord);
+    }
+
+    @Override
+    public synchronized void bindTo(MeterRegistry registry) {
+        if (closed) {
+            throw new IllegalStateException("KmeshPerfMetrics is closed");
+        }
+        Bound b = new Bound(registry);
+        bound.add(b);
+        recording = bound.toArray(new Bound[0]);
+        b.current();
+    }
+
+    private void onRecord(long type, long startNanos, long endNanos, long pidTgid) {
+        for (Bound b : recording) {
+            b.timers.get(type).record(endNanos - startNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Stops recording and removes this binder's meters from every registry it was bound to. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        recording = new Bound[0];
+        try {
+            listener.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("removing the record listener", e);
+        } finally {
+            bound.forEach(Bound::removeAll);
+            bound.clear();
+        }
+    }
+
+    /** The meters of one registry. */
+    private final class Bound {
+        final MeterRegistry registry;
+        final TimerTable timers;
+        final List<Meter> fixed = new ArrayList<>();
+        final DynamicMeters dynamic;
+        private PerfSnapshot synced;
+
+        Bound(MeterRegistry registry) {
+            this.registry = registry;
+            this.dynamic = new DynamicMeters(registry);
+            this.timers = new TimerTable(code -> Timer.builder("kmesh.bpf.prog.operation.duration")
+                    .description("Duration of an operation, measured in the kernel by the kmesh-perf probe")
+                    .tags(tags)
+                    .tag("operation_type", monitor.config().operationType(code).name())
+                    .serviceLevelObjectives(DURATION_BUCKETS.toArray(new Duration[0]))
+                    .register(registry));
+            if (monitor.capabilities().has(Feature.DROPPED_COUNTER)) {
+                fixed.add(FunctionCounter.builder("kmesh.perf.records.dropped", this,
+                                b -> b.current().records().dropped().orElse(0))
+                        .description("Records lost in the kernel because the ring buffer was full")
+                        .tags(tags).register(registry));
+            }
+            fixed.add(FunctionCounter.builder("kmesh.perf.records.invalid", this,
+                            b -> b.current().records().invalid())
+                    .description("Records read from the ring buffer that are not a known layout")
+                    .tags(tags).register(registry));
+        }
+
+        /** The current snapshot; the first read of a new one brings the coming-and-going meters in line. */
+        PerfSnapshot current() {
+            PerfSnapshot s = snapshots.get();
+            synchronized (this) {
+                if (s != synced) {
+                    synced = s;
+                    sync(s);
+                }
+            }
+            return s;
+        }
+
+        private void sync(PerfSnapshot s) {
+            for (OperationStats op : s.operations()) {
+                timers.get(op.type().code());
+            }
+            DynamicMeters.Plan plan = dynamic.plan();
+            ResourceUsage usage = s.daemon().orElse(null);
+            if (usage != null) {
+                if (usage.memoryUsage().isPresent()) {
+                    plan.want("daemon.memory", () -> gauge("kmesh.daemon.memory.usage",
+                            "Memory of the monitored daemon, as cAdvisor's container_memory_usage_bytes",
+                            b -> b.current().daemon().flatMap(ResourceUsage::memoryUsage)
+                                    .map(m -> (double) m.bytes()).orElse(Double.NaN)));
+                }
+                if (usage.workingSet().isPresent()) {
+                    plan.want("daemon.working.set", () -> gauge("kmesh.daemon.memory.working.set",
+                            "Memory of the monitored daemon less inactive file pages, as cAdvisor's "
+                                    + "container_memory_working_set_bytes",
+                            b -> b.current().daemon().flatMap(ResourceUsage::workingSet)
+                                    .map(m -> (double) m.bytes()).orElse(Double.NaN)));
+                }
+                if (usage.cpuTime().isPresent()) {
+                    plan.want("daemon.cpu", () -> FunctionCounter.builder("kmesh.daemon.cpu.usage", this,
+                                    b -> b.current().daemon().flatMap(ResourceUsage::cpuTime)
+                                            .map(ResourceUsage.CpuTime::seconds).orElse(Double.NaN))
+                            .description("CPU time of the monitored daemon, as cAdvisor's "
+                                    + "container_cpu_usage_seconds_total")
+                            .baseUnit("seconds").tags(tags).register(registry));
+                }
+            }
+            plan.apply();
+        }
+
+        private Meter gauge(String name, String description, ToDoubleFunction<Bound> value) {
+            return Gauge.builder(name, this, value).description(description).baseUnit(BaseUnits.BYTES)
+                    .tags(tags).register(registry);
+        }
+
+        void removeAll() {
+            fixed.forEach(registry::remove);
+            timers.forEach(registry::remove);
+            dynamic.removeAll();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package net.kmesh.perf.micrometer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A parsed Prometheus text exposition: families with their TYPE, and samples with labels. */
+record PrometheusText(Map<String, String> types, List<Sample> samples) {
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    record Sample(String name, Map<String, String> labels, double value) {
+    }
+
+    static PrometheusText parse(String text) {
+        Map<String, String> types = new TreeMap<>();
+        List<Sample> samples = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                String[] f = line.split(" ");
+                types.put(f[2], f[3]);
+            } else if (!line.startsWith("#") && !line.isBlank()) {
+                Matcher m = SAMPLE.matcher(line);
+                if (!m.find()) {
+                    throw new IllegalArgumentException("not a sample line: " + line);
+                }
+                Map<String, String> labels = new HashMap<>();
+                if (m.group(3) != null) {
+                    Matcher l = LABEL.matcher(m.group(3));
+                    while (l.find()) {
+                        labels.put(l.group(1), l.group(2));
+                    }
+                }
+                samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(4))));
+            }
+        }
+        return new PrometheusText(types, samples);
+    }
+
+    List<Sample> named(String name) {
+        return samples.stream().filter(s -> s.name().equals(name)).toList();
+    }
+
+    double value(String name, Map<String, String> labels) {
+        return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(labels))
+                .findFirst().orElseThrow(() -> new AssertionError("no sample " + name + labels)).value();
+    }
+}
