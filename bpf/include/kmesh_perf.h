@@ -18,6 +18,11 @@
  * whose start is missing in kmesh_perf_cnt[KMESH_PERF_CNT_END_WITHOUT_START]. User space reads
  * these counters to account for every record: produced = consumed + dropped.
  *
+ * Histogram mode, for hot operations: user space sets kmesh_perf_mode[op] to
+ * KMESH_PERF_MODE_HISTOGRAM (for op < KMESH_PERF_HIST_TYPES) and the end adds the duration to a
+ * per-CPU histogram in kmesh_perf_hist instead of writing a record. The buckets are the same
+ * log-linear layout as user space's (net.kmesh.perf.DurationHistogram), so they merge exactly.
+ *
  * Include <linux/bpf.h> (or vmlinux.h) and <bpf/bpf_helpers.h> before this file.
  */
 #ifndef KMESH_PERF_H
@@ -86,6 +91,39 @@ struct {
 	__uint(max_entries, KMESH_PERF_CNT_SLOTS);
 } kmesh_perf_cnt SEC(".maps");
 
+#define KMESH_PERF_HIST_TYPES 32
+#define KMESH_PERF_HIST_BUCKETS 336
+#define KMESH_PERF_HIST_SUB_BITS 3
+#define KMESH_PERF_HIST_MAX_EXP 43
+
+enum kmesh_perf_mode {
+	KMESH_PERF_MODE_RECORD = 0,
+	KMESH_PERF_MODE_HISTOGRAM = 1,
+};
+
+/* Value of kmesh_perf_hist[op], per CPU. max_ns is updated without atomics and may miss a
+ * maximum that two preempting programs on one CPU record at once; the counts never miss. */
+struct kmesh_perf_hist {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 max_ns;
+	__u64 buckets[KMESH_PERF_HIST_BUCKETS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, KMESH_PERF_HIST_TYPES);
+} kmesh_perf_mode SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct kmesh_perf_hist);
+	__uint(max_entries, KMESH_PERF_HIST_TYPES);
+} kmesh_perf_hist SEC(".maps");
+
 static __always_inline void kmesh_perf_count(__u32 slot)
 {
 	__u64 *counter = bpf_map_lookup_elem(&kmesh_perf_cnt, &slot);
@@ -114,6 +152,68 @@ static __always_inline int kmesh_perf_emit(__u32 operation_type, __u64 start_ns,
 	return 0;
 }
 
+/* Bucket of ns: values below 8 have one each, then 8 sub-buckets per power of two. */
+static __always_inline __u32 kmesh_perf_bucket(__u64 ns)
+{
+	__u64 x = ns;
+	__u32 exp = 0;
+
+	if (ns < (1 << KMESH_PERF_HIST_SUB_BITS))
+		return (__u32)ns;
+	/* floor(log2(ns)) by halving: BPF has no count-leading-zeros instruction. */
+	if (x >> 32) { x >>= 32; exp += 32; }
+	if (x >> 16) { x >>= 16; exp += 16; }
+	if (x >> 8) { x >>= 8; exp += 8; }
+	if (x >> 4) { x >>= 4; exp += 4; }
+	if (x >> 2) { x >>= 2; exp += 2; }
+	if (x >> 1) { exp += 1; }
+	if (exp > KMESH_PERF_HIST_MAX_EXP)
+		return KMESH_PERF_HIST_BUCKETS - 1;
+	return (1 << KMESH_PERF_HIST_SUB_BITS) + (exp - KMESH_PERF_HIST_SUB_BITS) * (1 << KMESH_PERF_HIST_SUB_BITS)
+		+ ((ns >> (exp - KMESH_PERF_HIST_SUB_BITS)) & ((1 << KMESH_PERF_HIST_SUB_BITS) - 1));
+}
+
+/* 1 when operation_type is counted in the in-kernel histogram rather than written as a record. */
+static __always_inline int kmesh_perf_histogram_mode(__u32 operation_type)
+{
+	__u32 *mode;
+
+	if (operation_type >= KMESH_PERF_HIST_TYPES)
+		return 0;
+	mode = bpf_map_lookup_elem(&kmesh_perf_mode, &operation_type);
+	return mode && *mode == KMESH_PERF_MODE_HISTOGRAM;
+}
+
+static __always_inline void kmesh_perf_hist_add(__u32 operation_type, __u64 ns)
+{
+	struct kmesh_perf_hist *h = bpf_map_lookup_elem(&kmesh_perf_hist, &operation_type);
+	__u32 bucket = kmesh_perf_bucket(ns);
+
+	if (!h)
+		return;
+	if (bucket >= KMESH_PERF_HIST_BUCKETS)
+		bucket = KMESH_PERF_HIST_BUCKETS - 1;
+	/* Atomic although per CPU: a preempted program may share the CPU with another. */
+	__sync_fetch_and_add(&h->buckets[bucket], 1);
+	__sync_fetch_and_add(&h->sum_ns, ns);
+	__sync_fetch_and_add(&h->count, 1);
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+/*
+ * Accounts for one operation: a histogram entry (returns 1) or a ring-buffer record (returns 0,
+ * or -1 when the ring was full).
+ */
+static __always_inline int kmesh_perf_finish(__u32 operation_type, __u64 start_ns, __u64 end_ns)
+{
+	if (kmesh_perf_histogram_mode(operation_type)) {
+		kmesh_perf_hist_add(operation_type, end_ns - start_ns);
+		return 1;
+	}
+	return kmesh_perf_emit(operation_type, start_ns, end_ns);
+}
+
 static __always_inline void kmesh_perf_start(__u32 operation_type)
 {
 	struct kmesh_perf_key key = {
@@ -128,7 +228,8 @@ static __always_inline void kmesh_perf_start(__u32 operation_type)
 	bpf_map_update_elem(&kmesh_perf_map, &key, &value, BPF_ANY);
 }
 
-/* Returns 0 when a record was written, -1 when the ring buffer was full, -2 without a start. */
+/* Returns 0 when a record was written, 1 when the histogram counted it, -1 when the ring buffer
+ * was full, -2 without a start. */
 static __always_inline int kmesh_perf_end(__u32 operation_type)
 {
 	/* Stamp first: the lookup below is part of the probe's cost, not of the operation. */
@@ -145,7 +246,7 @@ static __always_inline int kmesh_perf_end(__u32 operation_type)
 		kmesh_perf_count(KMESH_PERF_CNT_END_WITHOUT_START);
 		return -2;
 	}
-	ret = kmesh_perf_emit(operation_type, value->start_ns, end_ns);
+	ret = kmesh_perf_finish(operation_type, value->start_ns, end_ns);
 	bpf_map_delete_elem(&kmesh_perf_map, &key);
 	return ret;
 }
@@ -167,9 +268,10 @@ static __always_inline struct kmesh_perf_scope kmesh_perf_scope_begin(__u32 oper
 	return scope;
 }
 
+/* As kmesh_perf_end. */
 static __always_inline int kmesh_perf_scope_end(const struct kmesh_perf_scope *scope)
 {
-	return kmesh_perf_emit(scope->operation_type, scope->start_ns, bpf_ktime_get_ns());
+	return kmesh_perf_finish(scope->operation_type, scope->start_ns, bpf_ktime_get_ns());
 }
 
 #endif /* KMESH_PERF_H */

@@ -133,13 +133,15 @@ static long kp_produce_one(__u32 index, void *data)
 	case KP_PRODUCE_SYNTHETIC:
 		end_ns = bpf_ktime_get_ns();
 		spread = args->synthetic_ns ? bpf_get_prandom_u32() % args->synthetic_ns : 0;
-		ret = kmesh_perf_emit(args->operation_type, end_ns - args->synthetic_ns - spread, end_ns);
+		ret = kmesh_perf_finish(args->operation_type, end_ns - args->synthetic_ns - spread, end_ns);
 		break;
 	default:
 		return 0;
 	}
 	if (ret == 0)
 		args->emitted++;
+	else if (ret == 1)
+		args->histogrammed++;
 	else if (ret == -1)
 		args->dropped++;
 	return 0;
@@ -152,8 +154,10 @@ int kp_produce(struct kp_produce_args *ctx)
 
 	args.emitted = 0;
 	args.dropped = 0;
+	args.histogrammed = 0;
 	bpf_loop(args.count, kp_produce_one, &args, 0);
 	ctx->emitted = args.emitted;
 	ctx->dropped = args.dropped;
+	ctx->histogrammed = args.histogrammed;
 	return 0;
 }

@@ -20,6 +20,7 @@ struct kp_endpoint {
 	__u32 port;		/* network byte order, in the low 16 bits */
 };
 
+/* The values are SampleWorkload.Mode's ordinals. */
 enum kp_produce_mode {
 	KP_PRODUCE_NONE = 0,		/* loop only: the baseline of the overhead benchmark */
 	KP_PRODUCE_SEED = 1,		/* KMESH_PERF_START / KMESH_PERF_END through kmesh_perf_map */
@@ -35,6 +36,7 @@ struct kp_produce_args {
 	__u32 synthetic_ns;	/* KP_PRODUCE_SYNTHETIC: durations spread over [n, 2n) */
 	__u64 emitted;		/* out: records written */
 	__u64 dropped;		/* out: records lost because the ring buffer was full */
+	__u64 histogrammed;	/* out: operations counted in the in-kernel histogram */
 };
 
 #endif /* KMESH_PERF_SAMPLES_H */
