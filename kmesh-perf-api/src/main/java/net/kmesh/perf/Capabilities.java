@@ -36,5 +36,7 @@ public record Capabilities(String kernelRelease, String libbpfVersion, Set<Featu
         CGROUP_CONNECT,
         /** A bpffs is mounted, so maps can be pinned and opened by path. */
         BPFFS,
+        /** The source has the probe's in-kernel histograms, so operation types can be in histogram mode. */
+        KERNEL_HISTOGRAM,
     }
 }

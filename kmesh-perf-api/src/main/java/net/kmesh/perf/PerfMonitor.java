@@ -58,6 +58,12 @@ public interface PerfMonitor extends AutoCloseable {
      */
     AutoCloseable addRecordListener(RecordListener listener);
 
+    /**
+     * Adds a listener for the durations of operation types in histogram mode, merged from the
+     * kernel when a snapshot is taken. Closing the returned handle removes it.
+     */
+    AutoCloseable addHistogramListener(HistogramListener listener);
+
     /** The bundled samples' driver, when the source is {@link RecordSource.Bundled}. */
     Optional<SampleWorkload> samples();
 

@@ -2,18 +2,24 @@ package net.kmesh.perf;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Immutable configuration of a {@link PerfMonitor}. Built with {@link #builder()}; invalid values
  * are rejected by {@link Builder#build()} with a message that names the field.
  */
 public final class PerfMonitorConfig {
+    /** Highest operation type the probe keeps an in-kernel histogram for. */
+    public static final int MAX_HISTOGRAM_TYPE = 31;
+
     private final RecordSource source;
     private final Map<Long, OperationType> operationTypes;
     private final Duration batchDelay;
     private final int maxOperationTypes;
     private final DaemonTarget daemon;
+    private final Set<Long> histogramTypes;
 
     private PerfMonitorConfig(Builder b) {
         this.source = b.source;
@@ -21,6 +27,7 @@ public final class PerfMonitorConfig {
         this.batchDelay = b.batchDelay;
         this.maxOperationTypes = b.maxOperationTypes;
         this.daemon = b.daemon;
+        this.histogramTypes = Set.copyOf(b.histogramTypes);
     }
 
     public static Builder builder() {
@@ -35,6 +42,7 @@ public final class PerfMonitorConfig {
         b.batchDelay = batchDelay;
         b.maxOperationTypes = maxOperationTypes;
         b.daemon = daemon;
+        b.histogramTypes.addAll(histogramTypes);
         return b;
     }
 
@@ -71,11 +79,20 @@ public final class PerfMonitorConfig {
         return daemon;
     }
 
+    /**
+     * Operation types counted in an in-kernel histogram instead of one ring-buffer record per
+     * operation: for hot operations, at a fraction of the kernel cost; their durations are merged
+     * into the snapshot when it is taken.
+     */
+    public Set<Long> histogramTypes() {
+        return histogramTypes;
+    }
+
     @Override
     public String toString() {
         return "PerfMonitorConfig[source=" + source + ", operationTypes=" + new TreeMap<>(operationTypes).values()
                 + ", batchDelay=" + batchDelay + ", maxOperationTypes=" + maxOperationTypes
-                + ", daemon=" + daemon.describe() + "]";
+                + ", daemon=" + daemon.describe() + ", histogramTypes=" + new TreeSet<>(histogramTypes) + "]";
     }
 
     /** Builder of {@link PerfMonitorConfig}. */
@@ -85,6 +102,7 @@ public final class PerfMonitorConfig {
         private Duration batchDelay = Duration.ofMillis(1);
         private int maxOperationTypes = 1024;
         private DaemonTarget daemon = DaemonTarget.self();
+        private final Set<Long> histogramTypes = new TreeSet<>();
 
         private Builder() {
             for (OperationType t : new OperationType[] {OperationType.SOCK_TRAFFIC_CONTROL,
@@ -117,6 +135,21 @@ public final class PerfMonitorConfig {
 
         public Builder daemon(DaemonTarget daemon) {
             this.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Puts operation types in histogram mode (see {@link PerfMonitorConfig#histogramTypes()}).
+         * The probe has histograms for types 0 to {@value #MAX_HISTOGRAM_TYPE}.
+         */
+        public Builder histogramMode(long... codes) {
+            for (long code : codes) {
+                if (code < 0 || code > MAX_HISTOGRAM_TYPE) {
+                    throw new IllegalArgumentException("histogramMode: the probe keeps histograms for operation types 0 to "
+                            + MAX_HISTOGRAM_TYPE + " (KMESH_PERF_HIST_TYPES), got " + code);
+                }
+                histogramTypes.add(code);
+            }
             return this;
         }
 

@@ -21,10 +21,11 @@ public interface SampleWorkload {
     /**
      * What one producer run did.
      *
-     * @param emitted records written to the ring buffer
-     * @param dropped records lost because the ring buffer was full
+     * @param emitted      records written to the ring buffer
+     * @param dropped      records lost because the ring buffer was full
+     * @param histogrammed operations counted in the in-kernel histogram (types in histogram mode)
      */
-    record Result(long emitted, long dropped) {
+    record Result(long emitted, long dropped, long histogrammed) {
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.Capabilities.Feature;
+import net.kmesh.perf.HistogramListener;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
@@ -26,6 +27,7 @@ import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapType;
 import net.kmesh.perf.bpf.libbpf.Resources;
+import net.kmesh.perf.bpf.ops.KernelHistograms;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.ProbeCounters;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
@@ -47,6 +49,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final Resources resources;
     private final BundledSamples samples;
     private final ProbeCounters counters;
+    private final KernelHistograms histograms;
     private final OperationAggregator aggregator;
     private final RecordDecoder decoder;
     private final RingConsumer consumer;
@@ -54,13 +57,14 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BpfPerfMonitor(PerfMonitorConfig config, Capabilities capabilities, Resources resources,
-                           BundledSamples samples, ProbeCounters counters, OperationAggregator aggregator,
-                           RecordDecoder decoder, RingConsumer consumer) {
+                           BundledSamples samples, ProbeCounters counters, KernelHistograms histograms,
+                           OperationAggregator aggregator, RecordDecoder decoder, RingConsumer consumer) {
         this.config = config;
         this.capabilities = capabilities;
         this.resources = resources;
         this.samples = samples;
         this.counters = counters;
+        this.histograms = histograms;
         this.aggregator = aggregator;
         this.decoder = decoder;
         this.consumer = consumer;
@@ -85,17 +89,36 @@ public final class BpfPerfMonitor implements PerfMonitor {
             BundledSamples samples = null;
             int ringFd;
             Optional<Integer> counterFd;
+            Optional<Integer> modeFd;
+            Optional<Integer> histogramFd;
             RecordSource source = config.source();
             if (source instanceof RecordSource.Bundled bundled) {
                 samples = resources.add(BundledSamples.open(bundled, notes, features));
                 ringFd = samples.object().mapFd(BundledSamples.RING_MAP);
                 counterFd = Optional.of(samples.object().mapFd(BundledSamples.COUNTER_MAP));
+                modeFd = Optional.of(samples.object().mapFd(BundledSamples.MODE_MAP));
+                histogramFd = Optional.of(samples.object().mapFd(BundledSamples.HISTOGRAM_MAP));
             } else {
                 RingSources.Opened opened = resources.add(source instanceof RecordSource.Pinned p
                         ? RingSources.pinned(p.path())
                         : RingSources.named(((RecordSource.Named) source).mapName()));
                 ringFd = opened.ring().get();
                 counterFd = opened.counters().map(f -> f.get());
+                modeFd = opened.modes().map(f -> f.get());
+                histogramFd = opened.histograms().map(f -> f.get());
+            }
+            KernelHistograms histograms = null;
+            if (modeFd.isPresent() && histogramFd.isPresent()) {
+                features.add(Feature.KERNEL_HISTOGRAM);
+                if (!config.histogramTypes().isEmpty()) {
+                    histograms = resources.add(new KernelHistograms(modeFd.get(), histogramFd.get(),
+                            config.histogramTypes()));
+                }
+            } else if (!config.histogramTypes().isEmpty()) {
+                throw new KernelFeatureException("histogram mode was asked for operation types "
+                        + config.histogramTypes() + " but the source has no " + RingSources.MODE_MAP + " and "
+                        + RingSources.HISTOGRAM_MAP + " maps: its programs were built without kmesh_perf.h's "
+                        + "histogram mode");
             }
             ProbeCounters counters = null;
             if (counterFd.isPresent()) {
@@ -122,8 +145,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
                 }
             }, config.batchDelay(), "kmesh-perf-consumer");
             Capabilities capabilities = new Capabilities(kernelRelease(), natives.version(), features, notes);
-            return new BpfPerfMonitor(config, capabilities, resources, samples, counters, aggregator, decoder,
-                    consumer);
+            return new BpfPerfMonitor(config, capabilities, resources, samples, counters, histograms, aggregator,
+                    decoder, consumer);
         } catch (RuntimeException e) {
             resources.close();
             throw e;
@@ -185,6 +208,9 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     @Override
     public PerfSnapshot snapshot() {
+        if (histograms != null) {
+            histograms.mergeInto(aggregator);
+        }
         OperationAggregator.Snapshot s = aggregator.snapshot(config::operationType);
         OptionalLong dropped = OptionalLong.empty();
         OptionalLong endsWithoutStart = OptionalLong.empty();
@@ -201,6 +227,15 @@ public final class BpfPerfMonitor implements PerfMonitor {
     public AutoCloseable addRecordListener(RecordListener listener) {
         decoder.addListener(listener);
         return () -> decoder.removeListener(listener);
+    }
+
+    @Override
+    public AutoCloseable addHistogramListener(HistogramListener listener) {
+        if (histograms == null) {
+            return () -> { };
+        }
+        histograms.addListener(listener);
+        return () -> histograms.removeListener(listener);
     }
 
     @Override

@@ -29,7 +29,7 @@ class BundledSamplesKernelTest {
             monitor.addRecordListener((type, start, end, pidTgid) -> seen.add(new long[] {type, start, end, pidTgid}));
             monitor.start();
             SampleWorkload.Result r = monitor.samples().orElseThrow().produce(2, n, mode, 5_000);
-            assertEquals(new SampleWorkload.Result(n, 0), r);
+            assertEquals(new SampleWorkload.Result(n, 0, 0), r);
             PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= n, Duration.ofSeconds(10));
             assertEquals(n, s.records().consumed());
             assertEquals(0, s.records().invalid());
@@ -54,7 +54,7 @@ class BundledSamplesKernelTest {
         KernelObjects heldBefore = KernelObjects.heldByThisProcess();
         PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start();
         KernelObjects ours = KernelObjects.heldByThisProcess().since(heldBefore);
-        assertEquals(5, ours.maps().size(), "probe and sample maps: " + ours);
+        assertEquals(7, ours.maps().size(), "probe and sample maps: " + ours);
         assertEquals(2, ours.programs().size(), "connect4 and produce (the span pair is off): " + ours);
         monitor.close();
         assertTrue(KernelObjects.heldByThisProcess().since(heldBefore).isEmpty(), "no fd left open");

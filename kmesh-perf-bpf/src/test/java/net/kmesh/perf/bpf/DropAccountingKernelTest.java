@@ -37,7 +37,7 @@ class DropAccountingKernelTest {
 
             // Now that the ring has room again, nothing more is lost.
             SampleWorkload.Result again = monitor.samples().orElseThrow().produce(1, 50, mode, 0);
-            assertEquals(new SampleWorkload.Result(50, 0), again);
+            assertEquals(new SampleWorkload.Result(50, 0, 0), again);
             s = Await.snapshot(monitor, x -> x.records().consumed() >= r.emitted() + 50, Duration.ofSeconds(10));
             assertEquals(produced + 50, s.records().consumed() + s.records().dropped().orElseThrow());
         }

@@ -33,6 +33,11 @@ public @interface KernelRequired {
             throw new TestAbortedException("skipped, BPF cannot be used here: " + why);
         }
 
+        /** For jqwik containers, which do not run JUnit extensions: call it from a {@code @BeforeContainer}. */
+        public static void require() {
+            new Check().beforeAll(null);
+        }
+
         /** Null when BPF maps can be created, otherwise the reason. */
         static String whyNot() {
             try {

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import net.kmesh.perf.Capabilities.Feature;
+import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfSnapshot;
@@ -29,7 +30,11 @@ import net.kmesh.perf.ResourceUsage;
  *
  * <p>Durations go into a {@link Timer} per operation type as the monitor's consumer thread reads
  * each record: a Micrometer histogram can only be fed one observation at a time (the benchmarks'
- * README gives the cost). Everything else is read from a snapshot of the monitor, taken at most
+ * README gives the cost). Operation types in the kernel's histogram mode have no records: what
+ * the kernel counted is replayed into their timers when a snapshot merges it, one observation
+ * per count at the middle of its bucket: their counts are exact, their sums within a bucket's
+ * width (12.5%), and a Prometheus bucket bound that cuts through a kernel bucket may see that
+ * bucket's counts on its other side. Everything else is read from a snapshot of the monitor, taken at most
  * once per {@link #SNAPSHOT_TTL} while a registry reads the meters, so nothing polls in the
  * background. Meters whose source comes and goes (the daemon, a map) are registered by the scrape
  * that first sees it and removed by the scrape after it is gone.
@@ -57,6 +62,7 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
     private final List<Bound> bound = new CopyOnWriteArrayList<>();
     private volatile Bound[] recording = new Bound[0];
     private final AutoCloseable listener;
+    private final AutoCloseable histogramListener;
     private boolean closed;
 
     public KmeshPerfMetrics(PerfMonitor monitor) {
@@ -69,6 +75,7 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
         this.tags = Tags.of(tags);
         this.snapshots = new SnapshotCache(monitor::snapshot, SNAPSHOT_TTL);
         this.listener = monitor.addRecordListener(this::onRecord);
+        this.histogramListener = monitor.addHistogramListener(this::onHistogram);
     }
 
     @Override
@@ -88,6 +95,24 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
+    private void onHistogram(long type, DurationHistogram added, long addedSumNanos, long maxNanos) {
+        for (Bound b : recording) {
+            Timer t = b.timers.get(type);
+            for (int i = 0; i < DurationHistogram.BUCKET_COUNT; i++) {
+                long n = added.bucketCount(i);
+                if (n == 0) {
+                    continue;
+                }
+                long lower = DurationHistogram.bucketLowerBound(i);
+                long value = i == DurationHistogram.BUCKET_COUNT - 1
+                        ? lower : lower + (DurationHistogram.bucketUpperBound(i) - 1 - lower) / 2;
+                for (long k = 0; k < n; k++) {
+                    t.record(value, TimeUnit.NANOSECONDS);
+                }
+            }
+        }
+    }
+
     /** Stops recording and removes this binder's meters from every registry it was bound to. Idempotent. */
     @Override
     public synchronized void close() {
@@ -98,6 +123,7 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
         recording = new Bound[0];
         try {
             listener.close();
+            histogramListener.close();
         } catch (Exception e) {
             throw new IllegalStateException("removing the record listener", e);
         } finally {

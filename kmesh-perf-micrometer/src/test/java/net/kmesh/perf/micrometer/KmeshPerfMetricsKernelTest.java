@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.DaemonTarget;
+import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
@@ -98,6 +99,32 @@ class KmeshPerfMetricsKernelTest {
                         Map.of("operation_type", op.type().name(), "le", "5.0E-5")) >= atOrBelow50us);
             }
             assertEquals(2, s.operations().size());
+        }
+    }
+
+    @Test
+    void typesInKernelHistogramModeAreExposedThroughTheSameMeter() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().histogramMode(2).build());
+             KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
+            metrics.bindTo(registry);
+            monitor.start();
+            monitor.samples().orElseThrow().produce(2, 3000, Mode.SYNTHETIC, 10_000);
+            Thread.sleep(KmeshPerfMetrics.SNAPSHOT_TTL.toMillis() + 50);
+            PrometheusText text = PrometheusText.parse(registry.scrape());
+            OperationStats op = monitor.snapshot().operation(2).orElseThrow();
+            assertEquals(3000, op.count());
+            Map<String, String> labels = Map.of("operation_type", "XDP_SHUTDOWN");
+            assertEquals(3000, text.value("kmesh_bpf_prog_operation_duration_seconds_count", labels));
+            // All durations are 10 us or more, but the kernel's bucket [9216, 10240) ns straddles the
+            // 10 us bound: its counts, replayed at its middle, fall below it; nothing else may.
+            long straddling = op.histogram().bucketCount(DurationHistogram.bucketIndex(10_000));
+            assertTrue(text.value("kmesh_bpf_prog_operation_duration_seconds_bucket",
+                    Map.of("operation_type", "XDP_SHUTDOWN", "le", "1.0E-5")) <= straddling);
+            assertEquals(3000, text.value("kmesh_bpf_prog_operation_duration_seconds_bucket",
+                    Map.of("operation_type", "XDP_SHUTDOWN", "le", "2.5E-5")), "all below 20 us");
+            double sum = text.value("kmesh_bpf_prog_operation_duration_seconds_sum", labels);
+            assertEquals(op.sumNanos() / 1e9, sum, op.sumNanos() / 1e9 * 0.07, "within a bucket's width");
         }
     }
 

@@ -20,8 +20,9 @@ public final class RingReader {
     static final int BUSY_BIT = 1 << 31;
     static final int DISCARD_BIT = 1 << 30;
     static final int HEADER_SIZE = 8;
-    /** Records between commits of the consumer position: frees space early without a store per record. */
-    private static final int COMMIT_EVERY = 64;
+    static final int LENGTH_MASK = ~(BUSY_BIT | DISCARD_BIT);
+    /** Bytes read between commits of the consumer position: frees space early without a store per record. */
+    private static final long COMMIT_BYTES = 4096;
 
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
@@ -76,36 +77,38 @@ public final class RingReader {
      * stops at the first record still being written. Returns the number of records handed over.
      */
     public int drain(RecordHandler handler) {
+        ByteBuffer data = this.data;
+        int mask = this.mask;
         int delivered = 0;
-        int sinceCommit = 0;
         long cons = consumerPos;
+        long committed = cons;
         long prod = (long) LONG.getAcquire(producerPage, 0);
         try {
             while (cons < prod) {
-                int index = (int) (cons & mask);
                 // Acquire: pairs with the kernel's release of the header on commit, so the payload
-                // written before the commit is visible once the BUSY bit reads clear.
-                int header = (int) INT.getAcquire(data, index);
-                if ((header & BUSY_BIT) != 0) {
+                // written before the commit is visible once the BUSY bit (the sign bit) reads clear.
+                int header = (int) INT.getAcquire(data, (int) (cons & mask));
+                if (header < 0) {
                     break;
                 }
-                int length = header & ~(BUSY_BIT | DISCARD_BIT);
-                long total = (length + HEADER_SIZE + 7L) & ~7L;
-                if (total > prod - cons) {
+                int length = header & LENGTH_MASK;
+                long next = cons + ((length + HEADER_SIZE + 7L) & ~7L);
+                if (next > prod) {
                     // The kernel only advances producer_pos over whole records: a record running past
                     // it is corruption. Skip everything published rather than loop on it.
                     corruptions++;
                     cons = prod;
                     break;
                 }
-                cons += total;
+                long payload = cons + HEADER_SIZE;
+                cons = next;
                 if ((header & DISCARD_BIT) == 0) {
-                    handler.onRecord(data, cons - total + HEADER_SIZE, length, mask);
                     delivered++;
+                    handler.onRecord(data, payload, length, mask);
                 }
-                if (++sinceCommit == COMMIT_EVERY) {
+                if (cons - committed >= COMMIT_BYTES) {
                     commit(cons);
-                    sinceCommit = 0;
+                    committed = cons;
                 }
                 if (cons == prod) {
                     prod = (long) LONG.getAcquire(producerPage, 0);
@@ -115,6 +118,19 @@ public final class RingReader {
             commit(cons);
         }
         return delivered;
+    }
+
+    /**
+     * Moves the consumer position back to {@code position}, so that records already consumed are
+     * read again. Only sound while nothing produces into the ring: benchmarks re-reading one
+     * pre-filled ring use it.
+     */
+    public void rewind(long position) {
+        if (position > consumerPos || consumerPos - position > size()) {
+            throw new IllegalArgumentException("can rewind at most one ring size back from " + consumerPos
+                    + ", not to " + position);
+        }
+        commit(position);
     }
 
     private void commit(long cons) {

@@ -2,6 +2,8 @@ package net.kmesh.perf.bpf.ringbuf;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
@@ -26,15 +28,25 @@ public final class RingSources {
     private RingSources() {
     }
 
+    /** Name of the probe's mode map (histogram mode per operation type). */
+    public static final String MODE_MAP = "kmesh_perf_mode";
+    /** Name of the probe's per-CPU histogram map. */
+    public static final String HISTOGRAM_MAP = "kmesh_perf_hist";
+
     /**
-     * An opened ring buffer and, if found, its counter map.
+     * An opened ring buffer and, where the source has them, the probe's other maps.
      *
-     * @param ring     the ring buffer map
-     * @param counters the per-CPU counter map, when the source has one
+     * @param ring       the ring buffer map
+     * @param counters   the per-CPU counter map
+     * @param modes      the histogram-mode map
+     * @param histograms the per-CPU histogram map
      */
-    public record Opened(Fd ring, Optional<Fd> counters) implements AutoCloseable {
+    public record Opened(Fd ring, Optional<Fd> counters, Optional<Fd> modes, Optional<Fd> histograms)
+            implements AutoCloseable {
         @Override
         public void close() {
+            histograms.ifPresent(Fd::close);
+            modes.ifPresent(Fd::close);
             counters.ifPresent(Fd::close);
             ring.close();
         }
@@ -42,18 +54,26 @@ public final class RingSources {
 
     /** Opens the ring buffer pinned at {@code path}, and {@code kmesh_perf_cnt} beside it if pinned. */
     public static Opened pinned(Path path) {
-        Fd ring = openPinnedMap(path, MapType.RINGBUF);
+        List<Fd> opened = new ArrayList<>();
         try {
-            Path sibling = path.resolveSibling(COUNTER_MAP);
-            Optional<Fd> counters = Optional.empty();
-            if (Files.exists(sibling)) {
-                counters = Optional.of(openPinnedMap(sibling, MapType.PERCPU_ARRAY));
-            }
-            return new Opened(ring, counters);
+            Fd ring = add(opened, openPinnedMap(path, MapType.RINGBUF));
+            return new Opened(ring, pinnedSibling(path, COUNTER_MAP, MapType.PERCPU_ARRAY, opened),
+                    pinnedSibling(path, MODE_MAP, MapType.ARRAY, opened),
+                    pinnedSibling(path, HISTOGRAM_MAP, MapType.PERCPU_ARRAY, opened));
         } catch (RuntimeException e) {
-            ring.close();
+            opened.forEach(Fd::close);
             throw e;
         }
+    }
+
+    private static Fd add(List<Fd> opened, Fd fd) {
+        opened.add(fd);
+        return fd;
+    }
+
+    private static Optional<Fd> pinnedSibling(Path ring, String name, int type, List<Fd> opened) {
+        Path sibling = ring.resolveSibling(name);
+        return Files.exists(sibling) ? Optional.of(add(opened, openPinnedMap(sibling, type))) : Optional.empty();
     }
 
     /**
@@ -112,10 +132,16 @@ public final class RingSources {
         Fd ring = newestMap(name, MapType.RINGBUF).orElseThrow(() -> new NotFoundException(
                 "no ring buffer map named '" + name + "' is loaded: is Kmesh running? "
                         + "(list maps with: bpftool map show)"));
+        List<Fd> opened = new ArrayList<>(List.of(ring));
         try {
-            return new Opened(ring, newestMap(COUNTER_MAP, MapType.PERCPU_ARRAY));
+            Optional<Fd> counters = newestMap(COUNTER_MAP, MapType.PERCPU_ARRAY);
+            counters.ifPresent(opened::add);
+            Optional<Fd> modes = newestMap(MODE_MAP, MapType.ARRAY);
+            modes.ifPresent(opened::add);
+            Optional<Fd> histograms = newestMap(HISTOGRAM_MAP, MapType.PERCPU_ARRAY);
+            return new Opened(ring, counters, modes, histograms);
         } catch (RuntimeException e) {
-            ring.close();
+            opened.forEach(Fd::close);
             throw e;
         }
     }

@@ -33,6 +33,8 @@ public final class BundledSamples implements SampleWorkload, AutoCloseable {
     public static final String RING_MAP = "kmesh_perf_info";
     public static final String START_MAP = "kmesh_perf_map";
     public static final String COUNTER_MAP = "kmesh_perf_cnt";
+    public static final String MODE_MAP = "kmesh_perf_mode";
+    public static final String HISTOGRAM_MAP = "kmesh_perf_hist";
     public static final String SERVICE_MAP = "kmesh_demo_svc";
     static final String CONFIG_MAP = "kp_sample_cfg";
     static final String CONNECT_PROGRAM = "kp_connect4";
@@ -185,9 +187,9 @@ public final class BundledSamples implements SampleWorkload, AutoCloseable {
         if (syntheticNanos < 0 || syntheticNanos > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("syntheticNanos must be between 0 and 2^31-1, got " + syntheticNanos);
         }
-        // struct kp_produce_args { u32 operation_type, count, mode, synthetic_ns; u64 emitted, dropped; }
+        // struct kp_produce_args { u32 operation_type, count, mode, synthetic_ns; u64 emitted, dropped, histogrammed; }
         // struct bpf_test_run_opts: sz at 0, ctx_in at 32, ctx_size_in at 48.
-        try (Memory args = new Memory(32); Memory opts = new Memory(80)) {
+        try (Memory args = new Memory(40); Memory opts = new Memory(80)) {
             args.clear();
             args.setInt(0, (int) operationType);
             args.setInt(4, count);
@@ -196,9 +198,9 @@ public final class BundledSamples implements SampleWorkload, AutoCloseable {
             opts.clear();
             opts.setLong(0, 80);
             opts.setPointer(32, args);
-            opts.setInt(48, 32);
+            opts.setInt(48, 40);
             Errno.check("running " + PRODUCE_PROGRAM, LibbpfLoader.natives().libbpf().bpf_prog_test_run_opts(produceFd, opts));
-            return new Result(args.getLong(16), args.getLong(24));
+            return new Result(args.getLong(16), args.getLong(24), args.getLong(32));
         }
     }
 
