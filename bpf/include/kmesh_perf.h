@@ -72,8 +72,10 @@ enum kmesh_perf_counter {
 #define KMESH_PERF_RINGBUF_SIZE (256 * 1024)
 #endif
 
+/* LRU: a start whose end never comes (its thread died) cannot make the map refuse new starts;
+ * user space also deletes starts older than a limit and counts them. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct kmesh_perf_key);
 	__type(value, struct kmesh_perf_value);
 	__uint(max_entries, KMESH_PERF_MAP_ENTRIES);
