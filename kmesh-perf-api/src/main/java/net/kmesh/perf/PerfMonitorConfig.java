@@ -11,6 +11,9 @@ import java.util.TreeSet;
  * are rejected by {@link Builder#build()} with a message that names the field.
  */
 public final class PerfMonitorConfig {
+    static final int DEFAULT_STALE_START_SECONDS = 10;
+    static final Duration DEFAULT_STALE_START_AGE = Duration.ofSeconds(DEFAULT_STALE_START_SECONDS);
+
     /** Highest operation type the probe keeps an in-kernel histogram for. */
     public static final int MAX_HISTOGRAM_TYPE = 31;
 
@@ -20,6 +23,7 @@ public final class PerfMonitorConfig {
     private final int maxOperationTypes;
     private final DaemonTarget daemon;
     private final Set<Long> histogramTypes;
+    private final Duration staleStartAge;
 
     private PerfMonitorConfig(Builder b) {
         this.source = b.source;
@@ -28,6 +32,8 @@ public final class PerfMonitorConfig {
         this.maxOperationTypes = b.maxOperationTypes;
         this.daemon = b.daemon;
         this.histogramTypes = Set.copyOf(b.histogramTypes);
+        this.staleStartAge = b.staleStartAge != null ? b.staleStartAge
+                : source instanceof RecordSource.Bundled ? DEFAULT_STALE_START_AGE : Duration.ZERO;
     }
 
     public static Builder builder() {
@@ -43,6 +49,7 @@ public final class PerfMonitorConfig {
         b.maxOperationTypes = maxOperationTypes;
         b.daemon = daemon;
         b.histogramTypes.addAll(histogramTypes);
+        b.staleStartAge = staleStartAge;
         return b;
     }
 
@@ -88,11 +95,22 @@ public final class PerfMonitorConfig {
         return histogramTypes;
     }
 
+    /**
+     * Starts in {@code kmesh_perf_map} older than this never end (their thread died, say): the
+     * monitor deletes them so that they cannot fill the map, and counts them. Zero: no sweep. By
+     * default {@value #DEFAULT_STALE_START_SECONDS} s for the bundled samples and off for a running
+     * Kmesh's map, which the monitor then only reads.
+     */
+    public Duration staleStartAge() {
+        return staleStartAge;
+    }
+
     @Override
     public String toString() {
         return "PerfMonitorConfig[source=" + source + ", operationTypes=" + new TreeMap<>(operationTypes).values()
                 + ", batchDelay=" + batchDelay + ", maxOperationTypes=" + maxOperationTypes
-                + ", daemon=" + daemon.describe() + ", histogramTypes=" + new TreeSet<>(histogramTypes) + "]";
+                + ", daemon=" + daemon.describe() + ", histogramTypes=" + new TreeSet<>(histogramTypes)
+                + ", staleStartAge=" + staleStartAge + "]";
     }
 
     /** Builder of {@link PerfMonitorConfig}. */
@@ -103,6 +121,7 @@ public final class PerfMonitorConfig {
         private int maxOperationTypes = 1024;
         private DaemonTarget daemon = DaemonTarget.self();
         private final Set<Long> histogramTypes = new TreeSet<>();
+        private Duration staleStartAge;
 
         private Builder() {
             for (OperationType t : new OperationType[] {OperationType.SOCK_TRAFFIC_CONTROL,
@@ -150,6 +169,15 @@ public final class PerfMonitorConfig {
                 }
                 histogramTypes.add(code);
             }
+            return this;
+        }
+
+        /** See {@link PerfMonitorConfig#staleStartAge()}; setting it turns the sweep on for any source. */
+        public Builder staleStartAge(Duration age) {
+            if (age == null || age.isNegative()) {
+                throw new IllegalArgumentException("staleStartAge must be zero or positive, got " + age);
+            }
+            this.staleStartAge = age;
             return this;
         }
 

@@ -11,14 +11,16 @@ import java.util.Optional;
  * @param takenAt    when the snapshot was taken
  * @param operations duration statistics per operation type, ordered by type code
  * @param records    what happened to the ring buffer's records
+ * @param source     whether the ring buffer read is the one the source names now
  * @param daemon     the monitored daemon's CPU and memory; empty while it does not exist
  */
 public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, RecordCounters records,
-                           Optional<ResourceUsage> daemon) {
+                           SourceStatus source, Optional<ResourceUsage> daemon) {
     public PerfSnapshot {
         Objects.requireNonNull(takenAt, "takenAt");
         operations = List.copyOf(operations);
         Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(daemon, "daemon");
     }
 

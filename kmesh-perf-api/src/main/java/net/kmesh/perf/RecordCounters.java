@@ -13,9 +13,11 @@ import java.util.OptionalLong;
  * @param endsWithoutStart operation ends that found no start; empty when the source has no counter map
  * @param listenerErrors   exceptions thrown by record listeners (each one counted, none stops the reader)
  * @param corruptions      times the ring itself held an impossible header and the reader skipped ahead
+ * @param staleStartsReaped starts deleted from {@code kmesh_perf_map} because they never ended (their
+ *                         thread died, say) within {@link PerfMonitorConfig#staleStartAge()}
  */
 public record RecordCounters(long consumed, long invalid, OptionalLong dropped, OptionalLong endsWithoutStart,
-                             long listenerErrors, long corruptions) {
+                             long listenerErrors, long corruptions, long staleStartsReaped) {
     /** Valid records: those turned into operation statistics. */
     public long valid() {
         return consumed - invalid;

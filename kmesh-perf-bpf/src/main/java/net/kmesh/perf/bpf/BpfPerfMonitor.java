@@ -3,12 +3,12 @@ package net.kmesh.perf.bpf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.kmesh.perf.Capabilities;
@@ -27,29 +27,28 @@ import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapType;
 import net.kmesh.perf.bpf.libbpf.Resources;
-import net.kmesh.perf.bpf.ops.KernelHistograms;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.ProbeCounters;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
 import net.kmesh.perf.bpf.resources.DaemonUsageReader;
 import net.kmesh.perf.bpf.resources.Mounts;
-import net.kmesh.perf.bpf.ringbuf.RingBuffer;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
 import net.kmesh.perf.bpf.ringbuf.RingSources;
 import net.kmesh.perf.bpf.samples.BundledSamples;
 
 /**
  * The libbpf-backed {@link PerfMonitor}. Opening acquires, in order: the bundled BPF object or the
- * external ring's fds, the ring mappings, the consumer's epoll set; {@link #close()} stops the
- * consumer and releases them in reverse.
+ * external source's map fds, the ring mappings, the consumer's epoll set; {@link #close()} stops
+ * the consumer and releases them in reverse.
  */
 public final class BpfPerfMonitor implements PerfMonitor {
+    private static final Duration HOUSEKEEPING = Duration.ofSeconds(1);
+
     private final PerfMonitorConfig config;
     private final Capabilities capabilities;
     private final Resources resources;
     private final BundledSamples samples;
-    private final ProbeCounters counters;
-    private final KernelHistograms histograms;
+    private final SourceTracker source;
     private final OperationAggregator aggregator;
     private final RecordDecoder decoder;
     private final RingConsumer consumer;
@@ -57,17 +56,28 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BpfPerfMonitor(PerfMonitorConfig config, Capabilities capabilities, Resources resources,
-                           BundledSamples samples, ProbeCounters counters, KernelHistograms histograms,
-                           OperationAggregator aggregator, RecordDecoder decoder, RingConsumer consumer) {
+                           BundledSamples samples, SourceTracker source) {
         this.config = config;
         this.capabilities = capabilities;
         this.resources = resources;
         this.samples = samples;
-        this.counters = counters;
-        this.histograms = histograms;
-        this.aggregator = aggregator;
-        this.decoder = decoder;
-        this.consumer = consumer;
+        this.source = source;
+        this.aggregator = new OperationAggregator(config.maxOperationTypes());
+        this.decoder = new RecordDecoder(aggregator);
+        this.consumer = new RingConsumer(source.current().ring, decoder, new RingConsumer.BatchListener() {
+            @Override
+            public void beginBatch() {
+                aggregator.beginBatch();
+            }
+
+            @Override
+            public void endBatch(long newCorruptions) {
+                if (newCorruptions > 0) {
+                    aggregator.recordCorruptions(newCorruptions);
+                }
+                aggregator.endBatch();
+            }
+        }, config.batchDelay(), this::housekeeping, HOUSEKEEPING, "kmesh-perf-consumer");
         this.daemon = DaemonUsageReader.of(config.daemon());
     }
 
@@ -87,70 +97,59 @@ public final class BpfPerfMonitor implements PerfMonitor {
         Resources resources = new Resources();
         try {
             BundledSamples samples = null;
-            int ringFd;
-            Optional<Integer> counterFd;
-            Optional<Integer> modeFd;
-            Optional<Integer> histogramFd;
+            SourceTracker tracker;
             RecordSource source = config.source();
             if (source instanceof RecordSource.Bundled bundled) {
                 samples = resources.add(BundledSamples.open(bundled, notes, features));
-                ringFd = samples.object().mapFd(BundledSamples.RING_MAP);
-                counterFd = Optional.of(samples.object().mapFd(BundledSamples.COUNTER_MAP));
-                modeFd = Optional.of(samples.object().mapFd(BundledSamples.MODE_MAP));
-                histogramFd = Optional.of(samples.object().mapFd(BundledSamples.HISTOGRAM_MAP));
+                var o = samples.object();
+                AttachedSource attached = AttachedSource.attach(new AttachedSource.MapFds(
+                        o.mapFd(BundledSamples.RING_MAP), Optional.of(o.mapFd(BundledSamples.COUNTER_MAP)),
+                        Optional.of(o.mapFd(BundledSamples.MODE_MAP)), Optional.of(o.mapFd(BundledSamples.HISTOGRAM_MAP)),
+                        Optional.of(o.mapFd(BundledSamples.START_MAP))), null, config);
+                tracker = new SourceTracker("the bundled samples", attached, null, null, null);
             } else {
-                RingSources.Opened opened = resources.add(source instanceof RecordSource.Pinned p
-                        ? RingSources.pinned(p.path())
-                        : RingSources.named(((RecordSource.Named) source).mapName()));
-                ringFd = opened.ring().get();
-                counterFd = opened.counters().map(f -> f.get());
-                modeFd = opened.modes().map(f -> f.get());
-                histogramFd = opened.histograms().map(f -> f.get());
+                Path pin = source instanceof RecordSource.Pinned p ? p.path() : null;
+                String name = source instanceof RecordSource.Named n ? n.mapName() : null;
+                String description = pin != null ? "pinned " + pin : "map named '" + name + "'";
+                AttachedSource attached = attachExternal(pin, name, config);
+                tracker = new SourceTracker(description, attached, pin, name, () -> attachExternal(pin, name, config));
             }
-            KernelHistograms histograms = null;
-            if (modeFd.isPresent() && histogramFd.isPresent()) {
+            resources.add(tracker);
+            AttachedSource first = tracker.current();
+            if (first.counters != null) {
+                features.add(Feature.DROPPED_COUNTER);
+            } else {
+                notes.add("the source has no " + RingSources.COUNTER_MAP + " map: dropped records are not counted");
+            }
+            if (first.histogramCapable) {
                 features.add(Feature.KERNEL_HISTOGRAM);
-                if (!config.histogramTypes().isEmpty()) {
-                    histograms = resources.add(new KernelHistograms(modeFd.get(), histogramFd.get(),
-                            config.histogramTypes()));
-                }
-            } else if (!config.histogramTypes().isEmpty()) {
+            }
+            if (!config.histogramTypes().isEmpty() && first.histograms == null) {
                 throw new KernelFeatureException("histogram mode was asked for operation types "
                         + config.histogramTypes() + " but the source has no " + RingSources.MODE_MAP + " and "
                         + RingSources.HISTOGRAM_MAP + " maps: its programs were built without kmesh_perf.h's "
                         + "histogram mode");
             }
-            ProbeCounters counters = null;
-            if (counterFd.isPresent()) {
-                counters = resources.add(new ProbeCounters(counterFd.get()));
-                features.add(Feature.DROPPED_COUNTER);
-            } else {
-                notes.add("the source has no " + RingSources.COUNTER_MAP + " map: dropped records are not counted");
+            if (!config.staleStartAge().isZero() && first.staleStarts == null) {
+                notes.add("the source has no " + RingSources.START_MAP + " map: stale starts are not swept");
             }
-            RingBuffer ring = resources.add(RingBuffer.map(ringFd));
-            OperationAggregator aggregator = new OperationAggregator(config.maxOperationTypes());
-            RecordDecoder decoder = new RecordDecoder(aggregator);
-            RingConsumer consumer = new RingConsumer(ring, decoder, new RingConsumer.BatchListener() {
-                @Override
-                public void beginBatch() {
-                    aggregator.beginBatch();
-                }
-
-                @Override
-                public void endBatch(long newCorruptions) {
-                    if (newCorruptions > 0) {
-                        aggregator.recordCorruptions(newCorruptions);
-                    }
-                    aggregator.endBatch();
-                }
-            }, config.batchDelay(), "kmesh-perf-consumer");
             Capabilities capabilities = new Capabilities(kernelRelease(), natives.version(), features, notes);
-            return new BpfPerfMonitor(config, capabilities, resources, samples, counters, histograms, aggregator,
-                    decoder, consumer);
+            return new BpfPerfMonitor(config, capabilities, resources, samples, tracker);
         } catch (RuntimeException e) {
             resources.close();
             throw e;
         }
+    }
+
+    private static AttachedSource attachExternal(Path pin, String name, PerfMonitorConfig config) {
+        RingSources.Opened opened = pin != null ? RingSources.pinned(pin) : RingSources.named(name);
+        return AttachedSource.attach(new AttachedSource.MapFds(opened.ring().get(),
+                opened.counters().map(f -> f.get()), opened.modes().map(f -> f.get()),
+                opened.histograms().map(f -> f.get()), opened.starts().map(f -> f.get())), opened, config);
+    }
+
+    private void housekeeping() {
+        source.housekeeping(consumer, aggregator);
     }
 
     /**
@@ -208,19 +207,12 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     @Override
     public PerfSnapshot snapshot() {
-        if (histograms != null) {
-            histograms.mergeInto(aggregator);
-        }
+        source.mergeHistograms(aggregator);
         OperationAggregator.Snapshot s = aggregator.snapshot(config::operationType);
-        OptionalLong dropped = OptionalLong.empty();
-        OptionalLong endsWithoutStart = OptionalLong.empty();
-        if (counters != null) {
-            long[] c = counters.read();
-            dropped = OptionalLong.of(c[ProbeCounters.DROPPED]);
-            endsWithoutStart = OptionalLong.of(c[ProbeCounters.END_WITHOUT_START]);
-        }
-        return new PerfSnapshot(Instant.now(), s.operations(), new RecordCounters(s.consumed(), s.invalid(), dropped,
-                endsWithoutStart, s.listenerErrors(), s.corruptions()), daemon.read());
+        Optional<long[]> counters = source.counters();
+        return new PerfSnapshot(Instant.now(), s.operations(), new RecordCounters(s.consumed(), s.invalid(),
+                SourceTracker.slot(counters, ProbeCounters.DROPPED), SourceTracker.slot(counters, ProbeCounters.END_WITHOUT_START),
+                s.listenerErrors(), s.corruptions(), source.staleStartsReaped()), source.status(), daemon.read());
     }
 
     @Override
@@ -231,11 +223,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     @Override
     public AutoCloseable addHistogramListener(HistogramListener listener) {
-        if (histograms == null) {
-            return () -> { };
-        }
-        histograms.addListener(listener);
-        return () -> histograms.removeListener(listener);
+        source.addHistogramListener(listener);
+        return () -> source.removeHistogramListener(listener);
     }
 
     @Override
@@ -243,7 +232,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
         return Optional.ofNullable(samples);
     }
 
-    /** The consumer, for tests: its thread and a synchronous drain before start. */
+    /** The consumer, for tests. */
     RingConsumer consumer() {
         return consumer;
     }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RingConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingConsumer.class);
-    private static final int IDLE_WAIT_MILLIS = 1000;
+    private static final int IDLE_WAIT_MILLIS = 500;
     private static final long BUSY_HEAD_PAUSE_NANOS = 20_000;
 
     /** Called around each drain so that readers of the results see whole batches. */
@@ -22,25 +22,48 @@ public final class RingConsumer implements AutoCloseable {
         void endBatch(long newCorruptions);
     }
 
-    private final RingReader reader;
+    private RingReader reader;
     private final RecordHandler handler;
     private final BatchListener batches;
     private final long batchDelayNanos;
-    private final Poller poller;
+    private Poller poller;
     private final Thread thread;
+    private final Runnable housekeeping;
+    private final long housekeepingNanos;
+    private long lastHousekeeping;
     private volatile boolean stopping;
     private boolean started;
     private Runnable afterStop;
 
+    /**
+     * @param housekeeping runs on the consumer thread, between reads, about once per
+     *                     {@code housekeepingInterval}; it may call {@link #replaceRing}
+     */
     public RingConsumer(RingBuffer ring, RecordHandler handler, BatchListener batches, Duration batchDelay,
-                        String threadName) {
+                        Runnable housekeeping, Duration housekeepingInterval, String threadName) {
         this.reader = ring.reader();
         this.handler = handler;
         this.batches = batches;
         this.batchDelayNanos = batchDelay.toNanos();
+        this.housekeeping = housekeeping;
+        this.housekeepingNanos = housekeepingInterval.toNanos();
         this.poller = new Poller(ring.mapFd());
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * From now on reads {@code next} instead of the current ring, after reading what is left in
+     * the current one. Only from the housekeeping task (the consumer thread) or before start; the
+     * caller then releases the old ring.
+     */
+    public void replaceRing(RingBuffer next) {
+        drainOnce();
+        Poller nextPoller = new Poller(next.mapFd());
+        Poller old = poller;
+        poller = nextPoller;
+        reader = next.reader();
+        old.close();
     }
 
     /** Starts the thread; a second call does nothing. */
@@ -57,8 +80,14 @@ public final class RingConsumer implements AutoCloseable {
     }
 
     private void run() {
+        lastHousekeeping = System.nanoTime();
         while (!stopping) {
             try {
+                long now = System.nanoTime();
+                if (now - lastHousekeeping >= housekeepingNanos) {
+                    lastHousekeeping = now;
+                    housekeeping.run();
+                }
                 int n = drainOnce();
                 if (stopping) {
                     break;

@@ -32,6 +32,8 @@ public final class RingSources {
     public static final String MODE_MAP = "kmesh_perf_mode";
     /** Name of the probe's per-CPU histogram map. */
     public static final String HISTOGRAM_MAP = "kmesh_perf_hist";
+    /** Name of the probe's map of pending starts. */
+    public static final String START_MAP = "kmesh_perf_map";
 
     /**
      * An opened ring buffer and, where the source has them, the probe's other maps.
@@ -40,11 +42,13 @@ public final class RingSources {
      * @param counters   the per-CPU counter map
      * @param modes      the histogram-mode map
      * @param histograms the per-CPU histogram map
+     * @param starts     the map of pending starts
      */
-    public record Opened(Fd ring, Optional<Fd> counters, Optional<Fd> modes, Optional<Fd> histograms)
-            implements AutoCloseable {
+    public record Opened(Fd ring, Optional<Fd> counters, Optional<Fd> modes, Optional<Fd> histograms,
+                         Optional<Fd> starts) implements AutoCloseable {
         @Override
         public void close() {
+            starts.ifPresent(Fd::close);
             histograms.ifPresent(Fd::close);
             modes.ifPresent(Fd::close);
             counters.ifPresent(Fd::close);
@@ -57,9 +61,10 @@ public final class RingSources {
         List<Fd> opened = new ArrayList<>();
         try {
             Fd ring = add(opened, openPinnedMap(path, MapType.RINGBUF));
-            return new Opened(ring, pinnedSibling(path, COUNTER_MAP, MapType.PERCPU_ARRAY, opened),
-                    pinnedSibling(path, MODE_MAP, MapType.ARRAY, opened),
-                    pinnedSibling(path, HISTOGRAM_MAP, MapType.PERCPU_ARRAY, opened));
+            return new Opened(ring, pinnedSibling(path, COUNTER_MAP, opened, MapType.PERCPU_ARRAY),
+                    pinnedSibling(path, MODE_MAP, opened, MapType.ARRAY),
+                    pinnedSibling(path, HISTOGRAM_MAP, opened, MapType.PERCPU_ARRAY),
+                    pinnedSibling(path, START_MAP, opened, MapType.LRU_HASH, MapType.HASH));
         } catch (RuntimeException e) {
             opened.forEach(Fd::close);
             throw e;
@@ -71,17 +76,17 @@ public final class RingSources {
         return fd;
     }
 
-    private static Optional<Fd> pinnedSibling(Path ring, String name, int type, List<Fd> opened) {
+    private static Optional<Fd> pinnedSibling(Path ring, String name, List<Fd> opened, int... types) {
         Path sibling = ring.resolveSibling(name);
-        return Files.exists(sibling) ? Optional.of(add(opened, openPinnedMap(sibling, type))) : Optional.empty();
+        return Files.exists(sibling) ? Optional.of(add(opened, openPinnedMap(sibling, types))) : Optional.empty();
     }
 
     /**
-     * Opens the pinned map at {@code path}, checking that it is a map of {@code expectedType}.
+     * Opens the pinned map at {@code path}, checking that it is a map of one of {@code expectedTypes}.
      *
      * @throws NotFoundException when nothing is pinned there or it is not such a map
      */
-    public static Fd openPinnedMap(Path path, int expectedType) {
+    public static Fd openPinnedMap(Path path, int... expectedTypes) {
         if (!Files.exists(path)) {
             String hint = Mounts.bpffs().isPresent()
                     ? "list what is pinned with: ls -R " + Mounts.bpffs().get()
@@ -108,9 +113,9 @@ public final class RingSources {
                 throw new NotFoundException(path + " is a pinned BPF " + kind + ", not a map");
             }
             MapInfo info = MapInfo.of(fd);
-            if (info.type() != expectedType) {
+            if (java.util.Arrays.stream(expectedTypes).noneMatch(t -> t == info.type())) {
                 throw new NotFoundException(path + " is a " + info.typeName() + " map ('" + info.name()
-                        + "'), not a " + MapType.name(expectedType) + " map");
+                        + "'), not a " + MapType.name(expectedTypes[0]) + " map");
             }
             return owned;
         } catch (RuntimeException e) {
@@ -139,11 +144,34 @@ public final class RingSources {
             Optional<Fd> modes = newestMap(MODE_MAP, MapType.ARRAY);
             modes.ifPresent(opened::add);
             Optional<Fd> histograms = newestMap(HISTOGRAM_MAP, MapType.PERCPU_ARRAY);
-            return new Opened(ring, counters, modes, histograms);
+            histograms.ifPresent(opened::add);
+            Optional<Fd> starts = newestMap(START_MAP, MapType.LRU_HASH).or(() -> newestMap(START_MAP, MapType.HASH));
+            return new Opened(ring, counters, modes, histograms, starts);
         } catch (RuntimeException e) {
             opened.forEach(Fd::close);
             throw e;
         }
+    }
+
+    /**
+     * The id of the map the source names now: what is pinned at {@code pin}, or the newest ring
+     * buffer named {@code name}; -1 when there is none.
+     */
+    public static int currentRingId(Path pin, String name) {
+        if (pin != null) {
+            int fd = LibbpfLoader.natives().libbpf().bpf_obj_get(pin.toString());
+            if (fd < 0) {
+                return -1;
+            }
+            try (Fd owned = Fd.own(fd)) {
+                return MapInfo.of(owned.get()).id();
+            }
+        }
+        return newestMap(name, MapType.RINGBUF).map(f -> {
+            try (f) {
+                return MapInfo.of(f.get()).id();
+            }
+        }).orElse(-1);
     }
 
     /** The map with this name and type and the highest id, opened. */
