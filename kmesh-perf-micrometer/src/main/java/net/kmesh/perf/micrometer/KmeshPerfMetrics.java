@@ -34,7 +34,8 @@ import net.kmesh.perf.ResourceUsage;
  * the kernel counted is replayed into their timers when a snapshot merges it, one observation
  * per count at the middle of its bucket: their counts are exact, their sums within a bucket's
  * width (12.5%), and a Prometheus bucket bound that cuts through a kernel bucket may see that
- * bucket's counts on its other side. Everything else is read from a snapshot of the monitor, taken at most
+ * bucket's counts on its other side. A scrape may read their timer before it merges new counts:
+ * those then show in the next scrape. Everything else is read from a snapshot of the monitor, taken at most
  * once per {@link #SNAPSHOT_TTL} while a registry reads the meters, so nothing polls in the
  * background. Meters whose source comes and goes (the daemon, a map) are registered by the scrape
  * that first sees it and removed by the scrape after it is gone.
@@ -153,6 +154,12 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
                 fixed.add(FunctionCounter.builder("kmesh.perf.records.dropped", this,
                                 b -> b.current().records().dropped().orElse(0))
                         .description("Records lost in the kernel because the ring buffer was full")
+                        .tags(tags).register(registry));
+            }
+            if (!monitor.config().staleStartAge().isZero()) {
+                fixed.add(FunctionCounter.builder("kmesh.perf.stale.starts.reaped", this,
+                                b -> b.current().records().staleStartsReaped())
+                        .description("Operation starts deleted from kmesh_perf_map because their end never came")
                         .tags(tags).register(registry));
             }
             fixed.add(FunctionCounter.builder("kmesh.perf.records.invalid", this,
