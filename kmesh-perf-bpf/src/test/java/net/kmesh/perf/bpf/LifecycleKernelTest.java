@@ -1,0 +1,151 @@
+package net.kmesh.perf.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.SampleWorkload.Mode;
+import org.junit.jupiter.api.Test;
+
+/** Opening and closing, many times and from any thread, leaves nothing behind. */
+@KernelRequired
+class LifecycleKernelTest {
+
+    /** What this process holds that a monitor could leak. */
+    record Held(long fds, long ringMappings, long consumerThreads, KernelObjects bpf) {
+        static Held now() throws IOException {
+            long fds;
+            try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+                fds = s.count();
+            }
+            long mappings = Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .filter(l -> l.contains("bpf-map")).count();
+            long threads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("kmesh-perf-consumer")).count();
+            return new Held(fds, mappings, threads, KernelObjects.heldByThisProcess());
+        }
+    }
+
+    @Test
+    void twoHundredCyclesLeaveNoFdMappingThreadOrKernelObject() throws Exception {
+        cycle(); // loads JNA and the libraries once
+        Held before = Held.now();
+        Set<Integer> maps = new HashSet<>();
+        Set<Integer> programs = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            KernelObjects ours = cycle();
+            maps.addAll(ours.maps());
+            programs.addAll(ours.programs());
+        }
+        Held after = Held.now();
+        assertEquals(before.fds(), after.fds(), "file descriptors");
+        assertEquals(0, after.ringMappings(), "ring-buffer mappings");
+        assertEquals(0, after.consumerThreads(), "consumer threads");
+        assertTrue(after.bpf().since(before.bpf()).isEmpty(), "BPF fds held: " + after.bpf().since(before.bpf()));
+        assertEquals(200 * 7, maps.size(), "each cycle made its own maps");
+        KernelObjects left = KernelObjects.stillLoaded(new KernelObjects(maps, programs, Set.of()), Duration.ofSeconds(10));
+        assertTrue(left.isEmpty(), "still in the kernel: " + left);
+    }
+
+    private static KernelObjects cycle() throws InterruptedException {
+        KernelObjects before = KernelObjects.heldByThisProcess();
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start()) {
+            monitor.samples().orElseThrow().produce(1, 100, Mode.SCOPED, 0);
+            Await.snapshot(monitor, s -> s.records().consumed() >= 100, Duration.ofSeconds(10));
+            return KernelObjects.heldByThisProcess().since(before);
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndSafeFromManyThreadsAtOnce() throws Exception {
+        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start();
+        int threads = 8;
+        CyclicBarrier go = new CyclicBarrier(threads);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> closers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    monitor.close();
+                    monitor.close();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            t.start();
+            closers.add(t);
+        }
+        for (Thread t : closers) {
+            t.join();
+        }
+        assertEquals(null, failure.get());
+        assertEquals(0, Held.now().ringMappings());
+    }
+
+    @Test
+    void aListenerMayCloseTheMonitorFromTheConsumerThread() throws Exception {
+        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build());
+        CountDownLatch closed = new CountDownLatch(1);
+        monitor.addRecordListener((type, start, end, pid) -> {
+            monitor.close();
+            closed.countDown();
+        });
+        monitor.start();
+        monitor.samples().orElseThrow().produce(1, 10, Mode.SCOPED, 0);
+        assertTrue(closed.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Held.now().consumerThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, Held.now().consumerThreads(), "the consumer thread ended");
+        assertEquals(0, Held.now().ringMappings(), "and unmapped the ring on its way out");
+    }
+
+    @Test
+    void snapshotsRacingCloseNeverFailAndSeeTheFinalCounts() throws Exception {
+        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start();
+        monitor.samples().orElseThrow().produce(1, 1000, Mode.SCOPED, 0);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> readers = new ArrayList<>();
+        CountDownLatch started = new CountDownLatch(4);
+        for (int i = 0; i < 4; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    started.countDown();
+                    for (int k = 0; k < 2000; k++) {
+                        PerfSnapshot s = monitor.snapshot();
+                        assertTrue(s.records().consumed() <= 1000);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            t.start();
+            readers.add(t);
+        }
+        started.await();
+        monitor.close();
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertEquals(null, failure.get());
+        PerfSnapshot last = monitor.snapshot();
+        assertEquals(1000, last.records().consumed(), "records committed before close are counted");
+        assertEquals(0, last.records().dropped().orElseThrow());
+    }
+}
