@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * scrape grows with the number of maps, not with their entries. Per map, only where needed, entries
  * are counted by batch lookup, then by a key walk; arrays hold {@code max_entries} entries, ring
  * buffers report the bytes pending; other types are reported {@link CountMethod#UNKNOWN}. Memlock is
- * the kernel's own figure (fdinfo), which needs each selected map opened by id: CAP_SYS_ADMIN.
+ * the kernel's own figure (fdinfo), which needs each selected map opened: by id, that takes
+ * CAP_SYS_ADMIN; maps selected by pin path need no more than the CAP_BPF + CAP_PERFMON of the iterator.
  *
  * <p>Owns the iterator (program and link) and native scratch memory, released by {@link #close()};
  * maps are opened only during {@link #collect}, so the collector never keeps a map alive.
@@ -142,7 +143,7 @@ public final class MapStatsCollector implements AutoCloseable {
      * that disappear meanwhile are left out.
      *
      * @throws NotFoundException  when a map named by id or pin path does not exist or is not a map
-     * @throws PrivilegeException without CAP_SYS_ADMIN (to open maps by id)
+     * @throws PrivilegeException without CAP_SYS_ADMIN, for maps selected by name or id (opened by id)
      */
     public synchronized List<MapStats> collect(MapSelector selector) {
         return read(list(selector));

@@ -24,9 +24,12 @@ import net.kmesh.perf.bpf.FakeKmesh;
 import net.kmesh.perf.bpf.KernelObjects;
 import net.kmesh.perf.bpf.KernelRequired;
 import net.kmesh.perf.bpf.PinDirectory;
+import net.kmesh.perf.bpf.libbpf.BpfIds;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.MapType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -243,6 +246,14 @@ class MapStatsCollectorKernelTest {
         int[] ids = collector.kernelObjectIds();
         KernelObjects held = KernelObjects.heldByThisProcess();
         assertTrue(held.programs().contains(ids[0]) && held.links().contains(ids[1]), held.toString());
+        for (int map : held.maps()) {
+            int fd = BpfIds.openMap(map);
+            if (fd >= 0) {
+                try (Fd owned = Fd.own(fd)) {
+                    assertFalse(MapInfo.of(owned.get()).name().equals("kp_probe"), "the probe map is released at once");
+                }
+            }
+        }
         collector.close();
         collector.close();
         KernelObjects left = KernelObjects.stillLoaded(new KernelObjects(Set.of(), Set.of(ids[0]), Set.of(ids[1])),
