@@ -46,10 +46,15 @@ final class MapIterator implements AutoCloseable {
      * @throws net.kmesh.perf.PerfMonitorException when this kernel cannot load it (before Linux 5.8, or without BTF)
      */
     static MapIterator open() {
+        return open(RESOURCE);
+    }
+
+    /** Loads the iterator from another class-path resource: a test build of the same program. */
+    static MapIterator open(String resource) {
         LibbpfLoader.Natives n = LibbpfLoader.natives();
         Resources resources = new Resources();
         try {
-            BpfObject object = resources.add(BpfObject.openResource(MapIterator.class, RESOURCE, "kmesh_perf_maps"));
+            BpfObject object = resources.add(BpfObject.openResource(MapIterator.class, resource, "kmesh_perf_maps"));
             try {
                 object.load();
             } catch (PrivilegeException e) {

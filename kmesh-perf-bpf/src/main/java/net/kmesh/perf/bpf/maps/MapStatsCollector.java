@@ -74,7 +74,7 @@ public final class MapStatsCollector implements AutoCloseable {
      * @throws PrivilegeException without CAP_BPF + CAP_PERFMON
      */
     public static MapStatsCollector open() {
-        return open(CountMethod.ITERATOR, false);
+        return open(CountMethod.ITERATOR, false, MapIterator.RESOURCE);
     }
 
     /**
@@ -91,17 +91,18 @@ public final class MapStatsCollector implements AutoCloseable {
         if (method != CountMethod.ITERATOR && method != CountMethod.BATCH && method != CountMethod.KEY_WALK) {
             throw new IllegalArgumentException("counting can start at ITERATOR, BATCH or KEY_WALK, not " + method);
         }
-        return open(method, true);
+        return open(method, true, MapIterator.RESOURCE);
     }
 
-    private static MapStatsCollector open(CountMethod start, boolean forced) {
+    /** Opens with the iterator of class-path resource {@code iterator}: tests load a build without the kfunc. */
+    static MapStatsCollector open(CountMethod start, boolean forced, String iteratorResource) {
         LibbpfLoader.Natives n = LibbpfLoader.natives();
         Resources resources = new Resources();
         try {
             List<String> notes = new ArrayList<>();
             MapIterator iterator = null;
             try {
-                iterator = resources.add(MapIterator.open());
+                iterator = resources.add(MapIterator.open(iteratorResource));
             } catch (PrivilegeException e) {
                 throw e;
             } catch (PerfMonitorException e) {
