@@ -1,0 +1,60 @@
+package net.kmesh.perf.bpf.maps;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes and encodes the output of the map iterator: a run of 56-byte {@code struct kp_map_record}
+ * in host byte order (layout fixed by {@code bpf/maps/kmesh_perf_maps.h}, whose static asserts
+ * keep it in step with the offsets here):
+ *
+ * <pre>
+ *  0 u32 id    4 u32 type   8 u32 key_size  12 u32 value_size  16 u32 max_entries  20 u32 map_flags
+ * 24 u32 flags (1 kfunc, 2 counter)  28 u32 pad  32 s64 entries  40 char name[16]
+ * </pre>
+ */
+final class MapRecords {
+    /** Bytes per record. */
+    static final int SIZE = 56;
+    static final int FLAGS = 24;
+    static final int FLAG_KFUNC = 1;
+    static final int FLAG_COUNTER = 2;
+    static final int ENTRIES = 32;
+    static final int NAME = 40;
+    static final int NAME_LENGTH = 16;
+
+    private MapRecords() {
+    }
+
+    /**
+     * Decodes every record from {@code output}'s position to its limit.
+     *
+     * @throws IllegalArgumentException when that is not a whole number of records
+     */
+    static List<MapRecord> decode(ByteBuffer output) {
+        ByteBuffer b = output.slice().order(ByteOrder.nativeOrder());
+        if (b.remaining() % SIZE != 0) {
+            throw new IllegalArgumentException("map iterator output of " + b.remaining()
+                    + " bytes is not a whole number of " + SIZE + "-byte records");
+        }
+        List<MapRecord> records = new ArrayList<>(b.remaining() / SIZE);
+        byte[] name = new byte[NAME_LENGTH];
+        for (int at = 0; at < b.limit(); at += SIZE) {
+            int flags = b.getInt(at + FLAGS);
+            boolean kfunc = (flags & FLAG_KFUNC) != 0;
+            boolean counter = (flags & FLAG_COUNTER) != 0;
+            b.get(at + NAME, name);
+            int end = 0;
+            while (end < NAME_LENGTH && name[end] != 0) {
+                end++;
+            }
+            records.add(new MapRecord(b.getInt(at), b.getInt(at + 4), new String(name, 0, end, StandardCharsets.UTF_8),
+                    b.getInt(at + 8), b.getInt(at + 12), Integer.toUnsignedLong(b.getInt(at + 16)), b.getInt(at + 20),
+                    kfunc, counter, kfunc && counter ? b.getLong(at + ENTRIES) : -1));
+        }
+        return records;
+    }
+}

@@ -1,0 +1,110 @@
+package net.kmesh.perf.bpf.maps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** The decoder of the map iterator's output, over records written as the BPF program writes them. */
+class MapRecordsProperties {
+
+    @Provide
+    Arbitrary<MapRecord> records() {
+        Arbitrary<String> names = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz_.0123456789")
+                .ofMinLength(0).ofMaxLength(15);
+        Arbitrary<Integer> u31 = Arbitraries.integers().between(0, Integer.MAX_VALUE);
+        Arbitrary<Long> u32 = Arbitraries.longs().between(0, 0xFFFF_FFFFL);
+        // flags (kfunc 1, counter 2) and the counter's sum, which may stray below 0 while CPUs update it
+        Arbitrary<long[]> counted = Combinators.combine(Arbitraries.integers().between(0, 3),
+                Arbitraries.longs().between(-10, 1L << 32)).as((f, e) -> new long[] {f, e});
+        return Combinators.combine(u31.filter(i -> i > 0), Arbitraries.integers().between(0, 40), names, u31, u31,
+                u32, u31, counted).as((id, type, name, key, value, max, mapFlags, c) -> {
+                    boolean kfunc = (c[0] & 1) != 0;
+                    boolean counter = (c[0] & 2) != 0;
+                    return new MapRecord(id, type, name, key, value, max, mapFlags, kfunc, counter,
+                            kfunc && counter ? c[1] : -1);
+                });
+    }
+
+    @Property
+    void everyRecordWrittenIsDecodedAsWritten(@ForAll @Size(max = 300) List<@From("records") MapRecord> written) {
+        ByteBuffer out = ByteBuffer.allocate(written.size() * MapRecords.SIZE);
+        for (MapRecord r : written) {
+            write(r, out, (byte) 0);
+        }
+        out.flip();
+        assertEquals(written, MapRecords.decode(out));
+    }
+
+    @Property
+    void aRecordWithoutBothFlagsIsUncountedWhateverItsEntriesSay(@ForAll @IntRange(min = 0, max = 2) int flags,
+                                                               @ForAll long entries) {
+        ByteBuffer out = ByteBuffer.allocate(MapRecords.SIZE).order(ByteOrder.nativeOrder());
+        out.putInt(0, 9).putInt(MapRecords.FLAGS, flags).putLong(MapRecords.ENTRIES, entries);
+        MapRecord r = MapRecords.decode(out).get(0);
+        assertEquals(-1, r.entries());
+        assertEquals(false, r.counted());
+    }
+
+    @Property
+    void aNameStopsAtItsFirstNulOrAfterSixteenBytes(@ForAll @Size(max = 16) byte[] raw) {
+        ByteBuffer out = ByteBuffer.allocate(MapRecords.SIZE).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < raw.length; i++) {
+            // Bytes a kernel name holds: printable ASCII, or NUL.
+            out.put(MapRecords.NAME + i, (byte) (raw[i] == 0 ? 0 : 'A' + Math.floorMod(raw[i], 26)));
+        }
+        String name = MapRecords.decode(out).get(0).name();
+        int nul = 0;
+        while (nul < raw.length && raw[nul] != 0) {
+            nul++;
+        }
+        assertEquals(nul, name.length());
+    }
+
+    @Property
+    void outputThatIsNotWholeRecordsIsRejected(@ForAll @IntRange(min = 0, max = 20) int records,
+                                               @ForAll @IntRange(min = 1, max = MapRecords.SIZE - 1) int extra) {
+        int length = records * MapRecords.SIZE + extra;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MapRecords.decode(ByteBuffer.allocate(length)));
+        assertEquals("map iterator output of " + length + " bytes is not a whole number of 56-byte records",
+                e.getMessage());
+    }
+
+    @Example
+    void decodingStartsAtThePosition() {
+        MapRecord r = new MapRecord(42, 1, "kmesh_perf_map", 8, 24, 1024, 0, true, true, 17);
+        ByteBuffer out = ByteBuffer.allocate(8 + MapRecords.SIZE);
+        out.position(8);
+        write(r, out, (byte) 0x55);
+        out.position(8);
+        assertEquals(List.of(r), MapRecords.decode(out));
+        assertEquals("hash", r.typeName());
+    }
+
+    /** Writes {@code r} at {@code out}'s position exactly as kp_map_stats does; {@code pad} fills the unused bytes. */
+    static void write(MapRecord r, ByteBuffer out, byte pad) {
+        ByteBuffer b = out.slice().order(ByteOrder.nativeOrder());
+        b.putInt(r.id()).putInt(r.type()).putInt(r.keySize()).putInt(r.valueSize()).putInt((int) r.maxEntries())
+                .putInt(r.mapFlags()).putInt((r.kfunc() ? 1 : 0) | (r.counter() ? 2 : 0)).put(new byte[] {pad, pad, pad, pad})
+                .putLong(r.counted() ? r.entries() : -1);
+        byte[] name = r.name().getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 16; i++) {
+            b.put(i < name.length ? name[i] : 0);
+        }
+        out.position(out.position() + MapRecords.SIZE);
+    }
+}
