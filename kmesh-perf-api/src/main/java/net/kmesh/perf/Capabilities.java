@@ -38,5 +38,15 @@ public record Capabilities(String kernelRelease, String libbpfVersion, Set<Featu
         BPFFS,
         /** The source has the probe's in-kernel histograms, so operation types can be in histogram mode. */
         KERNEL_HISTOGRAM,
+        /** Map statistics are collected. */
+        MAP_STATISTICS,
+        /** One {@code iter/bpf_map} pass lists every map. */
+        MAP_ITERATOR,
+        /** The kfunc {@code bpf_map_sum_elem_count} counts hash maps' entries without walking them (Linux 6.6). */
+        MAP_ELEM_COUNT_KFUNC,
+        /** {@code BPF_MAP_LOOKUP_BATCH} counts maps the kfunc cannot. */
+        MAP_BATCH_LOOKUP,
+        /** Program run-time statistics are on ({@code BPF_ENABLE_STATS}, held by an fd). */
+        BPF_STATS,
     }
 }

@@ -24,6 +24,10 @@ public final class PerfMonitorConfig {
     private final DaemonTarget daemon;
     private final Set<Long> histogramTypes;
     private final Duration staleStartAge;
+    private final boolean mapStatistics;
+    private final MapSelector maps;
+    private final boolean programStatistics;
+    private final ProgramSelector programs;
 
     private PerfMonitorConfig(Builder b) {
         this.source = b.source;
@@ -34,6 +38,10 @@ public final class PerfMonitorConfig {
         this.histogramTypes = Set.copyOf(b.histogramTypes);
         this.staleStartAge = b.staleStartAge != null ? b.staleStartAge
                 : source instanceof RecordSource.Bundled ? DEFAULT_STALE_START_AGE : Duration.ZERO;
+        this.mapStatistics = b.mapStatistics;
+        this.maps = b.maps;
+        this.programStatistics = b.programStatistics;
+        this.programs = b.programs;
     }
 
     public static Builder builder() {
@@ -50,6 +58,10 @@ public final class PerfMonitorConfig {
         b.daemon = daemon;
         b.histogramTypes.addAll(histogramTypes);
         b.staleStartAge = staleStartAge;
+        b.mapStatistics = mapStatistics;
+        b.maps = maps;
+        b.programStatistics = programStatistics;
+        b.programs = programs;
         return b;
     }
 
@@ -105,12 +117,37 @@ public final class PerfMonitorConfig {
         return staleStartAge;
     }
 
+    /** Whether snapshots hold map statistics (default yes). */
+    public boolean mapStatistics() {
+        return mapStatistics;
+    }
+
+    /** Which maps the statistics cover (default: names starting with {@code kmesh_}, as Kmesh does). */
+    public MapSelector maps() {
+        return maps;
+    }
+
+    /**
+     * Whether snapshots hold program run counts and times (default no). They need the kernel's
+     * run-time statistics, which the monitor enables for its lifetime through an fd (never through
+     * the sysctl): while on, every BPF program on the host pays two clock reads per run.
+     */
+    public boolean programStatistics() {
+        return programStatistics;
+    }
+
+    /** Which programs the statistics cover (default: all). */
+    public ProgramSelector programs() {
+        return programs;
+    }
+
     @Override
     public String toString() {
         return "PerfMonitorConfig[source=" + source + ", operationTypes=" + new TreeMap<>(operationTypes).values()
                 + ", batchDelay=" + batchDelay + ", maxOperationTypes=" + maxOperationTypes
                 + ", daemon=" + daemon.describe() + ", histogramTypes=" + new TreeSet<>(histogramTypes)
-                + ", staleStartAge=" + staleStartAge + "]";
+                + ", staleStartAge=" + staleStartAge + ", maps=" + (mapStatistics ? maps : "off")
+                + ", programs=" + (programStatistics ? programs : "off") + "]";
     }
 
     /** Builder of {@link PerfMonitorConfig}. */
@@ -122,6 +159,10 @@ public final class PerfMonitorConfig {
         private DaemonTarget daemon = DaemonTarget.self();
         private final Set<Long> histogramTypes = new TreeSet<>();
         private Duration staleStartAge;
+        private boolean mapStatistics = true;
+        private MapSelector maps = MapSelector.kmesh();
+        private boolean programStatistics;
+        private ProgramSelector programs = ProgramSelector.all();
 
         private Builder() {
             for (OperationType t : new OperationType[] {OperationType.SOCK_TRAFFIC_CONTROL,
@@ -181,6 +222,30 @@ public final class PerfMonitorConfig {
             return this;
         }
 
+        public Builder mapStatistics(boolean on) {
+            this.mapStatistics = on;
+            return this;
+        }
+
+        /** Selects the maps of the statistics (and turns them on). */
+        public Builder maps(MapSelector selector) {
+            this.maps = selector;
+            this.mapStatistics = true;
+            return this;
+        }
+
+        public Builder programStatistics(boolean on) {
+            this.programStatistics = on;
+            return this;
+        }
+
+        /** Selects the programs of the statistics (and turns them on). */
+        public Builder programs(ProgramSelector selector) {
+            this.programs = selector;
+            this.programStatistics = true;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid field */
         public PerfMonitorConfig build() {
             if (source == null) {
@@ -195,6 +260,12 @@ public final class PerfMonitorConfig {
             }
             if (daemon == null) {
                 throw new IllegalArgumentException("daemon must not be null");
+            }
+            if (maps == null) {
+                throw new IllegalArgumentException("maps must not be null");
+            }
+            if (programs == null) {
+                throw new IllegalArgumentException("programs must not be null");
             }
             return new PerfMonitorConfig(this);
         }

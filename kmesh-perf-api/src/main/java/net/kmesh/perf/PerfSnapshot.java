@@ -12,16 +12,26 @@ import java.util.Optional;
  * @param operations duration statistics per operation type, ordered by type code
  * @param records    what happened to the ring buffer's records
  * @param source     whether the ring buffer read is the one the source names now
+ * @param maps       statistics of the selected maps, by id; empty when map statistics are off
+ * @param programs   run counts and times of the selected programs, by id; empty when off
  * @param daemon     the monitored daemon's CPU and memory; empty while it does not exist
  */
 public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, RecordCounters records,
-                           SourceStatus source, Optional<ResourceUsage> daemon) {
+                           SourceStatus source, List<MapStats> maps, List<ProgramStats> programs,
+                           Optional<ResourceUsage> daemon) {
     public PerfSnapshot {
         Objects.requireNonNull(takenAt, "takenAt");
         operations = List.copyOf(operations);
         Objects.requireNonNull(records, "records");
         Objects.requireNonNull(source, "source");
+        maps = List.copyOf(maps);
+        programs = List.copyOf(programs);
         Objects.requireNonNull(daemon, "daemon");
+    }
+
+    /** Statistics of the map with this id, if selected. */
+    public Optional<MapStats> map(int id) {
+        return maps.stream().filter(m -> m.id() == id).findFirst();
     }
 
     /** Statistics of the operation type with this code, if any record of it was seen. */

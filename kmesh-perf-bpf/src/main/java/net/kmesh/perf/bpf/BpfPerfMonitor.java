@@ -14,22 +14,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.HistogramListener;
+import net.kmesh.perf.MapStats;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
 import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.ProgramStats;
 import net.kmesh.perf.RecordCounters;
 import net.kmesh.perf.RecordListener;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SampleWorkload;
+import net.kmesh.perf.bpf.libbpf.Capability;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapType;
 import net.kmesh.perf.bpf.libbpf.Resources;
+import net.kmesh.perf.bpf.maps.MapCapabilities;
+import net.kmesh.perf.bpf.maps.MapStatsCollector;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.ProbeCounters;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
+import net.kmesh.perf.bpf.progs.ProgramStatsCollector;
 import net.kmesh.perf.bpf.resources.DaemonUsageReader;
 import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
@@ -53,10 +59,13 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final RecordDecoder decoder;
     private final RingConsumer consumer;
     private final DaemonUsageReader daemon;
+    private final MapStatsCollector mapStats;
+    private final ProgramStatsCollector programStats;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BpfPerfMonitor(PerfMonitorConfig config, Capabilities capabilities, Resources resources,
-                           BundledSamples samples, SourceTracker source) {
+                           BundledSamples samples, SourceTracker source, MapStatsCollector mapStats,
+                           ProgramStatsCollector programStats) {
         this.config = config;
         this.capabilities = capabilities;
         this.resources = resources;
@@ -79,6 +88,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
             }
         }, config.batchDelay(), this::housekeeping, HOUSEKEEPING, "kmesh-perf-consumer");
         this.daemon = DaemonUsageReader.of(config.daemon());
+        this.mapStats = mapStats;
+        this.programStats = programStats;
     }
 
     /** Opens a monitor as {@code config} says; see {@link PerfMonitor#open(PerfMonitorConfig)}. */
@@ -133,11 +144,65 @@ public final class BpfPerfMonitor implements PerfMonitor {
             if (!config.staleStartAge().isZero() && first.staleStarts == null) {
                 notes.add("the source has no " + RingSources.START_MAP + " map: stale starts are not swept");
             }
+            MapStatsCollector mapStats = config.mapStatistics() ? openMapStats(config, resources, features, notes) : null;
+            ProgramStatsCollector programStats = config.programStatistics()
+                    ? openProgramStats(config, resources, features, notes) : null;
             Capabilities capabilities = new Capabilities(kernelRelease(), natives.version(), features, notes);
-            return new BpfPerfMonitor(config, capabilities, resources, samples, tracker);
+            return new BpfPerfMonitor(config, capabilities, resources, samples, tracker, mapStats, programStats);
         } catch (RuntimeException e) {
             resources.close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens map statistics and reads them once; without the privilege they need, the monitor goes
+     * on without them and says why in the notes.
+     */
+    private static MapStatsCollector openMapStats(PerfMonitorConfig config, Resources resources, Set<Feature> features,
+                                                  List<String> notes) {
+        MapStatsCollector collector = null;
+        try {
+            collector = MapStatsCollector.open();
+            collector.collect(config.maps());
+        } catch (PrivilegeException e) {
+            if (collector != null) {
+                collector.close();
+            }
+            notes.add("map statistics are off: " + e.getMessage());
+            return null;
+        } catch (RuntimeException e) {
+            if (collector != null) {
+                collector.close();
+            }
+            throw e;
+        }
+        resources.add(collector);
+        features.add(Feature.MAP_STATISTICS);
+        MapCapabilities c = collector.capabilities();
+        if (c.iterator()) {
+            features.add(Feature.MAP_ITERATOR);
+        }
+        if (c.elemCountKfunc()) {
+            features.add(Feature.MAP_ELEM_COUNT_KFUNC);
+        }
+        if (c.batchLookup()) {
+            features.add(Feature.MAP_BATCH_LOOKUP);
+        }
+        notes.addAll(c.notes());
+        return collector;
+    }
+
+    /** Opens program statistics; without CAP_SYS_ADMIN the monitor goes on without them. */
+    private static ProgramStatsCollector openProgramStats(PerfMonitorConfig config, Resources resources,
+                                                          Set<Feature> features, List<String> notes) {
+        try {
+            ProgramStatsCollector collector = resources.add(ProgramStatsCollector.open());
+            features.add(Feature.BPF_STATS);
+            return collector;
+        } catch (PrivilegeException e) {
+            notes.add("program statistics are off: " + e.getMessage());
+            return null;
         }
     }
 
@@ -169,7 +234,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
     /** The exception for a failed ring-buffer probe with {@code errno} on kernel {@code release}. */
     static RuntimeException ringBufferProbeFailure(int errno, String release) {
         return switch (errno) {
-            case Errno.EPERM -> new PrivilegeException("creating a BPF map was refused (EPERM): " + Errno.PRIVILEGE_HINT);
+            case Errno.EPERM -> new PrivilegeException("creating a BPF map was refused (EPERM): "
+                    + (Capability.CAP_BPF.held() ? "" : "this process lacks CAP_BPF; ") + Errno.PRIVILEGE_HINT);
             case Errno.EINVAL -> new KernelFeatureException("the kernel " + release + " has no BPF ring buffers "
                     + "(BPF_MAP_TYPE_RINGBUF, Linux >= 5.8): kmesh-perf cannot read operation records on it");
             case Errno.ENOSYS -> new KernelFeatureException("the kernel " + release
@@ -210,9 +276,26 @@ public final class BpfPerfMonitor implements PerfMonitor {
         source.mergeHistograms(aggregator);
         OperationAggregator.Snapshot s = aggregator.snapshot(config::operationType);
         Optional<long[]> counters = source.counters();
+        List<MapStats> maps = mapStats != null && !closed.get() ? collectQuietly(() -> mapStats.collect(config.maps()))
+                : List.of();
+        List<ProgramStats> programs = programStats != null && !closed.get()
+                ? collectQuietly(() -> programStats.collect(config.programs())) : List.of();
         return new PerfSnapshot(Instant.now(), s.operations(), new RecordCounters(s.consumed(), s.invalid(),
                 SourceTracker.slot(counters, ProbeCounters.DROPPED), SourceTracker.slot(counters, ProbeCounters.END_WITHOUT_START),
-                s.listenerErrors(), s.corruptions(), source.staleStartsReaped()), source.status(), daemon.read());
+                s.listenerErrors(), s.corruptions(), source.staleStartsReaped()), source.status(), maps, programs,
+                daemon.read());
+    }
+
+    /** A collection racing close() reads nothing rather than failing. */
+    private <T> List<T> collectQuietly(java.util.function.Supplier<List<T>> collect) {
+        try {
+            return collect.get();
+        } catch (IllegalStateException e) {
+            if (closed.get()) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -55,7 +55,9 @@ class BundledSamplesKernelTest {
         PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start();
         KernelObjects ours = KernelObjects.heldByThisProcess().since(heldBefore);
         assertEquals(7, ours.maps().size(), "probe and sample maps: " + ours);
-        assertEquals(2, ours.programs().size(), "connect4 and produce (the span pair is off): " + ours);
+        assertEquals(2, ours.programs().size(), "the producer and the map iterator (connect4 and the span pair are off): "
+                + ours);
+        assertEquals(1, ours.links().size(), "the map iterator's link: " + ours);
         monitor.close();
         assertTrue(KernelObjects.heldByThisProcess().since(heldBefore).isEmpty(), "no fd left open");
         KernelObjects left = KernelObjects.stillLoaded(ours, Duration.ofSeconds(5));

@@ -20,7 +20,7 @@ class UnprivilegedKernelTest {
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(3, p.waitFor(), out);
-        assertEquals("PrivilegeException: creating a BPF map was refused (EPERM): " + Errno.PRIVILEGE_HINT,
+        assertEquals("PrivilegeException: creating a BPF map was refused (EPERM): this process lacks CAP_BPF; " + Errno.PRIVILEGE_HINT,
                 out.lines().filter(l -> l.startsWith("PrivilegeException")).findFirst().orElse(out));
     }
 }

@@ -11,22 +11,27 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.DurationHistogram;
+import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.ProgramStats;
 import net.kmesh.perf.ResourceUsage;
 
 /**
  * Exposes a {@link PerfMonitor} through Micrometer, with the names, units and tags of kmesh-perf's
  * metric contract (see the README): operation durations as a histogram per operation type,
- * record losses, and the daemon's CPU and memory.
+ * record losses, eBPF map and program statistics, and the daemon's CPU and memory.
  *
  * <p>Durations go into a {@link Timer} per operation type as the monitor's consumer thread reads
  * each record: a Micrometer histogram can only be fed one observation at a time (the benchmarks'
@@ -37,8 +42,8 @@ import net.kmesh.perf.ResourceUsage;
  * bucket's counts on its other side. A scrape may read their timer before it merges new counts:
  * those then show in the next scrape. Everything else is read from a snapshot of the monitor, taken at most
  * once per {@link #SNAPSHOT_TTL} while a registry reads the meters, so nothing polls in the
- * background. Meters whose source comes and goes (the daemon, a map) are registered by the scrape
- * that first sees it and removed by the scrape after it is gone.
+ * background. Meters whose source comes and goes (a map, a program, the daemon) are registered by
+ * the scrape that first sees it and removed by the scrape after it is gone.
  *
  * <p>Bind it before {@link PerfMonitor#start()} for the histograms to hold every record. It may
  * be bound to several registries; {@link #close()} removes its meters from all of them.
@@ -140,6 +145,8 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
         final List<Meter> fixed = new ArrayList<>();
         final DynamicMeters dynamic;
         private PerfSnapshot synced;
+        private Map<Integer, MapStats> mapsById = Map.of();
+        private Map<Integer, ProgramStats> programsById = Map.of();
 
         Bound(MeterRegistry registry) {
             this.registry = registry;
@@ -166,6 +173,11 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
                             b -> b.current().records().invalid())
                     .description("Records read from the ring buffer that are not a known layout")
                     .tags(tags).register(registry));
+            if (monitor.capabilities().has(Feature.MAP_STATISTICS)) {
+                fixed.add(Gauge.builder("kmesh.maps", this, b -> b.current().maps().size())
+                        .description("Number of eBPF maps selected for statistics")
+                        .tags(tags).register(registry));
+            }
         }
 
         /** The current snapshot; the first read of a new one brings the coming-and-going meters in line. */
@@ -185,6 +197,18 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
                 timers.get(op.type().code());
             }
             DynamicMeters.Plan plan = dynamic.plan();
+            Map<Integer, MapStats> maps = new HashMap<>();
+            for (MapStats m : s.maps()) {
+                maps.put(m.id(), m);
+                planMap(plan, m);
+            }
+            mapsById = maps;
+            Map<Integer, ProgramStats> programs = new HashMap<>();
+            for (ProgramStats p : s.programs()) {
+                programs.put(p.id(), p);
+                planProgram(plan, p);
+            }
+            programsById = programs;
             ResourceUsage usage = s.daemon().orElse(null);
             if (usage != null) {
                 if (usage.memoryUsage().isPresent()) {
@@ -210,6 +234,54 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
                 }
             }
             plan.apply();
+        }
+
+        private void planMap(DynamicMeters.Plan plan, MapStats m) {
+            int id = m.id();
+            Tags mapTags = tags.and("map_name", m.name(), "map_id", Integer.toString(id), "map_type", m.type());
+            if (m.counted()) {
+                plan.want("map.entries." + id, () -> Gauge.builder("kmesh.map.entries", this,
+                                b -> b.map(id).map(x -> (double) x.entries()).orElse(Double.NaN))
+                        .description("Entries in an eBPF map (counted without walking it where the kernel allows)")
+                        .tags(mapTags).register(registry));
+                if (m.method() != MapStats.CountMethod.ARRAY_CAPACITY) {
+                    plan.want("map.pressure." + id, () -> Gauge.builder("kmesh.map.pressure", this,
+                                    b -> b.map(id).map(MapStats::pressure).orElse(Double.NaN))
+                            .description("Entries of an eBPF map over its max entries, 0 to 1")
+                            .tags(mapTags).register(registry));
+                }
+            }
+            plan.want("map.max." + id, () -> Gauge.builder("kmesh.map.max.entries", this,
+                            b -> b.map(id).map(x -> (double) x.maxEntries()).orElse(Double.NaN))
+                    .description("Capacity of an eBPF map (for a ring buffer, its size in bytes)")
+                    .tags(mapTags).register(registry));
+            plan.want("map.memlock." + id, () -> Gauge.builder("kmesh.map.memlock", this,
+                            b -> b.map(id).map(x -> (double) x.memlockBytes()).orElse(Double.NaN))
+                    .description("Memory the kernel charges for an eBPF map, as bpftool's memlock")
+                    .baseUnit(BaseUnits.BYTES).tags(mapTags).register(registry));
+        }
+
+        private void planProgram(DynamicMeters.Plan plan, ProgramStats p) {
+            int id = p.id();
+            Tags progTags = tags.and("prog_name", p.name(), "prog_id", Integer.toString(id), "prog_type", p.type());
+            plan.want("prog.time." + id, () -> FunctionCounter.builder("kmesh.bpf.prog.run.time", this,
+                            b -> b.program(id).map(x -> x.runTimeNanos() / 1e9).orElse(Double.NaN))
+                    .description("Time an eBPF program ran, from the kernel's run-time statistics")
+                    .baseUnit("seconds").tags(progTags).register(registry));
+            plan.want("prog.runs." + id, () -> FunctionCounter.builder("kmesh.bpf.prog.runs", this,
+                            b -> b.program(id).map(x -> (double) x.runCount()).orElse(Double.NaN))
+                    .description("Times an eBPF program ran")
+                    .tags(progTags).register(registry));
+        }
+
+        Optional<MapStats> map(int id) {
+            current();
+            return Optional.ofNullable(mapsById.get(id));
+        }
+
+        Optional<ProgramStats> program(int id) {
+            current();
+            return Optional.ofNullable(programsById.get(id));
         }
 
         private Meter gauge(String name, String description, ToDoubleFunction<Bound> value) {

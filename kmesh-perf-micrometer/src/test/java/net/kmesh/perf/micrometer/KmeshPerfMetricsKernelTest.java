@@ -18,6 +18,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.DaemonTarget;
+import net.kmesh.perf.ProgramSelector;
+import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.Fd;
+import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+import net.kmesh.perf.bpf.libbpf.MapType;
 import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.PerfMonitor;
@@ -42,22 +47,31 @@ class KmeshPerfMetricsKernelTest {
     @Test
     void thePrometheusTextHasExactlyTheContractsNamesTypesAndTags() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build());
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+                .programs(ProgramSelector.namePrefix("kp_")).build());
              KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
             metrics.bindTo(registry);
             monitor.start();
             produce(monitor, 1000);
             Thread.sleep(KmeshPerfMetrics.SNAPSHOT_TTL.toMillis() + 50);
+            registry.scrape();
             PrometheusText text = PrometheusText.parse(registry.scrape());
 
-            Map<String, String> expectedTypes = Map.of(
-                    "kmesh_bpf_prog_operation_duration_seconds", "histogram",
-                    "kmesh_bpf_prog_operation_duration_seconds_max", "gauge",
-                    "kmesh_perf_records_dropped_total", "counter",
-                    "kmesh_perf_records_invalid_total", "counter",
-                    "kmesh_perf_stale_starts_reaped_total", "counter",
-                    "kmesh_daemon_memory_usage_bytes", "gauge",
-                    "kmesh_daemon_cpu_usage_seconds_total", "counter");
+            Map<String, String> expectedTypes = Map.ofEntries(
+                    Map.entry("kmesh_bpf_prog_operation_duration_seconds", "histogram"),
+                    Map.entry("kmesh_bpf_prog_operation_duration_seconds_max", "gauge"),
+                    Map.entry("kmesh_perf_records_dropped_total", "counter"),
+                    Map.entry("kmesh_perf_records_invalid_total", "counter"),
+                    Map.entry("kmesh_perf_stale_starts_reaped_total", "counter"),
+                    Map.entry("kmesh_daemon_memory_usage_bytes", "gauge"),
+                    Map.entry("kmesh_daemon_cpu_usage_seconds_total", "counter"),
+                    Map.entry("kmesh_maps", "gauge"),
+                    Map.entry("kmesh_map_entries", "gauge"),
+                    Map.entry("kmesh_map_max_entries", "gauge"),
+                    Map.entry("kmesh_map_memlock_bytes", "gauge"),
+                    Map.entry("kmesh_map_pressure", "gauge"),
+                    Map.entry("kmesh_bpf_prog_run_time_seconds_total", "counter"),
+                    Map.entry("kmesh_bpf_prog_runs_total", "counter"));
             for (var e : expectedTypes.entrySet()) {
                 assertEquals(e.getValue(), text.types().get(e.getKey()), e.getKey() + " in " + text.types());
             }
@@ -75,6 +89,22 @@ class KmeshPerfMetricsKernelTest {
                             .filter(s -> s.labels().get("operation_type").equals("SOCK_TRAFFIC_CONTROL")).count(),
                     "one bucket per bound plus +Inf");
             text.named("kmesh_perf_records_dropped_total").forEach(s -> assertEquals(Map.of(), s.labels()));
+            for (String family : new String[] {"kmesh_map_entries", "kmesh_map_max_entries", "kmesh_map_memlock_bytes",
+                "kmesh_map_pressure"}) {
+                text.named(family).forEach(s -> assertEquals(Set.of("map_name", "map_id", "map_type"), s.labels().keySet()));
+            }
+            for (String family : new String[] {"kmesh_bpf_prog_run_time_seconds_total", "kmesh_bpf_prog_runs_total"}) {
+                text.named(family).forEach(s -> assertEquals(Set.of("prog_name", "prog_id", "prog_type"), s.labels().keySet()));
+            }
+            PerfSnapshot s = monitor.snapshot();
+            assertEquals(s.maps().size(), text.value("kmesh_maps", Map.of()));
+            var ring = s.maps().stream().filter(m -> m.name().equals("kmesh_perf_info")).findFirst().orElseThrow();
+            Map<String, String> ringLabels = Map.of("map_name", "kmesh_perf_info", "map_id", Integer.toString(ring.id()),
+                    "map_type", "ringbuf");
+            assertEquals(ring.maxEntries(), text.value("kmesh_map_max_entries", ringLabels));
+            assertEquals(ring.memlockBytes(), text.value("kmesh_map_memlock_bytes", ringLabels));
+            assertTrue(text.named("kmesh_bpf_prog_runs_total").stream()
+                    .anyMatch(x -> x.labels().get("prog_name").equals("kp_produce") && x.value() >= 2), "kp_produce ran");
         }
     }
 
@@ -129,6 +159,29 @@ class KmeshPerfMetricsKernelTest {
                     Map.of("operation_type", "XDP_SHUTDOWN", "le", "2.5E-5")), "all below 20 us");
             double sum = text.value("kmesh_bpf_prog_operation_duration_seconds_sum", labels);
             assertEquals(op.sumNanos() / 1e9, sum, op.sumNanos() / 1e9 * 0.07, "within a bucket's width");
+        }
+    }
+
+    @Test
+    void aMapThatVanishesLosesItsMetersAndANewOneGetsThem() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build());
+             KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
+            metrics.bindTo(registry);
+            String name = "kmesh_t" + Long.toHexString(System.nanoTime() & 0xffffffL);
+            int fd = Errno.check("map", LibbpfLoader.natives().libbpf().bpf_map_create(MapType.HASH, name, 4, 4, 64, null));
+            try (Fd map = Fd.own(fd)) {
+                Thread.sleep(KmeshPerfMetrics.SNAPSHOT_TTL.toMillis() + 50);
+                assertTrue(scrape(registry).contains(name), "a new map gets its meters on the next scrape");
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            String after;
+            do {
+                Thread.sleep(KmeshPerfMetrics.SNAPSHOT_TTL.toMillis() + 50);
+                after = scrape(registry);
+            } while (after.contains(name) && System.nanoTime() < deadline);
+            assertTrue(!after.contains(name), "a vanished map's meters are gone: " + after);
+            assertTrue(after.contains("kmesh_perf_info"), "the others stay");
         }
     }
 

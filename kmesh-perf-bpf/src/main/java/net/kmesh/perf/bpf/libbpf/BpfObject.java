@@ -114,20 +114,31 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
+    /** Creates the maps and loads the programs into the kernel; see {@link #load(Capability...)}. */
+    public void load() {
+        load(Capability.CAP_BPF, Capability.CAP_PERFMON);
+    }
+
     /**
      * Creates the maps and loads the programs into the kernel.
      *
-     * @throws PrivilegeException on EPERM
+     * @param needed the capabilities the loaded programs need, named in the error when missing
+     * @throws PrivilegeException on EPERM, or on EACCES while a needed capability is missing (without
+     *                            CAP_PERFMON the verifier rejects what it would accept with it)
      * @throws PerfMonitorException otherwise, e.g. when the verifier rejects a program
      */
-    public void load() {
+    public void load(Capability... needed) {
         requireNotLoaded("loading");
         int ret = natives.libbpf().bpf_object__load(object());
         if (ret < 0) {
             int errno = -ret;
-            if (errno == Errno.EPERM) {
-                throw new PrivilegeException("loading BPF object " + name + " was refused (EPERM): "
-                        + Errno.PRIVILEGE_HINT);
+            java.util.List<Capability> missing = Capability.missing(needed);
+            if (errno == Errno.EPERM || (errno == Errno.EACCES && !missing.isEmpty())) {
+                throw new PrivilegeException("loading BPF object " + name + " was refused (" + Errno.name(errno) + "): "
+                        + (missing.isEmpty() ? Errno.PRIVILEGE_HINT
+                        : "this process lacks " + String.join(" + ", missing.stream().map(Enum::name).toList())
+                        + "; run as root or grant " + String.join(" + ",
+                                java.util.Arrays.stream(needed).map(Enum::name).toList())));
             }
             throw new PerfMonitorException("loading BPF object " + name + " failed: " + Errno.name(errno)
                     + (errno == Errno.EACCES ? " (the verifier rejected a program)" : "")

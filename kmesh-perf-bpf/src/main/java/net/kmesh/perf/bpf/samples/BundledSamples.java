@@ -16,6 +16,7 @@ import net.kmesh.perf.SampleOptions;
 import net.kmesh.perf.SampleOptions.SpanAttachment;
 import net.kmesh.perf.SampleWorkload;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
+import net.kmesh.perf.bpf.libbpf.Capability;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
@@ -105,7 +106,11 @@ public final class BundledSamples implements SampleWorkload, AutoCloseable {
             for (String p : SPAN_RAW_TP) {
                 object.setAutoload(p, span == Feature.RAW_TP);
             }
-            object.load();
+            // Loading a cgroup sock_addr program needs CAP_NET_ADMIN: only when it is to be attached.
+            object.setAutoload(CONNECT_PROGRAM, source.samples().connectCgroup().isPresent());
+            object.load(source.samples().connectCgroup().isPresent()
+                    ? new Capability[] {Capability.CAP_BPF, Capability.CAP_PERFMON, Capability.CAP_NET_ADMIN}
+                    : new Capability[] {Capability.CAP_BPF, Capability.CAP_PERFMON});
             BundledSamples samples = new BundledSamples(object, source.samples(), span);
             SampleOptions options = source.samples();
             samples.writeConfig(ProcessHandle.current().pid(), 0, options.spanSyscall().orElse(-1));
