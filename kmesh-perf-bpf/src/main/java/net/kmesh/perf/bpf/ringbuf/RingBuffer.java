@@ -1,7 +1,6 @@
 package net.kmesh.perf.bpf.ringbuf;
 
 import com.sun.jna.Pointer;
-import java.nio.ByteBuffer;
 import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibC;
@@ -73,10 +72,6 @@ public final class RingBuffer implements AutoCloseable {
     public RingReader reader() {
         return reader;
     }
-
-    private ByteBuffer exp;
-    public ByteBuffer dataBufferForExperiment() { if (exp == null) exp = producer.getByteBuffer(pageSize, reader.size()).order(java.nio.ByteOrder.nativeOrder()); return exp; }
-    public long dataAddressForExperiment() { return Pointer.nativeValue(producer) + pageSize; }
 
     /** The map fd this ring was mapped from (borrowed). */
     public int mapFd() {

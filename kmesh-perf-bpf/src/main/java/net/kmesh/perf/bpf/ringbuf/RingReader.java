@@ -25,7 +25,6 @@ public final class RingReader {
     private static final long COMMIT_BYTES = 4096;
 
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private final ByteBuffer consumerPage;
     private final ByteBuffer producerPage;
@@ -81,38 +80,44 @@ public final class RingReader {
         int mask = this.mask;
         int delivered = 0;
         long cons = consumerPos;
-        long committed = cons;
         long prod = (long) LONG.getAcquire(producerPage, 0);
         try {
-            while (cons < prod) {
-                // Acquire: pairs with the kernel's release of the header on commit, so the payload
-                // written before the commit is visible once the BUSY bit (the sign bit) reads clear.
-                int header = (int) INT.getAcquire(data, (int) (cons & mask));
-                if (header < 0) {
-                    break;
-                }
-                int length = header & LENGTH_MASK;
-                long next = cons + ((length + HEADER_SIZE + 7L) & ~7L);
-                if (next > prod) {
-                    // The kernel only advances producer_pos over whole records: a record running past
-                    // it is corruption. Skip everything published rather than loop on it.
-                    corruptions++;
-                    cons = prod;
-                    break;
-                }
-                long payload = cons + HEADER_SIZE;
-                cons = next;
-                if ((header & DISCARD_BIT) == 0) {
-                    delivered++;
-                    handler.onRecord(data, payload, length, mask);
-                }
-                if (cons - committed >= COMMIT_BYTES) {
+            read:
+            while (true) {
+                while (cons < prod) {
+                    // Commit once per COMMIT_BYTES, not per record: the bound of this loop does it.
+                    long limit = Math.min(prod, cons + COMMIT_BYTES);
+                    while (cons < limit) {
+                        int header = data.getInt((int) (cons & mask));
+                        // Acquire: pairs with the kernel's release of the header on commit, so the
+                        // payload written before it is visible once BUSY (the sign bit) reads clear.
+                        VarHandle.acquireFence();
+                        if (header < 0) {
+                            break read;
+                        }
+                        int length = header & LENGTH_MASK;
+                        long next = cons + ((length + HEADER_SIZE + 7L) & ~7L);
+                        if (next > prod) {
+                            // The kernel advances producer_pos over whole records only: a record
+                            // running past it is corruption. Skip what is published, never loop on it.
+                            corruptions++;
+                            cons = prod;
+                            break read;
+                        }
+                        long payload = cons + HEADER_SIZE;
+                        cons = next;
+                        if ((header & DISCARD_BIT) == 0) {
+                            delivered++;
+                            handler.onRecord(data, payload, length, mask);
+                        }
+                    }
                     commit(cons);
-                    committed = cons;
                 }
-                if (cons == prod) {
-                    prod = (long) LONG.getAcquire(producerPage, 0);
+                long published = (long) LONG.getAcquire(producerPage, 0);
+                if (published == prod) {
+                    break;
                 }
+                prod = published;
             }
         } finally {
             commit(cons);
