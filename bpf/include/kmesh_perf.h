@@ -103,10 +103,10 @@ enum kmesh_perf_mode {
 	KMESH_PERF_MODE_HISTOGRAM = 1,
 };
 
-/* Value of kmesh_perf_hist[op], per CPU. max_ns is updated without atomics and may miss a
- * maximum that two preempting programs on one CPU record at once; the counts never miss. */
+/* Value of kmesh_perf_hist[op], per CPU. The count is the sum of the buckets. max_ns is updated
+ * without atomics and may miss a maximum that two preempting programs on one CPU record at once;
+ * the buckets never miss. */
 struct kmesh_perf_hist {
-	__u64 count;
 	__u64 sum_ns;
 	__u64 max_ns;
 	__u64 buckets[KMESH_PERF_HIST_BUCKETS];
@@ -198,7 +198,6 @@ static __always_inline void kmesh_perf_hist_add(__u32 operation_type, __u64 ns)
 	/* Atomic although per CPU: a preempted program may share the CPU with another. */
 	__sync_fetch_and_add(&h->buckets[bucket], 1);
 	__sync_fetch_and_add(&h->sum_ns, ns);
-	__sync_fetch_and_add(&h->count, 1);
 	if (ns > h->max_ns)
 		h->max_ns = ns;
 }

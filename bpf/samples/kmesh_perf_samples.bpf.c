@@ -130,6 +130,10 @@ static long kp_produce_one(__u32 index, void *data)
 		scope = kmesh_perf_scope_begin(args->operation_type);
 		ret = kmesh_perf_scope_end(&scope);
 		break;
+	case KP_PRODUCE_CLOCK_READS:
+		end_ns = bpf_ktime_get_ns();
+		args->synthetic_ns += (__u32)(bpf_ktime_get_ns() - end_ns);
+		return 0;
 	case KP_PRODUCE_SYNTHETIC:
 		end_ns = bpf_ktime_get_ns();
 		spread = args->synthetic_ns ? bpf_get_prandom_u32() % args->synthetic_ns : 0;

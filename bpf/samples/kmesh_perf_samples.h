@@ -26,6 +26,7 @@ enum kp_produce_mode {
 	KP_PRODUCE_SEED = 1,		/* KMESH_PERF_START / KMESH_PERF_END through kmesh_perf_map */
 	KP_PRODUCE_SCOPED = 2,		/* kmesh_perf_scope_begin / _end, start on the stack */
 	KP_PRODUCE_SYNTHETIC = 3,	/* a record with a made-up duration, for demos and tests */
+	KP_PRODUCE_CLOCK_READS = 4,	/* two clock reads and nothing else: the floor of any timing probe */
 };
 
 /* Context of kp_produce, the SEC("syscall") producer run by BPF_PROG_TEST_RUN. */

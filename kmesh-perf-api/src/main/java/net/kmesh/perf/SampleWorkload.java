@@ -16,6 +16,8 @@ public interface SampleWorkload {
         SCOPED,
         /** A record whose duration is made up, spread over {@code [n, 2n)} ns, for demos. */
         SYNTHETIC,
+        /** Two clock reads and nothing else: the floor of any probe that times an operation. */
+        CLOCK_READS,
     }
 
     /**

@@ -20,8 +20,8 @@ public final class KernelHistograms implements AutoCloseable {
     public static final int TYPES = 32;
     private static final int MODE_RECORD = 0;
     private static final int MODE_HISTOGRAM = 1;
-    // struct kmesh_perf_hist { __u64 count, sum_ns, max_ns; __u64 buckets[336]; }
-    private static final int BUCKETS_OFFSET = 24;
+    // struct kmesh_perf_hist { __u64 sum_ns, max_ns; __u64 buckets[336]; }
+    private static final int BUCKETS_OFFSET = 16;
     private static final int VALUE_SIZE = BUCKETS_OFFSET + 8 * DurationHistogram.BUCKET_COUNT;
 
     private final int modeFd;
@@ -75,8 +75,8 @@ public final class KernelHistograms implements AutoCloseable {
                     LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(histFd, key, values));
             for (int cpu = 0; cpu < cpus; cpu++) {
                 long base = (long) VALUE_SIZE * cpu;
-                sum += values.getLong(base + 8);
-                max = Math.max(max, values.getLong(base + 16));
+                sum += values.getLong(base);
+                max = Math.max(max, values.getLong(base + 8));
                 for (int b = 0; b < buckets.length; b++) {
                     buckets[b] += values.getLong(base + BUCKETS_OFFSET + 8L * b);
                 }

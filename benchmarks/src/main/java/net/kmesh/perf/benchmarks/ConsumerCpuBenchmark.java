@@ -1,0 +1,108 @@
+package net.kmesh.perf.benchmarks;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.TimeUnit;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.SampleOptions;
+import net.kmesh.perf.SampleWorkload;
+import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.micrometer.KmeshPerfMetrics;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * CPU of the monitor's consumer thread at a given record rate: each invocation produces records
+ * at {@code rate} per second for {@link #SECONDS} s through the bundled producer (in batches every
+ * 10 ms), and adds the consumer thread's CPU time and the wall time to the auxiliary counters
+ * {@code consumerCpuNanos} and {@code wallNanos}: consumer CPU share = their ratio. With
+ * {@code binder=prometheus} a {@link KmeshPerfMetrics} bound to a Prometheus registry records every
+ * record into Micrometer timers on the same thread.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+public class ConsumerCpuBenchmark {
+    static final int SECONDS = 3;
+    private static final int BATCHES_PER_SECOND = 100;
+
+    @Param({"100000", "1000000"})
+    public int rate;
+
+    @Param({"none", "prometheus"})
+    public String binder;
+
+    private PerfMonitor monitor;
+    private KmeshPerfMetrics metrics;
+    private SampleWorkload workload;
+    private long consumerThreadId;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+    /** CPU and wall time, summed over an iteration. */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class Cpu {
+        public long consumerCpuNanos;
+        public long wallNanos;
+        public long records;
+    }
+
+    @Setup(Level.Trial)
+    public void open() {
+        monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+                .source(new RecordSource.Bundled(16 << 20, SampleOptions.none())).mapStatistics(false).build());
+        if (binder.equals("prometheus")) {
+            metrics = new KmeshPerfMetrics(monitor);
+            metrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        }
+        monitor.start();
+        workload = monitor.samples().orElseThrow();
+        consumerThreadId = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("kmesh-perf-consumer")).findFirst().orElseThrow().getId();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
+        monitor.close();
+    }
+
+    @Benchmark
+    public void paced(Cpu cpu) throws InterruptedException {
+        int batch = rate / BATCHES_PER_SECOND;
+        long period = TimeUnit.SECONDS.toNanos(1) / BATCHES_PER_SECOND;
+        long cpuBefore = threads.getThreadCpuTime(consumerThreadId);
+        long start = System.nanoTime();
+        long next = start;
+        for (int i = 0; i < SECONDS * BATCHES_PER_SECOND; i++) {
+            cpu.records += workload.produce(1, batch, Mode.SCOPED, 0).emitted();
+            next += period;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            }
+        }
+        cpu.wallNanos += System.nanoTime() - start;
+        cpu.consumerCpuNanos += threads.getThreadCpuTime(consumerThreadId) - cpuBefore;
+    }
+}

@@ -1,0 +1,116 @@
+package net.kmesh.perf.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.SampleOptions;
+import net.kmesh.perf.SampleWorkload;
+import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.libbpf.ProgInfo;
+import net.kmesh.perf.bpf.progs.ProgramStatsCollector;
+import net.kmesh.perf.bpf.samples.BundledSamples;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * In-kernel cost of observing one operation, for each way the probe can time it: the bundled
+ * {@code SEC("syscall")} producer runs {@link #OPS} operations per {@code BPF_PROG_TEST_RUN}, and
+ * the kernel's own run-time statistics ({@code run_time_ns} of the program, with
+ * {@code BPF_ENABLE_STATS} held) are added to the auxiliary counters {@code kernelNanos} and
+ * {@code kernelOps}: kernel ns per operation = kernelNanos / kernelOps. The primary score (wall
+ * ns per operation, system call included) agrees with it within the call's cost spread over
+ * {@value #OPS} operations. A running monitor drains the records, as it would in production.
+ *
+ * <ul>
+ *   <li>{@code baseline}: the producer's loop with no probe;</li>
+ *   <li>{@code clockReads}: two {@code bpf_ktime_get_ns()}, the floor of any probe that times an operation;</li>
+ *   <li>{@code seedMap}: {@code KMESH_PERF_START}/{@code _END} through {@code kmesh_perf_map} (the seed's design);</li>
+ *   <li>{@code scoped}: {@code kmesh_perf_scope_begin}/{@code _end}, the start on the stack;</li>
+ *   <li>{@code histogram}: scoped, for a type in histogram mode (no ring-buffer record).</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@OperationsPerInvocation(ProbeOverheadBenchmark.OPS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ProbeOverheadBenchmark {
+    static final int OPS = 8192;
+    private static final long RECORD_TYPE = 1;
+    private static final long HISTOGRAM_TYPE = 5;
+
+    private PerfMonitor monitor;
+    private SampleWorkload workload;
+    private ProgramStatsCollector stats;
+    private int producerFd;
+
+    /** The kernel's account of the runs, summed over an iteration. */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class Kernel {
+        public long kernelNanos;
+        public long kernelOps;
+    }
+
+    @Setup(Level.Trial)
+    public void open() {
+        monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+                .source(new RecordSource.Bundled(1 << 26, SampleOptions.none()))
+                .histogramMode(HISTOGRAM_TYPE).mapStatistics(false).build()).start();
+        workload = monitor.samples().orElseThrow();
+        producerFd = ((BundledSamples) workload).produceProgramFd();
+        stats = ProgramStatsCollector.open();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        stats.close();
+        monitor.close();
+    }
+
+    private void run(Kernel k, long type, Mode mode) {
+        long before = ProgInfo.of(producerFd).runTimeNanos();
+        workload.produce(type, OPS, mode, 0);
+        k.kernelNanos += ProgInfo.of(producerFd).runTimeNanos() - before;
+        k.kernelOps += OPS;
+    }
+
+    @Benchmark
+    public void baseline(Kernel k) {
+        run(k, RECORD_TYPE, Mode.BASELINE);
+    }
+
+    @Benchmark
+    public void clockReads(Kernel k) {
+        run(k, RECORD_TYPE, Mode.CLOCK_READS);
+    }
+
+    @Benchmark
+    public void seedMap(Kernel k) {
+        run(k, RECORD_TYPE, Mode.SEED_MAP);
+    }
+
+    @Benchmark
+    public void scoped(Kernel k) {
+        run(k, RECORD_TYPE, Mode.SCOPED);
+    }
+
+    @Benchmark
+    public void histogram(Kernel k) {
+        run(k, HISTOGRAM_TYPE, Mode.SCOPED);
+    }
+}
