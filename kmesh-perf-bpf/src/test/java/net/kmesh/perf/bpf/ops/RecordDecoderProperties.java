@@ -40,7 +40,7 @@ class RecordDecoderProperties {
                 Arbitraries.longs().between(0, 0xFFFF_FFFFL)).as(Rec::new);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 3000)
     void validRecordsAreAggregatedPerTypeAndTheRestCountedInvalid(@ForAll @Size(max = 200) List<@From("records") Rec> recs,
                                                                  @ForAll @IntRange(min = 0, max = 1 << 20) int offset) {
         // Place every record at an 8-aligned position in a 64 KiB ring, wrapping at its end.

@@ -46,7 +46,7 @@ class RingReaderProperties {
         return Arbitraries.longs().between(0, 1L << 40).map(p -> p & ~7L);
     }
 
-    @Property(tries = 500)
+    @Property(tries = 2000)
     void anySequenceOfRecordsReadsBackExactlyInOrder(@ForAll @Size(max = 300) List<@From("spec") Spec> specs,
                                                     @ForAll("ringSize") int size,
                                                     @ForAll("startPosition") long start,
@@ -118,7 +118,7 @@ class RingReaderProperties {
         assertEquals(ring.producerPos, reader.consumerPosition());
     }
 
-    @Property(tries = 300)
+    @Property(tries = 2000)
     void aCorruptLengthIsReportedAndSkippedNeverLoopedOn(@ForAll @Size(max = 20) List<@From("spec") Spec> before,
                                                        @ForAll("startPosition") long start,
                                                        @ForAll @IntRange(min = 1, max = (1 << 30) - 1) int bogusLength) {
@@ -146,7 +146,7 @@ class RingReaderProperties {
         assertEquals(1, reader.corruptions());
     }
 
-    @Property(tries = 300)
+    @Property(tries = 5000)
     void arbitraryBytesNeverThrowNorLoop(@ForAll @LongRange(min = 0, max = 1L << 40) long seed,
                                         @ForAll("ringSize") int size,
                                         @ForAll("startPosition") long start,
