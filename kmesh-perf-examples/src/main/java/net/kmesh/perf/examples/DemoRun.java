@@ -50,6 +50,7 @@ final class DemoRun {
         stop.countDown();
     }
 
+    @SuppressWarnings("try") // the workload only needs closing; the server is closed early on purpose
     void run() throws InterruptedException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String finalMetrics = null;

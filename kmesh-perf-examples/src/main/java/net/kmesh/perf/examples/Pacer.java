@@ -1,35 +1,43 @@
 package net.kmesh.perf.examples;
 
+import java.time.Duration;
+
 /**
  * Spreads a rate of operations evenly over time: at each tick, how many are due since the last.
- * Fractions carry over, so 0.5 operations per second is one every two seconds. After a stall the
- * catch-up is capped: a tick never owes more than {@code maxBatch}, the deficit is dropped.
+ * The arithmetic is exact integers, so fractions carry over (5 per 10 s is one every two seconds)
+ * and nothing drifts in a long run. After a stall the catch-up is capped: a tick never owes more
+ * than {@code maxBatch}, the deficit is dropped.
  */
 final class Pacer {
-    private final double perSecond;
+    private final long count;
+    private final long periodNanos;
     private final long startNanos;
-    private final long maxBatch;
+    private final int maxBatch;
     private long issued;
 
     /**
-     * @param perSecond  operations per second, 0 or more
+     * @param count      operations per {@code period}, 0 or more, at most 10^8
+     * @param period     at most 100 s, so that the arithmetic cannot overflow
      * @param startNanos the clock at the start ({@link System#nanoTime()})
      * @param maxBatch   most operations one call of {@link #due} returns, at least 1
      */
-    Pacer(double perSecond, long startNanos, long maxBatch) {
-        if (!(perSecond >= 0) || maxBatch < 1) {
-            throw new IllegalArgumentException("perSecond must be >= 0 and maxBatch >= 1, got " + perSecond
-                    + " and " + maxBatch);
+    Pacer(long count, Duration period, long startNanos, int maxBatch) {
+        if (count < 0 || count > 100_000_000 || period.isNegative() || period.isZero()
+                || period.compareTo(Duration.ofSeconds(100)) > 0 || maxBatch < 1) {
+            throw new IllegalArgumentException("count must be 0 to 10^8, period 1 ns to 100 s and maxBatch >= 1, got "
+                    + count + ", " + period + " and " + maxBatch);
         }
-        this.perSecond = perSecond;
+        this.count = count;
+        this.periodNanos = period.toNanos();
         this.startNanos = startNanos;
         this.maxBatch = maxBatch;
     }
 
     /** Operations due at {@code nowNanos} that were not returned before. */
     int due(long nowNanos) {
-        // Seconds first, then the rate: keeps the product small enough for a double to be exact.
-        long target = (long) Math.floor((nowNanos - startNanos) / 1e9 * perSecond);
+        long elapsed = Math.max(0, nowNanos - startNanos);
+        // Whole periods, then the part of one: remainder * count stays below 10^19.
+        long target = elapsed / periodNanos * count + elapsed % periodNanos * count / periodNanos;
         long owed = target - issued;
         if (owed <= 0) {
             return 0;

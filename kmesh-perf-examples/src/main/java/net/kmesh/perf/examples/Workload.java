@@ -31,6 +31,7 @@ final class Workload implements AutoCloseable {
     static final long XDP_SHUTDOWN_NANOS = 20_000;
     /** A tick catches up at most this many ticks' worth of operations after a stall. */
     private static final int MAX_TICKS_BEHIND = 5;
+    private static final Duration PACER_PERIOD = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Workload.class);
 
     private final SampleWorkload samples;
@@ -43,10 +44,11 @@ final class Workload implements AutoCloseable {
     private Workload(SampleWorkload samples, int perSecond) {
         this.samples = samples;
         long now = System.nanoTime();
-        long maxBatch = Math.max(1, (long) Math.ceil(perSecond * TICK.toNanos() / 1e9 * MAX_TICKS_BEHIND));
-        this.connects = new Pacer(perSecond, now, maxBatch);
-        this.encodings = new Pacer(perSecond, now, maxBatch);
-        this.shutdowns = new Pacer(perSecond / 10.0, now, maxBatch);
+        int maxBatch = Math.max(1, (int) Math.ceil(perSecond * TICK.toNanos() / 1e9 * MAX_TICKS_BEHIND));
+        // Counts per 10 s, so that XDP_SHUTDOWN's R/10 per second stays an integer.
+        this.connects = new Pacer(10L * perSecond, PACER_PERIOD, now, maxBatch);
+        this.encodings = new Pacer(10L * perSecond, PACER_PERIOD, now, maxBatch);
+        this.shutdowns = new Pacer(perSecond, PACER_PERIOD, now, maxBatch);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kmesh-perf-workload");
             t.setDaemon(true);
@@ -94,10 +96,14 @@ final class Workload implements AutoCloseable {
 
     /** Stops the thread and waits for a tick in progress to end. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         thread.shutdownNow();
-        if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-            LOG.warn("workload: the thread did not stop within 5 s");
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("workload: the thread did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
