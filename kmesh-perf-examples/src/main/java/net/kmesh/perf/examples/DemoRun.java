@@ -6,8 +6,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
@@ -17,6 +19,8 @@ import net.kmesh.perf.bpf.samples.SampleCgroup;
 import net.kmesh.perf.examples.view.Interval;
 import net.kmesh.perf.examples.view.LiveView;
 import net.kmesh.perf.micrometer.KmeshPerfMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of the demo. Acquires, in order: the HTTP port, the samples' cgroup (bundled source
@@ -27,6 +31,8 @@ final class DemoRun {
     /** Name prefix of the cgroup the demo creates, and removes again, for the connect4 sample. */
     static final String CGROUP_PREFIX = "kmesh-perf-demo-";
     static final Duration VIEW_INTERVAL = Duration.ofSeconds(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -60,6 +66,7 @@ final class DemoRun {
             try (SampleCgroup cgroup = workload ? SampleCgroup.enter(CGROUP_PREFIX + ProcessHandle.current().pid()) : null;
                  PerfMonitor monitor = PerfMonitor.open(options.monitorConfig(external.orElseGet(() -> bundled(cgroup))));
                  KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
+                logCapabilities(monitor);
                 metrics.bindTo(registry);
                 monitor.start();
                 try (Workload w = workload ? startWorkload(monitor.samples().orElseThrow()) : null) {
@@ -81,6 +88,13 @@ final class DemoRun {
             out.print(finalMetrics);
             out.flush();
         }
+    }
+
+    private static void logCapabilities(PerfMonitor monitor) {
+        Capabilities c = monitor.capabilities();
+        LOG.info("monitor open on {}: kernel {}, libbpf {}, features {}", monitor.config().source(), c.kernelRelease(),
+                c.libbpfVersion(), new TreeSet<>(c.features()));
+        c.notes().forEach(note -> LOG.info("note: {}", note));
     }
 
     /** The bundled samples: connect4 in {@code cgroup} and the spanning sample on connect(), when there is a workload. */

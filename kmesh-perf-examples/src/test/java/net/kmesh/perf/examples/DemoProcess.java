@@ -133,6 +133,21 @@ final class DemoProcess implements AutoCloseable {
                 + "\nstderr:\n" + read(stderr));
     }
 
+    /** Waits until what it printed on stdout satisfies {@code done}; fails when it ends or time runs out. */
+    String awaitStdout(Predicate<String> done, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String out = read(stdout);
+        while (!done.test(out)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("stdout not as expected within " + timeout + " (alive: " + process.isAlive()
+                        + "):\n" + out + "\nstderr:\n" + read(stderr));
+            }
+            Thread.sleep(50);
+            out = read(stdout);
+        }
+        return out;
+    }
+
     private static String read(Path p) throws IOException {
         return Files.readString(p, StandardCharsets.UTF_8);
     }
