@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
                     + "and shows them live.",
             "Without --ringbuf-pin/--ringbuf-map it loads kmesh-perf's bundled sample programs and drives them "
                     + "with a synthetic workload, in a cgroup of its own that it removes on exit.",
-            "Needs root, or CAP_BPF + CAP_PERFMON (plus CAP_NET_ADMIN and CAP_SYS_ADMIN for the samples' "
-                    + "cgroup and for finding maps by name).",
+            "Needs root, or CAP_BPF + CAP_PERFMON (plus, for the bundled samples, CAP_NET_ADMIN and write "
+                    + "access to the cgroup v2 tree; CAP_SYS_ADMIN to find a ring buffer by name).",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -130,7 +130,7 @@ class DemoCliIT {
     @Test
     void aDurationEndsItCleanlyAndPrintMetricsPrintsEveryFamily() throws Exception {
         int port = DemoProcess.freePort();
-        try (DemoProcess p = DemoProcess.start("--duration", "6", "--port", Integer.toString(port), "--print-metrics")) {
+        try (DemoProcess p = DemoProcess.start("--duration", "8", "--port", Integer.toString(port), "--print-metrics")) {
             p.awaitBody(DemoProcess.metricsUrl(port), DemoCliIT::allTypesIn, Duration.ofSeconds(30));
             KernelObjects held = whileRunning(p);
             DemoProcess.Result r = p.await(ENDS_WITHIN);
@@ -166,6 +166,7 @@ class DemoCliIT {
             KernelObjects held = whileRunning(p);
             p.awaitStdout(out -> out.contains("SYSCALL_SPAN"), Duration.ofSeconds(10)); // a summary line
             String signal = Signals.interrupt(p.pid());
+            System.out.println("Ctrl-C sent as " + signal);
             DemoProcess.Result r = p.await(ENDS_WITHIN);
             assertEquals(0, r.exitCode(), signal + ": " + r);
             assertLeftNothing(p.pid(), held, port);
