@@ -3,6 +3,7 @@ package net.kmesh.perf.examples;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -15,6 +16,7 @@ import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SampleOptions;
 import net.kmesh.perf.SampleWorkload;
+import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.samples.SampleCgroup;
 import net.kmesh.perf.examples.view.Interval;
 import net.kmesh.perf.examples.view.LiveView;
@@ -63,7 +65,7 @@ final class DemoRun {
         try (MetricsServer server = MetricsServer.bind(options.listenAddress(), registry::scrape)) {
             Optional<RecordSource> external = options.externalSource();
             boolean workload = external.isEmpty() && options.workload() > 0;
-            try (SampleCgroup cgroup = workload ? SampleCgroup.enter(CGROUP_PREFIX + ProcessHandle.current().pid()) : null;
+            try (SampleCgroup cgroup = workload ? enterCgroup() : null;
                  PerfMonitor monitor = PerfMonitor.open(options.monitorConfig(external.orElseGet(() -> bundled(cgroup))));
                  KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
                 logCapabilities(monitor);
@@ -88,6 +90,16 @@ final class DemoRun {
             out.print(finalMetrics);
             out.flush();
         }
+    }
+
+    /** Makes this run's cgroup beside this process's own, after clearing those of killed demos there. */
+    private static SampleCgroup enterCgroup() {
+        Optional<Path> root = Mounts.cgroup2();
+        if (root.isPresent()) {
+            Path own = root.get().resolve(SampleCgroup.currentCgroup().orElse("/").substring(1));
+            StaleCgroups.remove(own, pid -> ProcessHandle.of(pid).isPresent());
+        }
+        return SampleCgroup.enter(CGROUP_PREFIX + ProcessHandle.current().pid());
     }
 
     private static void logCapabilities(PerfMonitor monitor) {

@@ -130,8 +130,13 @@ class DemoCliIT {
     @Test
     void aDurationEndsItCleanlyAndPrintMetricsPrintsEveryFamily() throws Exception {
         int port = DemoProcess.freePort();
+        // As a demo that was killed (no shutdown hook) leaves it: the next demo removes it.
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path stale = Files.createDirectory(Leftovers.demoCgroup(gone.pid()));
         try (DemoProcess p = DemoProcess.start("--duration", "8", "--port", Integer.toString(port), "--print-metrics")) {
             p.awaitBody(DemoProcess.metricsUrl(port), DemoCliIT::allTypesIn, Duration.ofSeconds(30));
+            assertFalse(Files.exists(stale), "the cgroup of a killed demo is removed");
             KernelObjects held = whileRunning(p);
             DemoProcess.Result r = p.await(ENDS_WITHIN);
             assertEquals(0, r.exitCode(), r.toString());
@@ -155,6 +160,8 @@ class DemoCliIT {
             assertEquals("", promtoolCheckMetrics(r.stdout()), "promtool check metrics");
             assertTrue(r.stderr().startsWith("kmesh-perf-demo: serving http://127.0.0.1:" + port + "/metrics"),
                     "with --print-metrics the status lines go to stderr: " + r.stderr());
+        } finally {
+            Files.deleteIfExists(stale);
         }
     }
 

@@ -163,12 +163,20 @@ final class DemoProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + "/metrics");
     }
 
+    /**
+     * Ends the demo if it still runs: SIGTERM first, which runs its shutdown hook (a SIGKILL would
+     * leave its cgroup behind), SIGKILL only if that does not end it within 20 s.
+     */
     @Override
     public void close() throws IOException {
         if (process.isAlive()) {
             try {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                process.destroy();
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
+                process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }

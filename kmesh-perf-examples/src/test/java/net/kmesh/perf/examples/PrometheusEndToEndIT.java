@@ -1,8 +1,10 @@
 package net.kmesh.perf.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +119,10 @@ class PrometheusEndToEndIT {
                     + "\n\n" + report + "\nprometheus log:\n" + prometheus.log());
             assertTrue(outcomes.stream().filter(o -> o.check().kind() == Check.Kind.DATA).count() >= 30,
                     "the checks cover the dashboards' operation, record and daemon panels");
+
+            Signals.interrupt(demo.pid());
+            assertEquals(0, demo.await(Duration.ofSeconds(30)).exitCode());
+            assertFalse(Files.exists(Leftovers.demoCgroup(demo.pid())), "the demo removed its cgroup");
         }
     }
 
