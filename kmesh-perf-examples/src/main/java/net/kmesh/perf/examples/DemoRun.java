@@ -1,0 +1,164 @@
+package net.kmesh.perf.examples;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import net.kmesh.perf.Capabilities;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.SampleOptions;
+import net.kmesh.perf.SampleWorkload;
+import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.samples.SampleCgroup;
+import net.kmesh.perf.examples.view.Interval;
+import net.kmesh.perf.examples.view.LiveView;
+import net.kmesh.perf.micrometer.KmeshPerfMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the demo. Acquires, in order: the HTTP port, the samples' cgroup (bundled source
+ * only), the monitor, its meters, the workload; shows the live view until the duration elapses or
+ * {@link #requestStop()} is called; releases them in reverse, every one also on failure.
+ */
+final class DemoRun {
+    /** Name prefix of the cgroup the demo creates, and removes again, for the connect4 sample. */
+    static final String CGROUP_PREFIX = "kmesh-perf-demo-";
+    static final Duration VIEW_INTERVAL = Duration.ofSeconds(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+
+    private final DemoOptions options;
+    private final PrintStream out;
+    private final PrintStream status;
+    private final boolean terminal;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    /**
+     * @param out stdout: the live view, or only the final metrics with --print-metrics
+     * @param err stderr: the status lines with --print-metrics
+     */
+    DemoRun(DemoOptions options, PrintStream out, PrintStream err) {
+        this.options = options;
+        this.out = out;
+        this.status = options.printMetrics() ? err : out;
+        this.terminal = !options.printMetrics() && System.console() != null;
+    }
+
+    /** Ends the run as soon as possible, releasing everything; safe from any thread. */
+    void requestStop() {
+        stop.countDown();
+    }
+
+    @SuppressWarnings("try") // the workload only needs closing; the server is closed early on purpose
+    void run() throws InterruptedException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String finalMetrics = null;
+        try (MetricsServer server = MetricsServer.bind(options.listenAddress(), registry::scrape)) {
+            Optional<RecordSource> external = options.externalSource();
+            boolean workload = external.isEmpty() && options.workload() > 0;
+            try (SampleCgroup cgroup = workload ? enterCgroup() : null;
+                 PerfMonitor monitor = PerfMonitor.open(options.monitorConfig(external.orElseGet(() -> bundled(cgroup))));
+                 KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
+                logCapabilities(monitor);
+                metrics.bindTo(registry);
+                monitor.start();
+                try (Workload w = workload ? startWorkload(monitor.samples().orElseThrow()) : null) {
+                    server.start();
+                    String what = server.metricsUri() + "   " + describe(external);
+                    if (!terminal) {
+                        status.println(Demo.NAME + ": serving " + what);
+                    }
+                    showUntilStopped(monitor, new LiveView(status, terminal, "kmesh-perf demo   " + what));
+                }
+                // No scrape may race with the meters going away.
+                server.close();
+                if (options.printMetrics()) {
+                    finalMetrics = registry.scrape();
+                }
+            }
+        }
+        if (finalMetrics != null) {
+            out.print(finalMetrics);
+            out.flush();
+        }
+    }
+
+    /** Makes this run's cgroup beside this process's own, after clearing those of killed demos there. */
+    private static SampleCgroup enterCgroup() {
+        Optional<Path> root = Mounts.cgroup2();
+        if (root.isPresent()) {
+            Path own = root.get().resolve(SampleCgroup.currentCgroup().orElse("/").substring(1));
+            StaleCgroups.remove(own, pid -> ProcessHandle.of(pid).isPresent());
+        }
+        return SampleCgroup.enter(CGROUP_PREFIX + ProcessHandle.current().pid());
+    }
+
+    private static void logCapabilities(PerfMonitor monitor) {
+        Capabilities c = monitor.capabilities();
+        LOG.info("monitor open on {}: kernel {}, libbpf {}, features {}", monitor.config().source(), c.kernelRelease(),
+                c.libbpfVersion(), new TreeSet<>(c.features()));
+        c.notes().forEach(note -> LOG.info("note: {}", note));
+    }
+
+    /** The bundled samples: connect4 in {@code cgroup} and the spanning sample on connect(), when there is a workload. */
+    private static RecordSource bundled(SampleCgroup cgroup) {
+        if (cgroup == null) {
+            return RecordSource.bundled();
+        }
+        SampleOptions samples = SampleOptions.none().withConnectCgroup(cgroup.path());
+        OptionalInt connect = connectSyscall(System.getProperty("os.arch"));
+        if (connect.isPresent()) {
+            samples = samples.withSpanSyscall(connect.getAsInt());
+        }
+        return RecordSource.bundled(samples);
+    }
+
+    private Workload startWorkload(SampleWorkload samples) {
+        samples.traceSyscalls(ProcessHandle.current().pid(), 0);
+        return Workload.start(samples, options.workload());
+    }
+
+    /** connect(2)'s number on {@code arch} ({@code os.arch}); empty where the demo does not know it. */
+    static OptionalInt connectSyscall(String arch) {
+        return switch (arch) {
+            case "amd64", "x86_64" -> OptionalInt.of(42);
+            // The generic syscall table (include/uapi/asm-generic/unistd.h).
+            case "aarch64", "riscv64", "loongarch64" -> OptionalInt.of(203);
+            default -> OptionalInt.empty();
+        };
+    }
+
+    /** The source, the daemon and how long the run lasts, for the view's header. */
+    private String describe(Optional<RecordSource> external) {
+        String source = external.map(s -> s instanceof RecordSource.Pinned p ? "ring buffer pinned at " + p.path()
+                        : "ring buffer named " + ((RecordSource.Named) s).mapName())
+                .orElse(options.workload() > 0 ? "bundled samples, workload " + options.workload() + " connect()/s"
+                        : "bundled samples, no workload");
+        return source + "   daemon: "
+                + options.daemonTarget().describe() + (options.duration().isPresent()
+                ? "   for " + options.duration().get().toSeconds() + " s" : "   Ctrl-C to stop");
+    }
+
+    private void showUntilStopped(PerfMonitor monitor, LiveView view) throws InterruptedException {
+        long deadline = options.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
+        PerfSnapshot previous = monitor.snapshot();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || stop.await(Math.min(VIEW_INTERVAL.toNanos(), left), TimeUnit.NANOSECONDS)) {
+                return;
+            }
+            PerfSnapshot current = monitor.snapshot();
+            view.show(new Interval(previous, current));
+            previous = current;
+        }
+    }
+}

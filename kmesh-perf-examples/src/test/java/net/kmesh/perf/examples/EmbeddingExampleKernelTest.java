@@ -1,0 +1,52 @@
+package net.kmesh.perf.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import net.kmesh.perf.DaemonTarget;
+import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.PerfMonitorException.NotFoundException;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.Await;
+import net.kmesh.perf.bpf.KernelRequired;
+import org.junit.jupiter.api.Test;
+
+@KernelRequired
+class EmbeddingExampleKernelTest {
+
+    @Test
+    void theServicesRegistryGetsTheMetricsUntilItCloses() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (EmbeddingExample service = new EmbeddingExample(registry, PerfMonitorConfig.builder().build())) {
+            service.monitor().samples().orElseThrow().produce(3, 250, Mode.SYNTHETIC, 5_000);
+            Await.snapshot(service.monitor(), s -> s.records().consumed() >= 250, Duration.ofSeconds(10));
+            Timer t = registry.get("kmesh.bpf.prog.operation.duration").tag("operation_type", "ENABLE_ENCODING_METADATA")
+                    .timer();
+            assertEquals(250, t.count(), "started after binding, so the histogram holds every record");
+            assertEquals(0, registry.get("kmesh.perf.records.invalid").functionCounter().count());
+        }
+        assertEquals("", registry.getMetersAsString(), "closing removes the meters");
+    }
+
+    @Test
+    void aMonitorThatCannotOpenRegistersNothing() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PerfMonitorConfig missing = PerfMonitorConfig.builder()
+                .source(RecordSource.pinned(Path.of("/sys/fs/bpf/kmesh-perf-examples-test-absent"))).build();
+        assertThrows(NotFoundException.class, () -> new EmbeddingExample(registry, missing));
+        assertTrue(registry.getMeters().isEmpty());
+    }
+
+    @Test
+    void byDefaultItWatchesTheRunningKmesh() {
+        PerfMonitorConfig config = EmbeddingExample.kmeshConfig();
+        assertEquals(RecordSource.named("kmesh_perf_info"), config.source());
+        assertEquals(DaemonTarget.processName("kmesh-daemon"), config.daemon());
+    }
+}
