@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import net.kmesh.perf.DaemonTarget;
+import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.ProgramSelector;
 import net.kmesh.perf.RecordSource;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -21,8 +23,6 @@ import picocli.CommandLine.ParameterException;
  */
 public final class DemoOptions {
     static final int MAX_WORKLOAD = 100_000;
-    /** BPF_OBJ_NAME_LEN less the terminating NUL. */
-    static final int MAX_BPF_NAME = 15;
 
     @Option(names = "--duration", order = 1, paramLabel = "S",
             description = "Run S seconds, then exit 0 (default: until Ctrl-C).")
@@ -137,17 +137,12 @@ public final class DemoOptions {
         }
     }
 
-    /** The kernel's rules for BPF object names: a prefix that breaks them could never match a map. */
+    /** The kernel's rules for BPF object names (MapSelector checks them): a prefix that breaks them could never match. */
     private static void checkMapPrefix(CommandLine commandLine, String prefix) {
-        if (prefix.length() > MAX_BPF_NAME) {
-            throw bad(commandLine, "--map-prefix '" + prefix + "' has " + prefix.length()
-                    + " characters, but BPF map names have at most " + MAX_BPF_NAME + ", so it could never match");
-        }
-        for (char c : prefix.toCharArray()) {
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) {
-                throw bad(commandLine, "--map-prefix '" + prefix + "' contains '" + c
-                        + "', but BPF map names hold only letters, digits, '_' and '.', so it could never match");
-            }
+        try {
+            MapSelector.namePrefix(prefix);
+        } catch (IllegalArgumentException e) {
+            throw bad(commandLine, "--map-prefix: " + e.getMessage());
         }
     }
 
@@ -193,7 +188,9 @@ public final class DemoOptions {
         return PerfMonitorConfig.builder()
                 .source(source)
                 .daemon(daemonTarget)
-                // wired when map statistics land: .maps(MapSelector.namePrefix(mapPrefix))
+                .maps(MapSelector.namePrefix(mapPrefix))
+                // Like bpftop: while the demo runs, every program on the host pays two clock reads per run.
+                .programs(ProgramSelector.all())
                 .build();
     }
 

@@ -120,8 +120,8 @@ class DemoOptionsTest {
         "--daemon-pid 1 --daemon-cgroup /sys/fs/cgroup       | --daemon-pid=PID, --daemon-cgroup=PATH are mutually exclusive",
         "--daemon-pid 0                                      | --daemon-pid: a pid is between 1 and 4194304, got 0",
         "--daemon-cgroup relative/dir                        | --daemon-cgroup: a cgroup directory must be an absolute path",
-        "--map-prefix kmesh-                                 | --map-prefix 'kmesh-' contains '-'",
-        "--map-prefix a_prefix_too_long                      | --map-prefix 'a_prefix_too_long' has 17 characters",
+        "--map-prefix kmesh-                                 | --map-prefix: map name prefix 'kmesh-' contains '-'",
+        "--map-prefix a_prefix_too_long                      | --map-prefix: map name prefix 'a_prefix_too_long' has 17 characters",
     })
     void aBadArgumentExits2WithOneLineThatNamesIt(String args, String expected) {
         Executed r = execute(args.strip().split("\\s+"));

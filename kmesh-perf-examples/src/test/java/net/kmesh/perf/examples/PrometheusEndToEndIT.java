@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import net.kmesh.perf.bpf.KernelRequired;
 import org.junit.jupiter.api.Test;
@@ -28,21 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 @KernelRequired
 class PrometheusEndToEndIT {
 
-    /**
-     * PENDING: meters of the contract that kmesh-perf-micrometer does not export yet (map and program
-     * statistics). Expressions that use them are only checked to parse, and listed as pending in
-     * the report. Remove a name when its meter lands: from then on its expressions must return
-     * data; the test fails while a listed metric is exported, to say so.
-     */
-    static final List<String> PENDING_METRICS = List.of(
-            "kmesh_maps",
-            "kmesh_map_entries",
-            "kmesh_map_max_entries",
-            "kmesh_map_memlock_bytes",
-            "kmesh_map_pressure",
-            "kmesh_bpf_prog_run_time_seconds_total",
-            "kmesh_bpf_prog_runs_total");
-
     /** Grafana's $__rate_interval is at least 4 scrape intervals; 1m sees 60 one-second scrapes. */
     private static final String RATE_INTERVAL = "1m";
     private static final Set<String> OPERATION_TYPES = Set.of("SOCK_TRAFFIC_CONTROL", "XDP_SHUTDOWN",
@@ -51,7 +35,7 @@ class PrometheusEndToEndIT {
 
     /** One expression to check, where it comes from, and what its answer must hold. */
     record Check(String origin, String promql, Set<String> labels, Kind kind) {
-        enum Kind { DATA, EXEMPT, PENDING }
+        enum Kind { DATA, EXEMPT }
     }
 
     /** What Prometheus answered, and what is wrong with it (null when nothing). */
@@ -64,18 +48,13 @@ class PrometheusEndToEndIT {
         for (Dashboards.Query q : Dashboards.queries(Dashboards.directory())) {
             String promql = q.promql(RATE_INTERVAL);
             checks.add(new Check("dashboard " + q.dashboard() + " / " + q.panel(), promql, q.legendLabels(),
-                    pending(promql) ? Check.Kind.PENDING : Check.Kind.DATA));
+                    Check.Kind.DATA));
         }
         for (Rules.Rule r : Rules.load(Rules.rulesFile())) {
-            Check.Kind kind = pending(r.expr()) ? Check.Kind.PENDING
-                    : exempt.containsKey(r.name()) ? Check.Kind.EXEMPT : Check.Kind.DATA;
+            Check.Kind kind = exempt.containsKey(r.name()) ? Check.Kind.EXEMPT : Check.Kind.DATA;
             checks.add(new Check("rule " + r.name(), r.expr(), r.labelsUsed(), kind));
         }
         return checks;
-    }
-
-    private static boolean pending(String promql) {
-        return PENDING_METRICS.stream().anyMatch(m -> Pattern.compile("\\b" + m + "\\b").matcher(promql).find());
     }
 
     @Test
@@ -107,12 +86,6 @@ class PrometheusEndToEndIT {
             for (Rules.Rule r : Rules.load(Rules.rulesFile())) {
                 if (!"ok".equals(health.get(r.name()))) {
                     failures.add("rule " + r.name() + " is not evaluated cleanly by Prometheus: " + health.get(r.name()));
-                }
-            }
-            for (String metric : PENDING_METRICS) {
-                if (!prometheus.query("count(" + metric + ")").series().isEmpty()) {
-                    failures.add(metric + " is exported now: remove it from PENDING_METRICS in "
-                            + PrometheusEndToEndIT.class.getSimpleName() + " so that its expressions are checked");
                 }
             }
             assertTrue(failures.isEmpty(), failures.size() + " problem(s):\n" + String.join("\n", failures)
@@ -181,7 +154,6 @@ class PrometheusEndToEndIT {
             b.append(String.format(Locale.ROOT, "%n%s (%d)%s:%n", kind, of.size(), switch (kind) {
                 case DATA -> ", must return data with the labels shown";
                 case EXEMPT -> ", in expressions-exempt.txt, must parse";
-                case PENDING -> ", use a metric in PENDING_METRICS, must parse";
             }));
             for (Outcome o : of) {
                 String result = o.problem() != null ? "FAIL " + o.problem()

@@ -21,11 +21,9 @@ public final class LiveView {
     private final List<Section> sections = List.of(
             new OperationsSection(),
             new RecordsSection(),
-            new DaemonSection()
-            // Map and program statistics are not in PerfSnapshot yet. When they are, add here:
-            // a MapsSection (maps by pressure: entries / max entries, memlock) and a ProgramsSection
-            // (programs by run time, with their share of a CPU).
-    );
+            new MapsSection(),
+            new ProgramsSection(),
+            new DaemonSection());
 
     /**
      * @param terminal whether {@code out} is a terminal (redraw) or not (one line per interval)

@@ -94,7 +94,7 @@ class SectionsTest {
         assertFalse(line.contains("\033") || line.contains("HEADER"), line);
         assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d XDP_SHUTDOWN 10\\.0/s p50 30\\.0 us p99 30\\.0 us, "
                 + "ENABLE_ENCODING_METADATA 100\\.0/s p50 3\\.\\d+ us p99 3\\.\\d+ us \\| dropped 5 \\(\\+0\\), invalid 3 \\(\\+1\\)"
-                + " \\| daemon pid 42, cpu 25\\.0%, memory 50\\.0 MiB"), line);
+                + " \\| maps 0 \\| programs 0 \\| daemon pid 42, cpu 25\\.0%, memory 50\\.0 MiB"), line);
     }
 
     @Test

@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import net.kmesh.perf.DurationHistogram;
+import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.OperationType;
 import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.ProgramStats;
 import net.kmesh.perf.RecordCounters;
 import net.kmesh.perf.ResourceUsage;
+import net.kmesh.perf.SourceStatus;
 
 /** Snapshots made up for the view's tests. */
 final class Snapshots {
@@ -52,7 +55,7 @@ final class Snapshots {
 
     static RecordCounters records(long consumed, long invalid, Long dropped) {
         return new RecordCounters(consumed, invalid, dropped == null ? OptionalLong.empty() : OptionalLong.of(dropped),
-                OptionalLong.empty(), 0, 0);
+                OptionalLong.empty(), 0, 0, 0);
     }
 
     static ResourceUsage usage(String target, long memoryBytes, Duration cpu) {
@@ -60,7 +63,19 @@ final class Snapshots {
                 Optional.of(new ResourceUsage.CpuTime(cpu, "test")));
     }
 
+    static final SourceStatus SOURCE = new SourceStatus("the bundled samples", 7, true, 0, Optional.empty());
+
     static PerfSnapshot snapshot(Duration at, RecordCounters records, ResourceUsage daemon, OperationStats... ops) {
-        return new PerfSnapshot(T0.plus(at), new ArrayList<>(List.of(ops)), records, Optional.ofNullable(daemon));
+        return snapshot(at, records, daemon, List.of(), List.of(), ops);
+    }
+
+    static PerfSnapshot snapshot(Duration at, RecordCounters records, ResourceUsage daemon, List<MapStats> maps,
+                                 List<ProgramStats> programs, OperationStats... ops) {
+        return new PerfSnapshot(T0.plus(at), new ArrayList<>(List.of(ops)), records, SOURCE, maps, programs,
+                Optional.ofNullable(daemon));
+    }
+
+    static MapStats map(int id, String name, String type, long entries, long max, MapStats.CountMethod method) {
+        return new MapStats(id, name, type, 4, 8, max, entries, 4096, method);
     }
 }
