@@ -25,10 +25,15 @@ public record KernelObjects(Set<Integer> maps, Set<Integer> programs, Set<Intege
      * objects at the same time cannot disturb.
      */
     public static KernelObjects heldByThisProcess() {
+        return heldBy("self");
+    }
+
+    /** The same for process {@code pid} ("self" for this one); empty once it has exited. */
+    public static KernelObjects heldBy(String pid) {
         Set<Integer> maps = new HashSet<>();
         Set<Integer> programs = new HashSet<>();
         Set<Integer> links = new HashSet<>();
-        java.io.File[] fds = new java.io.File("/proc/self/fdinfo").listFiles();
+        java.io.File[] fds = new java.io.File("/proc/" + pid + "/fdinfo").listFiles();
         for (java.io.File f : fds == null ? new java.io.File[0] : fds) {
             String text;
             try {

@@ -1,11 +1,6 @@
 package net.kmesh.perf.examples;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.stream.Stream;
 import net.kmesh.perf.bpf.KernelObjects;
 import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.samples.SampleCgroup;
@@ -29,35 +24,8 @@ final class Leftovers {
         return root.resolve(own.substring(1)).resolve(DemoRun.CGROUP_PREFIX + pid);
     }
 
-    /**
-     * The ids of the BPF maps, programs and links process {@code pid} holds an fd to, read from
-     * {@code /proc/PID/fdinfo}.
-     */
-    static KernelObjects heldBy(long pid) throws IOException {
-        Set<Integer> maps = new HashSet<>();
-        Set<Integer> programs = new HashSet<>();
-        Set<Integer> links = new HashSet<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fdinfo"))) {
-            for (Path f : fds.toList()) {
-                String text;
-                try {
-                    text = Files.readString(f);
-                } catch (IOException e) {
-                    continue; // closed while listing
-                }
-                for (String line : text.split("\n")) {
-                    String[] kv = line.split(":\\s*", 2);
-                    if (kv.length == 2) {
-                        switch (kv[0]) {
-                            case "map_id" -> maps.add(Integer.parseInt(kv[1].strip()));
-                            case "prog_id" -> programs.add(Integer.parseInt(kv[1].strip()));
-                            case "link_id" -> links.add(Integer.parseInt(kv[1].strip()));
-                            default -> { }
-                        }
-                    }
-                }
-            }
-        }
-        return new KernelObjects(maps, programs, links);
+    /** The ids of the BPF maps, programs and links process {@code pid} holds an fd to. */
+    static KernelObjects heldBy(long pid) {
+        return KernelObjects.heldBy(Long.toString(pid));
     }
 }

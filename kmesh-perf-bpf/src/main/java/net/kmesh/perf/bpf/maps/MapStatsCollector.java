@@ -19,6 +19,7 @@ import net.kmesh.perf.PerfMonitorException.PrivilegeException;
 import net.kmesh.perf.bpf.libbpf.BpfIds;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
+import net.kmesh.perf.bpf.libbpf.Pins;
 import net.kmesh.perf.bpf.libbpf.FdInfo;
 import net.kmesh.perf.bpf.libbpf.Libbpf;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
@@ -195,7 +196,7 @@ public final class MapStatsCollector implements AutoCloseable {
                 }
             } else if (selector instanceof MapSelector.Pinned pinned) {
                 for (var path : pinned.paths()) {
-                    Fd fd = PinnedMaps.open(path);
+                    Fd fd = Pins.openMap(path);
                     targets.add(new Target(shape(fd.get()), fd));
                 }
             }

@@ -15,7 +15,7 @@ import net.kmesh.perf.bpf.libbpf.FdInfo;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.MapType;
-import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.libbpf.Pins;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,55 +81,9 @@ public final class RingSources {
         return Files.exists(sibling) ? Optional.of(add(opened, openPinnedMap(sibling, types))) : Optional.empty();
     }
 
-    /**
-     * Opens the pinned map at {@code path}, checking that it is a map of one of {@code expectedTypes}.
-     *
-     * @throws NotFoundException when nothing is pinned there or it is not such a map
-     */
+    /** See {@link Pins#openMap}. */
     public static Fd openPinnedMap(Path path, int... expectedTypes) {
-        if (!Files.exists(path)) {
-            String hint = Mounts.bpffs().isPresent()
-                    ? "list what is pinned with: ls -R " + Mounts.bpffs().get()
-                    : "no bpffs is mounted (mount one with: mount -t bpf bpf /sys/fs/bpf)";
-            throw new NotFoundException("no pinned BPF object at " + path + ": " + hint);
-        }
-        // The kernel answers EPERM for a file outside a bpffs, which would read as a privilege problem.
-        if (!Mounts.isOnFilesystem(realPath(path), "bpf")) {
-            throw new NotFoundException(path + " is not in a bpffs, so it is not a pinned BPF object");
-        }
-        int fd = LibbpfLoader.natives().libbpf().bpf_obj_get(path.toString());
-        if (fd < 0) {
-            int errno = -fd;
-            if (errno == Errno.EPERM || errno == Errno.EACCES) {
-                throw new PrivilegeException("opening pinned object " + path + " was refused (" + Errno.name(errno)
-                        + "): " + Errno.PRIVILEGE_HINT);
-            }
-            throw Errno.failure("opening pinned object " + path, errno);
-        }
-        Fd owned = Fd.own(fd);
-        try {
-            String kind = FdInfo.of(fd).kind();
-            if (!kind.equals("map")) {
-                throw new NotFoundException(path + " is a pinned BPF " + kind + ", not a map");
-            }
-            MapInfo info = MapInfo.of(fd);
-            if (java.util.Arrays.stream(expectedTypes).noneMatch(t -> t == info.type())) {
-                throw new NotFoundException(path + " is a " + info.typeName() + " map ('" + info.name()
-                        + "'), not a " + MapType.name(expectedTypes[0]) + " map");
-            }
-            return owned;
-        } catch (RuntimeException e) {
-            owned.close();
-            throw e;
-        }
-    }
-
-    private static Path realPath(Path path) {
-        try {
-            return path.toRealPath();
-        } catch (java.io.IOException e) {
-            return path.toAbsolutePath();
-        }
+        return Pins.openMap(path, expectedTypes);
     }
 
     /** Opens the newest ring buffer named {@code name}, and the newest {@code kmesh_perf_cnt}, by id walk. */

@@ -226,14 +226,14 @@ class MapStatsCollectorKernelTest {
 
             Path missing = pins.resolve("missing");
             assertTrue(assertThrows(NotFoundException.class, () -> collector.collect(MapSelector.pinned(missing)))
-                    .getMessage().startsWith("no pinned BPF map at " + missing + ": list what is pinned with: ls -R "));
+                    .getMessage().startsWith("no pinned BPF object at " + missing + ": list what is pinned with: ls -R "));
 
             Path file = Files.createTempFile("kmesh-perf-not-a-pin", ".txt");
             try {
                 String message = assertThrows(NotFoundException.class,
                         () -> collector.collect(MapSelector.pinned(file))).getMessage();
                 assertTrue(message.startsWith(file + " is not in a bpffs ("), message);
-                assertTrue(message.endsWith("), so it is not a pinned BPF map"), message);
+                assertTrue(message.endsWith("), so it is not a pinned BPF object"), message);
             } finally {
                 Files.delete(file);
             }
