@@ -315,11 +315,6 @@ public final class BpfPerfMonitor implements PerfMonitor {
         return Optional.ofNullable(samples);
     }
 
-    /** The consumer, for tests. */
-    RingConsumer consumer() {
-        return consumer;
-    }
-
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

@@ -74,11 +74,6 @@ public final class RingConsumer implements AutoCloseable {
         }
     }
 
-    /** The consumer thread, for diagnostics and tests. */
-    public Thread thread() {
-        return thread;
-    }
-
     private void run() {
         lastHousekeeping = System.nanoTime();
         while (!stopping) {
@@ -119,8 +114,8 @@ public final class RingConsumer implements AutoCloseable {
         }
     }
 
-    /** Drains the ring once, on the calling thread; only for the consumer thread or before start. */
-    public int drainOnce() {
+    /** Drains the ring once, on the calling thread: the consumer thread, or any thread before start. */
+    private int drainOnce() {
         long corruptionsBefore = reader.corruptions();
         batches.beginBatch();
         try {
