@@ -36,6 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code javaReader}: kmesh-perf's reader and decoder into per-type histograms (the real path);</li>
  *   <li>{@code javaReaderSum}: kmesh-perf's reader with a handler that only sums durations;</li>
  *   <li>{@code cConsume}: libbpf's {@code ring_buffer__consume} in C, its callback summing durations;</li>
+ *   <li>{@code cConsumeAggregate}: the same in C, its callback doing the decoder's and aggregator's work
+ *       (layout and validity checks, per-type histogram of the same log-linear layout);</li>
  *   <li>{@code jnaCallbackPerRecord}: {@code ring_buffer__consume} called from Java with a JNA callback.</li>
  * </ul>
  * Scores are nanoseconds per record.
@@ -145,6 +147,13 @@ public class RingBufferDrainBenchmark {
     @Benchmark
     public long cConsume() {
         long n = harness.kp_bench_drain(bench, start);
+        check(n);
+        return n;
+    }
+
+    @Benchmark
+    public long cConsumeAggregate() {
+        long n = harness.kp_bench_drain_aggregate(bench, start);
         check(n);
         return n;
     }
