@@ -61,6 +61,10 @@ final class Ratios {
                 "records/s of the real path, reader + decoder + per-type histograms (`javaReader`) ÷ records/s of "
                         + "`cConsume`", TIMES, x -> best(x, RING + "cConsume") / best(x, RING + "javaReader"), null, null));
         if (!quick) {
+            r.add(new Ratio("ring.decode_vs_c_aggregate", "ring", "Ring: Java decode + aggregate vs C doing the same",
+                    "records/s of `javaReader` ÷ records/s of `cConsumeAggregate`, libbpf's consumer whose C callback "
+                            + "does the decoder's and aggregator's work into the same histogram layout", TIMES,
+                    x -> best(x, RING + "cConsumeAggregate") / best(x, RING + "javaReader"), null, null));
             r.add(new Ratio("ring.jna_vs_java", "ring", "Ring: one JNA callback per record vs Java reader",
                     "ns per record of `ring_buffer__consume` called from Java with a JNA callback "
                             + "(`jnaCallbackPerRecord`) ÷ ns per record of `javaReaderSum`", TIMES,
