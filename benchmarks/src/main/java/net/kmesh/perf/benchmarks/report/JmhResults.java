@@ -14,14 +14,17 @@ import java.util.TreeMap;
 
 /**
  * The entries of JMH's JSON result files ({@code -rf json}), one per benchmark method and
- * parameter set; the iterations of an entry found in several files (a step measured again) are
+ * parameter set; the forks of an entry found in several files (a step measured again) are
  * merged. Only per-iteration figures are kept: the report's estimators work on them.
  */
 final class JmhResults {
 
-    /** One benchmark method with one set of parameters. */
+    /**
+     * One benchmark method with one set of parameters: its primary score per iteration, and its
+     * secondary metrics per fork, then per iteration.
+     */
     record Entry(String name, Map<String, String> params, String unit, List<Double> primary,
-                 Map<String, List<Double>> secondary) {
+                 Map<String, List<List<Double>>> secondary) {
 
         /** The lowest primary score over all iterations (scores here are times per operation). */
         double best() {
@@ -50,12 +53,35 @@ final class JmhResults {
             return best;
         }
 
-        private List<Double> values(String metric) {
-            List<Double> v = secondary.get(metric);
+        /**
+         * The largest per-fork quotient of two auxiliary counters, each summed over the fork's
+         * iterations: for two sides measured in turn, which noise slows alike, in forks that
+         * differ by JIT and memory placement.
+         */
+        double bestForkQuotient(String numerator, String denominator) {
+            List<List<Double>> n = forks(numerator);
+            List<List<Double>> d = forks(denominator);
+            double best = Double.NEGATIVE_INFINITY;
+            for (int f = 0; f < n.size(); f++) {
+                best = Math.max(best, sum(n.get(f)) / sum(d.get(f)));
+            }
+            return best;
+        }
+
+        private static double sum(List<Double> values) {
+            return values.stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        private List<List<Double>> forks(String metric) {
+            List<List<Double>> v = secondary.get(metric);
             if (v == null || v.isEmpty()) {
                 throw new MissingResult(this + " has no metric " + metric);
             }
             return v;
+        }
+
+        private List<Double> values(String metric) {
+            return forks(metric).stream().flatMap(List::stream).toList();
         }
 
         @Override
@@ -96,35 +122,37 @@ final class JmhResults {
                 Map<String, String> params = new TreeMap<>();
                 run.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
                 JsonNode primary = run.path("primaryMetric");
-                Map<String, List<Double>> secondary = new TreeMap<>();
+                Map<String, List<List<Double>>> secondary = new TreeMap<>();
                 for (Iterator<Map.Entry<String, JsonNode>> it = run.path("secondaryMetrics").fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> m = it.next();
-                    secondary.put(m.getKey(), iterations(m.getValue()));
+                    secondary.put(m.getKey(), forks(m.getValue()));
                 }
-                Entry e = new Entry(name, params, primary.path("scoreUnit").asText(), iterations(primary), secondary);
+                List<Double> iterations = forks(primary).stream().flatMap(List::stream).toList();
+                Entry e = new Entry(name, params, primary.path("scoreUnit").asText(), iterations, secondary);
                 merged.merge(name + params, e, JmhResults::concat);
             }
         }
         return new JmhResults(List.copyOf(merged.values()), jdk, jmh);
     }
 
-    /** Every iteration of every fork of a metric. */
-    private static List<Double> iterations(JsonNode metric) {
-        List<Double> values = new ArrayList<>();
+    /** The iterations of each fork of a metric. */
+    private static List<List<Double>> forks(JsonNode metric) {
+        List<List<Double>> forks = new ArrayList<>();
         for (JsonNode fork : metric.path("rawData")) {
-            for (JsonNode v : fork) {
-                values.add(v.asDouble());
-            }
+            List<Double> values = new ArrayList<>();
+            fork.forEach(v -> values.add(v.asDouble()));
+            forks.add(values);
         }
-        return values;
+        return forks;
     }
 
+    /** The same benchmark measured again: its forks are added to the first measurement's. */
     private static Entry concat(Entry a, Entry b) {
         List<Double> primary = new ArrayList<>(a.primary());
         primary.addAll(b.primary());
-        Map<String, List<Double>> secondary = new TreeMap<>(a.secondary());
+        Map<String, List<List<Double>>> secondary = new TreeMap<>(a.secondary());
         b.secondary().forEach((k, v) -> secondary.merge(k, v, (x, y) -> {
-            List<Double> all = new ArrayList<>(x);
+            List<List<Double>> all = new ArrayList<>(x);
             all.addAll(y);
             return all;
         }));
