@@ -107,13 +107,19 @@ final class JmhResults {
         this.jmh = jmh;
     }
 
+    /** Reads JMH's result files; JSON files that are not JMH results (not an array) are skipped. */
     static JmhResults read(List<Path> files) throws IOException {
         ObjectMapper json = new ObjectMapper();
         Map<String, Entry> merged = new LinkedHashMap<>();
         String jdk = "";
         String jmh = "";
         for (Path file : files) {
-            for (JsonNode run : json.readTree(file.toFile())) {
+            JsonNode root = json.readTree(file.toFile());
+            if (!root.isArray()) {
+                // Not JMH's output: the report's own results.json, in the quick run's directory.
+                continue;
+            }
+            for (JsonNode run : root) {
                 jdk = run.path("jdkVersion").asText() + " (" + run.path("vmName").asText() + " "
                         + run.path("vmVersion").asText() + ")";
                 jmh = run.path("jmhVersion").asText();
