@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
@@ -28,11 +29,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * CPU of the monitor's consumer thread at a given record rate: each invocation produces records
- * at {@code rate} per second for {@link #SECONDS} s through the bundled producer (in batches every
- * 10 ms), and adds the consumer thread's CPU time and the wall time to the auxiliary counters
- * {@code consumerCpuNanos} and {@code wallNanos}: consumer CPU share = their ratio. With
- * {@code binder=prometheus} a {@link KmeshPerfMetrics} bound to a Prometheus registry records every
- * record into Micrometer timers on the same thread.
+ * at {@code rate} per second for {@link #SECONDS} s through the bundled producer, in
+ * {@code batchesPerSecond} bursts (100: a burst every 10 ms; 1000: every millisecond, close to a
+ * steady stream for a consumer that waits {@code batchDelayMillis}, the monitor's batch delay,
+ * 1 ms by default, after each read), and adds the consumer thread's CPU time and the wall time to
+ * the auxiliary counters {@code consumerCpuNanos} and {@code wallNanos}: consumer CPU share =
+ * their ratio. With {@code binder=prometheus} a {@link KmeshPerfMetrics} bound to a Prometheus
+ * registry records every record into Micrometer timers on the same thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
@@ -42,13 +45,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 public class ConsumerCpuBenchmark {
     static final int SECONDS = 3;
-    private static final int BATCHES_PER_SECOND = 100;
 
     @Param({"100000", "1000000"})
     public int rate;
 
     @Param({"none", "prometheus"})
     public String binder;
+
+    @Param({"100"})
+    public int batchesPerSecond;
+
+    @Param({"1"})
+    public int batchDelayMillis;
 
     private PerfMonitor monitor;
     private KmeshPerfMetrics metrics;
@@ -68,7 +76,8 @@ public class ConsumerCpuBenchmark {
     @Setup(Level.Trial)
     public void open() {
         monitor = PerfMonitor.open(PerfMonitorConfig.builder()
-                .source(new RecordSource.Bundled(16 << 20, SampleOptions.none())).mapStatistics(false).build());
+                .source(new RecordSource.Bundled(16 << 20, SampleOptions.none()))
+                .batchDelay(Duration.ofMillis(batchDelayMillis)).mapStatistics(false).build());
         if (binder.equals("prometheus")) {
             metrics = new KmeshPerfMetrics(monitor);
             metrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -89,12 +98,12 @@ public class ConsumerCpuBenchmark {
 
     @Benchmark
     public void paced(Cpu cpu) throws InterruptedException {
-        int batch = rate / BATCHES_PER_SECOND;
-        long period = TimeUnit.SECONDS.toNanos(1) / BATCHES_PER_SECOND;
+        int batch = rate / batchesPerSecond;
+        long period = TimeUnit.SECONDS.toNanos(1) / batchesPerSecond;
         long cpuBefore = threads.getThreadCpuTime(consumerThreadId);
         long start = System.nanoTime();
         long next = start;
-        for (int i = 0; i < SECONDS * BATCHES_PER_SECOND; i++) {
+        for (int i = 0; i < SECONDS * batchesPerSecond; i++) {
             cpu.records += workload.produce(1, batch, Mode.SCOPED, 0).emitted();
             next += period;
             long sleep = next - System.nanoTime();

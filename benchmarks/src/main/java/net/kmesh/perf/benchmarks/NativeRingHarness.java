@@ -21,6 +21,9 @@ final class NativeRingHarness {
         /** {@code long kp_bench_drain(struct kp_bench *b, uint64_t rewind_to);} */
         long kp_bench_drain(Pointer bench, long rewindTo);
 
+        /** {@code long kp_bench_drain_aggregate(struct kp_bench *b, uint64_t rewind_to);} */
+        long kp_bench_drain_aggregate(Pointer bench, long rewindTo);
+
         /** {@code uint64_t kp_bench_sum(struct kp_bench *b);} */
         long kp_bench_sum(Pointer bench);
 

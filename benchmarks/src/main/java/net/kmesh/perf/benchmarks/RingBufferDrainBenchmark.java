@@ -15,6 +15,7 @@ import net.kmesh.perf.bpf.ringbuf.RecordHandler;
 import net.kmesh.perf.bpf.ringbuf.RingBuffer;
 import net.kmesh.perf.bpf.ringbuf.RingReader;
 import net.kmesh.perf.bpf.samples.BundledSamples;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,7 +37,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code javaReader}: kmesh-perf's reader and decoder into per-type histograms (the real path);</li>
  *   <li>{@code javaReaderSum}: kmesh-perf's reader with a handler that only sums durations;</li>
  *   <li>{@code cConsume}: libbpf's {@code ring_buffer__consume} in C, its callback summing durations;</li>
- *   <li>{@code jnaCallbackPerRecord}: {@code ring_buffer__consume} called from Java with a JNA callback.</li>
+ *   <li>{@code cConsumeAggregate}: the same in C, its callback doing the decoder's and aggregator's work
+ *       (layout and validity checks, per-type histogram of the same log-linear layout);</li>
+ *   <li>{@code jnaCallbackPerRecord}: {@code ring_buffer__consume} called from Java with a JNA callback;</li>
+ *   <li>{@code interleaved}: {@code cConsume} and {@code javaReaderSum} back to back in every invocation,
+ *       in alternating order, each side timed into the auxiliary counters {@code cNanos} and
+ *       {@code javaNanos}: both sides see the same machine, so their ratio holds when a shared
+ *       machine slows everything for a while.</li>
  * </ul>
  * Scores are nanoseconds per record.
  */
@@ -63,6 +70,15 @@ public class RingBufferDrainBenchmark {
     private Pointer jnaRing;
     private long jnaCount;
     private NativeRingHarness.RingBufferApi.SampleFn jnaCallback;
+
+    /** The time of each side of {@link #interleaved}, summed over an iteration. */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class Sides {
+        public long cNanos;
+        public long javaNanos;
+        boolean javaFirst;
+    }
 
     /** Sums durations of 32-byte records: the work the C callback does. */
     static final class SumHandler implements RecordHandler {
@@ -147,6 +163,27 @@ public class RingBufferDrainBenchmark {
         long n = harness.kp_bench_drain(bench, start);
         check(n);
         return n;
+    }
+
+    @Benchmark
+    public long cConsumeAggregate() {
+        long n = harness.kp_bench_drain_aggregate(bench, start);
+        check(n);
+        return n;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2 * RECORDS)
+    public long interleaved(Sides sides) {
+        sides.javaFirst = !sides.javaFirst;
+        long t0 = System.nanoTime();
+        long first = sides.javaFirst ? javaReaderSum() : cConsume();
+        long t1 = System.nanoTime();
+        long second = sides.javaFirst ? cConsume() : javaReaderSum();
+        long t2 = System.nanoTime();
+        sides.javaNanos += sides.javaFirst ? t1 - t0 : t2 - t1;
+        sides.cNanos += sides.javaFirst ? t2 - t1 : t1 - t0;
+        return first + second;
     }
 
     @Benchmark

@@ -1,0 +1,189 @@
+package net.kmesh.perf.benchmarks.report;
+
+import static net.kmesh.perf.benchmarks.report.Ratio.Bound.atLeast;
+import static net.kmesh.perf.benchmarks.report.Ratio.Bound.atMost;
+import static net.kmesh.perf.benchmarks.report.Ratio.Bound.atMostRatio;
+import static net.kmesh.perf.benchmarks.report.Ratio.Bound.below;
+import static net.kmesh.perf.benchmarks.report.Ratio.Bound.belowRatio;
+import static net.kmesh.perf.benchmarks.report.Ratio.Unit.BYTES_PER_RECORD;
+import static net.kmesh.perf.benchmarks.report.Ratio.Unit.FRACTION;
+import static net.kmesh.perf.benchmarks.report.Ratio.Unit.PERCENT;
+import static net.kmesh.perf.benchmarks.report.Ratio.Unit.TIMES;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import net.kmesh.perf.benchmarks.report.Ratio.Bound;
+
+/**
+ * The ratios of the suite, with their targets (DESIGN.md, "Targets") and the looser bounds of the
+ * quick mode. Every benchmark figure is its best iteration: lowest time per operation, or lowest
+ * per-iteration quotient of its counters, since noise on a shared machine only adds time; the
+ * ring's interleaved pair, timed side by side, counts by its best fork.
+ */
+final class Ratios {
+    static final int FULL_MAP_ENTRIES = 1_000_000;
+    static final int QUICK_MAP_ENTRIES = 100_000;
+    private static final String RING = "RingBufferDrainBenchmark.";
+    private static final String MAP = "MapStatsBenchmark.";
+    private static final String PROBE = "ProbeOverheadBenchmark.";
+    private static final String CPU = "ConsumerCpuBenchmark.paced";
+    private static final String RECORDING = "RecordingBenchmark.";
+    /** Below one 16-byte object per 1 600 records; JMH's own bookkeeping shows about 1e-4 here. */
+    private static final double NO_ALLOCATION = 0.01;
+
+    private Ratios() {
+    }
+
+    /** The ratios of a full run, or of a quick run (fewer, smaller maps, gated on the quick bounds). */
+    static List<Ratio> of(boolean quick) {
+        List<Ratio> r = new ArrayList<>();
+        ring(r, quick);
+        map(r, quick);
+        probe(r);
+        consumer(r, quick);
+        if (!quick) {
+            r.add(new Ratio("recording.prometheus_vs_own", "recording", "Micrometer timer / own aggregation",
+                    "ns per record of a Micrometer Prometheus timer update (`micrometerPrometheusTimer`, with the "
+                            + "binder's buckets) ÷ ns per record of the monitor's own aggregator (`ownAggregator`)",
+                    TIMES, x -> best(x, RECORDING + "micrometerPrometheusTimer") / best(x, RECORDING + "ownAggregator"),
+                    null, null));
+        }
+        return r;
+    }
+
+    private static void ring(List<Ratio> r, boolean quick) {
+        r.add(new Ratio("ring.java_vs_c", "ring", "Ring: Java reader vs C (same work)",
+                "records/s of kmesh-perf's reader with a summing handler (`javaReaderSum`) ÷ records/s of libbpf's "
+                        + "`ring_buffer__consume` in C with the same summing callback (`cConsume`), on one pre-filled "
+                        + "ring, both drained in turn in every invocation of `interleaved`: Σ `cNanos` ÷ Σ `javaNanos` "
+                        + "of its best fork",
+                TIMES, x -> x.find(RING + "interleaved").bestForkQuotient("cNanos", "javaNanos"),
+                atLeast(0.9, TIMES), atLeast(0.75, TIMES)));
+        if (!quick) {
+            r.add(new Ratio("ring.java_vs_c_separate", "ring", "Ring: Java reader vs C, separate benchmarks",
+                    "the same from the separate benchmarks: best ns per record of `cConsume` ÷ best of `javaReaderSum`",
+                    TIMES, x -> best(x, RING + "cConsume") / best(x, RING + "javaReaderSum"), null, null));
+            r.add(new Ratio("ring.decode_vs_c", "ring", "Ring: Java decode + aggregate vs C summing",
+                    "records/s of the real path, reader + decoder + per-type histograms (`javaReader`) ÷ records/s of "
+                            + "`cConsume`", TIMES, x -> best(x, RING + "cConsume") / best(x, RING + "javaReader"),
+                    null, null));
+            r.add(new Ratio("ring.decode_vs_c_aggregate", "ring", "Ring: Java decode + aggregate vs C doing the same",
+                    "records/s of `javaReader` ÷ records/s of `cConsumeAggregate`, libbpf's consumer whose C callback "
+                            + "does the decoder's and aggregator's work into the same histogram layout", TIMES,
+                    x -> best(x, RING + "cConsumeAggregate") / best(x, RING + "javaReader"), null, null));
+            r.add(new Ratio("ring.jna_vs_java", "ring", "Ring: one JNA callback per record vs Java reader",
+                    "ns per record of `ring_buffer__consume` called from Java with a JNA callback "
+                            + "(`jnaCallbackPerRecord`) ÷ ns per record of `javaReaderSum`", TIMES,
+                    x -> best(x, RING + "jnaCallbackPerRecord") / best(x, RING + "javaReaderSum"), null, null));
+        }
+        Bound none = new Bound("0 (< " + NO_ALLOCATION + ")", (v, all) -> v < NO_ALLOCATION);
+        r.add(new Ratio("ring.alloc_per_record", "ring", "Ring: bytes allocated per record",
+                "`javaReader`'s `gc.alloc.rate.norm` (JMH `-prof gc`; the benchmark counts each record as one "
+                        + "operation, so this is bytes per record), mean over iterations", BYTES_PER_RECORD,
+                x -> x.find(RING + "javaReader").mean("gc.alloc.rate.norm"), none, none));
+    }
+
+    private static void map(List<Ratio> r, boolean quick) {
+        int size = quick ? QUICK_MAP_ENTRIES : FULL_MAP_ENTRIES;
+        // The target is for 1 000 000 entries, the bound for the quick run's 100 000.
+        Bound target = quick ? null : atLeast(1000, TIMES);
+        Bound bound = atLeast(100, TIMES);
+        if (!quick) {
+            bound = new Bound(bound.text() + " at " + grouped(QUICK_MAP_ENTRIES) + " entries", bound.test());
+        }
+        r.add(walk("keyWalk", size, target, bound));
+        r.add(walk("kmeshWalk", size, target, bound));
+        r.add(new Ratio("map.iterator_growth", "map", "Map stats: iterator at " + grouped(size) + " / at 1 000",
+                "time of one `iterator` scrape of " + grouped(size) + " entries ÷ one of 1 000 entries (10 maps each)",
+                TIMES, x -> mapBest(x, "iterator", size) / mapBest(x, "iterator", 1000),
+                atMost(2, TIMES), atMost(3, TIMES)));
+        if (!quick) {
+            r.add(walk("batchLookup", size, null, null));
+            for (String m : List.of("keyWalk", "kmeshWalk", "batchLookup")) {
+                r.add(walk(m, 1000, null, null));
+            }
+        }
+    }
+
+    private static Ratio walk(String method, int size, Bound target, Bound quick) {
+        String what = switch (method) {
+            case "keyWalk" -> "key walk";
+            case "kmeshWalk" -> "Kmesh's walk";
+            default -> "batch lookup";
+        };
+        String at = " at " + grouped(size) + " entries";
+        return new Ratio("map." + method + "_vs_iterator@" + size, "map", "Map stats: " + what + " / iterator" + at,
+                "time of one scrape by `" + method + "` ÷ one by `iterator` (the kernel's counter read by the map "
+                        + "iterator)" + at + " in 10 hash maps", TIMES,
+                x -> mapBest(x, method, size) / mapBest(x, "iterator", size), target, quick);
+    }
+
+    private static void probe(List<Ratio> r) {
+        r.add(new Ratio("probe.scoped_vs_seed", "probe", "Probe: scoped / seed's map design",
+                "(scoped − baseline) ÷ (seedMap − baseline), each the kernel's ns per operation from bpf_stats "
+                        + "(`kernelNanos` ÷ `kernelOps`)", FRACTION,
+                x -> beyond(x, "scoped", "baseline"), atMost(0.4, FRACTION), atMost(0.55, FRACTION)));
+        r.add(new Ratio("probe.histogram_vs_seed", "probe", "Probe: histogram mode / seed's map design",
+                "(histogram − baseline) ÷ (seedMap − baseline), likewise", FRACTION,
+                x -> beyond(x, "histogram", "baseline"),
+                belowRatio("probe.scoped_vs_seed", "scoped's"), atMostRatio("probe.scoped_vs_seed", "scoped's")));
+        r.add(new Ratio("probe.scoped_vs_seed_beyond_clock", "probe", "Probe: scoped / seed, beyond the clock floor",
+                "(scoped − clockReads) ÷ (seedMap − clockReads): the probes' cost past the two `bpf_ktime_get_ns()` "
+                        + "every timing probe pays", FRACTION, x -> beyond(x, "scoped", "clockReads"), null, null));
+        r.add(new Ratio("probe.histogram_vs_seed_beyond_clock", "probe",
+                "Probe: histogram / seed, beyond the clock floor", "(histogram − clockReads) ÷ (seedMap − clockReads)",
+                FRACTION, x -> beyond(x, "histogram", "clockReads"), null, null));
+        r.add(new Ratio("probe.clock_share_of_scoped", "probe", "Probe: clock reads' share of the scoped probe",
+                "(clockReads − baseline) ÷ (scoped − baseline)", FRACTION,
+                x -> beyond(x, "clockReads", "baseline") / beyond(x, "scoped", "baseline"), null, null));
+    }
+
+    private static void consumer(List<Ratio> r, boolean quick) {
+        r.add(share("none", 100_000, 100, 1, below(0.01, PERCENT), below(0.02, PERCENT)));
+        r.add(share("none", 1_000_000, 100, 1, below(0.10, PERCENT), below(0.15, PERCENT)));
+        if (!quick) {
+            r.add(share("prometheus", 100_000, 100, 1, null, null));
+            r.add(share("prometheus", 1_000_000, 100, 1, null, null));
+            r.add(share("none", 1_000, 100, 1, null, null));
+            r.add(share("none", 100_000, 1000, 1, null, null));
+            r.add(share("none", 100_000, 1000, 10, null, null));
+        }
+    }
+
+    private static Ratio share(String binder, int rate, int bursts, int delayMillis, Bound target, Bound quick) {
+        String how = bursts == 100 ? "" : ", " + bursts + " bursts/s";
+        String delay = delayMillis == 1 ? "" : ", batch delay " + delayMillis + " ms";
+        return new Ratio("consumer." + binder + "@" + rate + (bursts == 100 ? "" : "/" + bursts + "bursts")
+                + (delayMillis == 1 ? "" : "/delay" + delayMillis + "ms"), "consumer",
+                "Consumer CPU at " + grouped(rate) + " records/s, binder " + binder + how + delay,
+                "consumer thread CPU time ÷ wall time (`consumerCpuNanos` ÷ `wallNanos`) while the producer emits "
+                        + grouped(rate) + " records/s in " + bursts + " bursts a second"
+                        + (delayMillis == 1 ? "" : ", monitor batch delay " + delayMillis + " ms"), PERCENT,
+                x -> x.find(CPU, "binder", binder, "rate", String.valueOf(rate), "batchesPerSecond",
+                        String.valueOf(bursts), "batchDelayMillis", String.valueOf(delayMillis))
+                        .bestQuotient("consumerCpuNanos", "wallNanos"), target, quick);
+    }
+
+    private static double best(JmhResults x, String name) {
+        return x.find(name).best();
+    }
+
+    private static double mapBest(JmhResults x, String method, int entries) {
+        return x.find(MAP + method, "totalEntries", String.valueOf(entries)).best();
+    }
+
+    /** (x − floor) ÷ (seedMap − floor), in kernel ns per operation. */
+    private static double beyond(JmhResults x, String method, String floor) {
+        double f = kernelNanos(x, floor);
+        return (kernelNanos(x, method) - f) / (kernelNanos(x, "seedMap") - f);
+    }
+
+    private static double kernelNanos(JmhResults x, String method) {
+        return x.find(PROBE + method).bestQuotient("kernelNanos", "kernelOps");
+    }
+
+    static String grouped(long n) {
+        return String.format(Locale.ROOT, "%,d", n).replace(',', ' ');
+    }
+}
