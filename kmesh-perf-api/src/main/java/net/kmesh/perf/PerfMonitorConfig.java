@@ -81,8 +81,9 @@ public final class PerfMonitorConfig {
     }
 
     /**
-     * How long the consumer waits after a read that found records before reading again. It bounds
-     * wake-ups to one per delay whatever the event rate; the ring must hold one delay's records.
+     * How long the consumer waits after a read that found records before reading again (default
+     * 10 ms). It bounds wake-ups to one per delay whatever the record rate; a read that finds the
+     * ring a quarter full or more reads again at once, so a burst does not overflow it.
      */
     public Duration batchDelay() {
         return batchDelay;
@@ -154,7 +155,7 @@ public final class PerfMonitorConfig {
     public static final class Builder {
         private RecordSource source = RecordSource.bundled();
         private final Map<Long, OperationType> operationTypes = new TreeMap<>();
-        private Duration batchDelay = Duration.ofMillis(1);
+        private Duration batchDelay = Duration.ofMillis(10);
         private int maxOperationTypes = 1024;
         private DaemonTarget daemon = DaemonTarget.self();
         private final Set<Long> histogramTypes = new TreeSet<>();

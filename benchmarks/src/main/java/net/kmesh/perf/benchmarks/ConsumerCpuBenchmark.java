@@ -55,7 +55,7 @@ public class ConsumerCpuBenchmark {
     @Param({"100"})
     public int batchesPerSecond;
 
-    @Param({"1"})
+    @Param({"10"})
     public int batchDelayMillis;
 
     private PerfMonitor monitor;

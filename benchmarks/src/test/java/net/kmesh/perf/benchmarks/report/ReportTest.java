@@ -71,7 +71,7 @@ class ReportTest {
 
     private static ObjectNode cpu(String rate, double share) {
         return run("ConsumerCpuBenchmark.paced",
-                Map.of("binder", "none", "rate", rate, "batchesPerSecond", "100", "batchDelayMillis", "1"),
+                Map.of("binder", "none", "rate", rate, "batchesPerSecond", "100", "batchDelayMillis", "10"),
                 new double[] {3000, 3000}, Map.of("consumerCpuNanos", new double[] {share * 3e9 * 1.5, share * 3e9},
                         "wallNanos", new double[] {3e9, 3e9}));
     }

@@ -83,12 +83,15 @@ public final class RingConsumer implements AutoCloseable {
                     lastHousekeeping = now;
                     housekeeping.run();
                 }
+                long before = reader.consumerPosition();
                 int n = drainOnce();
                 if (stopping) {
                     break;
                 }
                 if (n > 0) {
-                    if (batchDelayNanos > 0) {
+                    // A quarter of the ring filled during one delay: read again at once rather than
+                    // wait for it to overflow.
+                    if (batchDelayNanos > 0 && reader.consumerPosition() - before < reader.size() / 4) {
                         LockSupport.parkNanos(this, batchDelayNanos);
                     }
                 } else if (reader.producerPosition() != reader.consumerPosition()) {
