@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+import net.kmesh.perf.bpf.libbpf.TestRun;
 
 /**
  * A stand-in for a running Kmesh ({@code bpf/test/fake_kmesh.bpf.c}): it owns a ring buffer named
@@ -41,20 +42,14 @@ public final class FakeKmesh implements AutoCloseable {
      */
     public int emit(int size, int count, long operationType, long startNs, long durationNs) {
         // struct fake_kmesh_args { u64 start_ns, duration_ns; u32 operation_type, record_size, count, emitted; }
-        try (Memory args = new Memory(32); Memory opts = new Memory(80)) {
+        try (Memory args = new Memory(32)) {
             args.clear();
             args.setLong(0, startNs);
             args.setLong(8, durationNs);
             args.setInt(16, (int) operationType);
             args.setInt(20, size);
             args.setInt(24, count);
-            opts.clear();
-            opts.setLong(0, 80);
-            opts.setPointer(32, args);
-            opts.setInt(48, 32);
-            Errno.check("running fake_kmesh_emit", LibbpfLoader.natives().libbpf()
-                    .bpf_prog_test_run_opts(object.programFd("fake_kmesh_emit"), opts));
-            if (opts.getInt(56) != 0) {
+            if (TestRun.run(programFd(), args, "running fake_kmesh_emit") != 0) {
                 throw new IllegalArgumentException("fake_kmesh_emit refused size " + size);
             }
             return args.getInt(28);

@@ -20,6 +20,7 @@ import net.kmesh.perf.bpf.libbpf.Capability;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+import net.kmesh.perf.bpf.libbpf.TestRun;
 import net.kmesh.perf.bpf.resources.Mounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,18 +194,13 @@ public final class BundledSamples implements SampleWorkload, AutoCloseable {
             throw new IllegalArgumentException("syntheticNanos must be between 0 and 2^31-1, got " + syntheticNanos);
         }
         // struct kp_produce_args { u32 operation_type, count, mode, synthetic_ns; u64 emitted, dropped, histogrammed; }
-        // struct bpf_test_run_opts: sz at 0, ctx_in at 32, ctx_size_in at 48.
-        try (Memory args = new Memory(40); Memory opts = new Memory(80)) {
+        try (Memory args = new Memory(40)) {
             args.clear();
             args.setInt(0, (int) operationType);
             args.setInt(4, count);
             args.setInt(8, mode.ordinal());
             args.setInt(12, (int) syntheticNanos);
-            opts.clear();
-            opts.setLong(0, 80);
-            opts.setPointer(32, args);
-            opts.setInt(48, 40);
-            Errno.check("running " + PRODUCE_PROGRAM, LibbpfLoader.natives().libbpf().bpf_prog_test_run_opts(produceFd, opts));
+            TestRun.run(produceFd, args, "running " + PRODUCE_PROGRAM);
             return new Result(args.getLong(16), args.getLong(24), args.getLong(32));
         }
     }

@@ -15,8 +15,7 @@ import net.jqwik.api.constraints.Size;
 import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.bpf.KernelRequired;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
-import net.kmesh.perf.bpf.libbpf.Errno;
-import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+import net.kmesh.perf.bpf.libbpf.TestRun;
 
 /** The kernel's bucket function (kmesh_perf.h) and user space's put every duration in the same bucket. */
 class ProbeMathKernelProperties {
@@ -50,17 +49,12 @@ class ProbeMathKernelProperties {
     @Property(tries = 200)
     void kernelAndUserSpaceBucketsAgree(@ForAll @Size(64) List<@net.jqwik.api.From("durations") Long> values) {
         // struct probe_math_args { __u64 values[64]; __u32 buckets[64]; }
-        try (Memory args = new Memory(64 * 8 + 64 * 4); Memory opts = new Memory(80)) {
+        try (Memory args = new Memory(64 * 8 + 64 * 4)) {
             args.clear();
             for (int i = 0; i < 64; i++) {
                 args.setLong(8L * i, values.get(i));
             }
-            opts.clear();
-            opts.setLong(0, 80);
-            opts.setPointer(32, args);
-            opts.setInt(48, 64 * 12);
-            Errno.check("running probe_math_buckets", LibbpfLoader.natives().libbpf()
-                    .bpf_prog_test_run_opts(object.programFd("probe_math_buckets"), opts));
+            TestRun.run(object.programFd("probe_math_buckets"), args, "running probe_math_buckets");
             for (int i = 0; i < 64; i++) {
                 assertEquals(DurationHistogram.bucketIndex(values.get(i)), args.getInt(512 + 4L * i),
                         "bucket of " + values.get(i));

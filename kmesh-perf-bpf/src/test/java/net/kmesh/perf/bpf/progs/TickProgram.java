@@ -1,10 +1,8 @@
 package net.kmesh.perf.bpf.progs;
 
-import com.sun.jna.Memory;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
-import net.kmesh.perf.bpf.libbpf.Errno;
-import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.ProgInfo;
+import net.kmesh.perf.bpf.libbpf.TestRun;
 
 /** The SEC("syscall") program of {@code bpf/test/kp_stats_tick.bpf.c}, loaded and run on demand. */
 final class TickProgram implements AutoCloseable {
@@ -36,13 +34,8 @@ final class TickProgram implements AutoCloseable {
 
     /** Runs the program {@code n} times with BPF_PROG_TEST_RUN, one call each (syscall programs take no repeat). */
     void run(int n) {
-        // struct bpf_test_run_opts (80 bytes): only sz; a syscall program needs no context.
-        try (Memory opts = new Memory(80)) {
-            for (int i = 0; i < n; i++) {
-                opts.clear();
-                opts.setLong(0, 80);
-                Errno.check("running " + NAME, LibbpfLoader.natives().libbpf().bpf_prog_test_run_opts(fd(), opts));
-            }
+        for (int i = 0; i < n; i++) {
+            TestRun.run(fd(), null, "running " + NAME);
         }
     }
 
