@@ -3,13 +3,13 @@ package net.kmesh.perf.bpf.ops;
 import net.kmesh.perf.DurationHistogram;
 
 /**
- * The running statistics of one operation type, written by one thread with plain stores.
- * Readers copy it under the {@link OperationAggregator}'s sequence lock.
+ * The running statistics of one operation type, written with plain stores under the
+ * {@link OperationAggregator}'s lock, which readers take to copy it. The count is the sum of the
+ * buckets: one increment less per record.
  */
 final class LiveHistogram {
     final long code;
     final long[] buckets = new long[DurationHistogram.BUCKET_COUNT];
-    long count;
     long sum;
     long min = Long.MAX_VALUE;
     long max;
@@ -19,7 +19,6 @@ final class LiveHistogram {
     }
 
     void record(long nanos) {
-        count++;
         sum += nanos;
         if (nanos < min) {
             min = nanos;
@@ -30,18 +29,13 @@ final class LiveHistogram {
         buckets[DurationHistogram.bucketIndex(nanos)]++;
     }
 
-    /** Adds bucket counts read elsewhere (an in-kernel histogram); sum, min and max come with them. */
+    /** Adds a non-empty set of bucket counts read elsewhere (an in-kernel histogram), with their sum, min and max. */
     void add(long[] counts, long addedSum, long addedMin, long addedMax) {
-        long added = 0;
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] += counts[i];
-            added += counts[i];
         }
-        if (added > 0) {
-            count += added;
-            sum += addedSum;
-            min = Math.min(min, addedMin);
-            max = Math.max(max, addedMax);
-        }
+        sum += addedSum;
+        min = Math.min(min, addedMin);
+        max = Math.max(max, addedMax);
     }
 }

@@ -176,8 +176,9 @@ public final class OperationAggregator {
         List<OperationStats> stats = new ArrayList<>(typeCount);
         for (int i = 0; i < typeCount; i++) {
             LiveHistogram h = all[i];
-            stats.add(new OperationStats(naming.apply(h.code), h.count, h.sum, h.count == 0 ? 0 : h.min, h.max,
-                    DurationHistogram.ofCounts(h.buckets)));
+            DurationHistogram histogram = DurationHistogram.ofCounts(h.buckets);
+            long count = histogram.count();
+            stats.add(new OperationStats(naming.apply(h.code), count, h.sum, count == 0 ? 0 : h.min, h.max, histogram));
         }
         stats.sort(Comparator.comparingLong(s -> s.type().code()));
         return new Snapshot(stats, consumed, invalid, listenerErrors, corruptions);
