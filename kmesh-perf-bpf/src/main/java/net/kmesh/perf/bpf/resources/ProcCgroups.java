@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * @param entries the well-formed lines, in file order
  */
-record ProcCgroups(List<Entry> entries) {
-    ProcCgroups {
+public record ProcCgroups(List<Entry> entries) {
+    public ProcCgroups {
         entries = List.copyOf(entries);
     }
 
@@ -24,8 +24,8 @@ record ProcCgroups(List<Entry> entries) {
      *                    none for v2
      * @param path        the process's cgroup in it, starting with {@code /}; exactly {@code /} for its root
      */
-    record Entry(long hierarchyId, List<String> controllers, String path) {
-        Entry {
+    public record Entry(long hierarchyId, List<String> controllers, String path) {
+        public Entry {
             controllers = List.copyOf(controllers);
         }
     }
@@ -53,6 +53,15 @@ record ProcCgroups(List<Entry> entries) {
             });
         }
         return new ProcCgroups(entries);
+    }
+
+    /** This process's cgroup v2 path, e.g. {@code /} or {@code /system.slice/x.service}; empty when unreadable. */
+    public static Optional<String> unifiedOfThisProcess() {
+        try {
+            return parse(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/cgroup"))).unified();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The process's cgroup v2 path. */

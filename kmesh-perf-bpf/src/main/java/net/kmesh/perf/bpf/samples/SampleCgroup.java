@@ -9,6 +9,7 @@ import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
 import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.resources.ProcCgroups;
 
 /**
  * A cgroup v2 directory made for the {@code cgroup/connect4} sample, with this process moved into
@@ -59,16 +60,7 @@ public final class SampleCgroup implements AutoCloseable {
 
     /** This process's cgroup v2 path, e.g. "/" or "/system.slice/x.service", from /proc/self/cgroup. */
     public static Optional<String> currentCgroup() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
-                if (line.startsWith("0::")) {
-                    return Optional.of(line.substring(3));
-                }
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return ProcCgroups.unifiedOfThisProcess();
     }
 
     /** The cgroup directory. */
