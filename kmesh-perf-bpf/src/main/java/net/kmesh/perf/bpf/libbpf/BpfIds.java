@@ -54,27 +54,18 @@ public final class BpfIds {
      * @throws net.kmesh.perf.PerfMonitorException on any other failure (EPERM without CAP_SYS_ADMIN)
      */
     public static int openMap(int id) {
-        int fd = LibbpfLoader.natives().libbpf().bpf_map_get_fd_by_id(id);
-        if (fd < 0) {
-            int errno = -fd;
-            if (errno == Errno.ENOENT) {
-                return -1;
-            }
-            throw Errno.failure("opening map id " + id, errno);
-        }
-        return fd;
+        return vanishedAsMinusOne("opening map id " + id, LibbpfLoader.natives().libbpf().bpf_map_get_fd_by_id(id));
     }
 
     /** Opens the program with this id; -1 when it vanished since it was listed. */
     public static int openProgram(int id) {
-        int fd = LibbpfLoader.natives().libbpf().bpf_prog_get_fd_by_id(id);
-        if (fd < 0) {
-            int errno = -fd;
-            if (errno == Errno.ENOENT) {
-                return -1;
-            }
-            throw Errno.failure("opening program id " + id, errno);
+        return vanishedAsMinusOne("opening program id " + id, LibbpfLoader.natives().libbpf().bpf_prog_get_fd_by_id(id));
+    }
+
+    private static int vanishedAsMinusOne(String what, int ret) {
+        if (ret == -Errno.ENOENT) {
+            return -1;
         }
-        return fd;
+        return Errno.check(what, ret);
     }
 }
