@@ -30,10 +30,6 @@ final class DynamicMeters {
         meters.clear();
     }
 
-    synchronized int size() {
-        return meters.size();
-    }
-
     final class Plan {
         private final Set<String> wanted = new HashSet<>();
 

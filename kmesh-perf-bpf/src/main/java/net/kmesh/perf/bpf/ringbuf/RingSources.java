@@ -60,7 +60,7 @@ public final class RingSources {
     public static Opened pinned(Path path) {
         List<Fd> opened = new ArrayList<>();
         try {
-            Fd ring = add(opened, openPinnedMap(path, MapType.RINGBUF));
+            Fd ring = add(opened, Pins.openMap(path, MapType.RINGBUF));
             return new Opened(ring, pinnedSibling(path, COUNTER_MAP, opened, MapType.PERCPU_ARRAY),
                     pinnedSibling(path, MODE_MAP, opened, MapType.ARRAY),
                     pinnedSibling(path, HISTOGRAM_MAP, opened, MapType.PERCPU_ARRAY),
@@ -78,12 +78,7 @@ public final class RingSources {
 
     private static Optional<Fd> pinnedSibling(Path ring, String name, List<Fd> opened, int... types) {
         Path sibling = ring.resolveSibling(name);
-        return Files.exists(sibling) ? Optional.of(add(opened, openPinnedMap(sibling, types))) : Optional.empty();
-    }
-
-    /** See {@link Pins#openMap}. */
-    public static Fd openPinnedMap(Path path, int... expectedTypes) {
-        return Pins.openMap(path, expectedTypes);
+        return Files.exists(sibling) ? Optional.of(add(opened, Pins.openMap(sibling, types))) : Optional.empty();
     }
 
     /** Opens the newest ring buffer named {@code name}, and the newest {@code kmesh_perf_cnt}, by id walk. */
