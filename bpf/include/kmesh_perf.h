@@ -154,15 +154,18 @@ static __always_inline int kmesh_perf_emit(__u32 operation_type, __u64 start_ns,
 	return 0;
 }
 
-/* Bucket of ns: values below 8 have one each, then 8 sub-buckets per power of two. */
+/* Bucket of ns. Buckets include their upper bound, as a Prometheus le does: bucket(ns) is the
+ * half-open log-linear bucket of ns - 1 (values up to 8 have one each, then 8 sub-buckets per power
+ * of two), the same function as net.kmesh.perf.DurationHistogram.bucketIndex. */
 static __always_inline __u32 kmesh_perf_bucket(__u64 ns)
 {
-	__u64 x = ns;
+	__u64 v = ns ? ns - 1 : 0;
+	__u64 x = v;
 	__u32 exp = 0;
 
-	if (ns < (1 << KMESH_PERF_HIST_SUB_BITS))
-		return (__u32)ns;
-	/* floor(log2(ns)) by halving: BPF has no count-leading-zeros instruction. */
+	if (v < (1 << KMESH_PERF_HIST_SUB_BITS))
+		return (__u32)v;
+	/* floor(log2(v)) by halving: BPF has no count-leading-zeros instruction. */
 	if (x >> 32) { x >>= 32; exp += 32; }
 	if (x >> 16) { x >>= 16; exp += 16; }
 	if (x >> 8) { x >>= 8; exp += 8; }
@@ -172,7 +175,7 @@ static __always_inline __u32 kmesh_perf_bucket(__u64 ns)
 	if (exp > KMESH_PERF_HIST_MAX_EXP)
 		return KMESH_PERF_HIST_BUCKETS - 1;
 	return (1 << KMESH_PERF_HIST_SUB_BITS) + (exp - KMESH_PERF_HIST_SUB_BITS) * (1 << KMESH_PERF_HIST_SUB_BITS)
-		+ ((ns >> (exp - KMESH_PERF_HIST_SUB_BITS)) & ((1 << KMESH_PERF_HIST_SUB_BITS) - 1));
+		+ ((v >> (exp - KMESH_PERF_HIST_SUB_BITS)) & ((1 << KMESH_PERF_HIST_SUB_BITS) - 1));
 }
 
 /* 1 when operation_type is counted in the in-kernel histogram rather than written as a record. */

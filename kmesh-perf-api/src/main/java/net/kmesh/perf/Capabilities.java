@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the monitor found it can do on this machine, probed once when it opened.
+ * What the monitor found it can do on this machine, probed once when it opened. What is available
+ * at a later instant (a data plane that attached since, a daemon that exited) is in
+ * {@link PerfSnapshot#features()}.
  *
  * @param kernelRelease  the running kernel, as {@code uname -r} prints it
  * @param libbpfVersion  the version of the system libbpf in use
@@ -17,13 +19,20 @@ public record Capabilities(String kernelRelease, String libbpfVersion, Set<Featu
         notes = List.copyOf(notes);
     }
 
-    /** True when {@code feature} is available. */
+    /**
+     * True when {@code feature} is available.
+     *
+     * @param feature the feature
+     * @return whether it was available at open
+     */
     public boolean has(Feature feature) {
         return features.contains(feature);
     }
 
     /** Features a monitor may detect. */
     public enum Feature {
+        /** Operation records are read: the source's ring is attached. */
+        OPERATIONS,
         /** BPF ring buffers (Linux 5.8). */
         RING_BUFFER,
         /** The source has the probe's per-CPU counter map, so dropped records are counted. */
@@ -48,5 +57,18 @@ public record Capabilities(String kernelRelease, String libbpfVersion, Set<Featu
         MAP_BATCH_LOOKUP,
         /** Program run-time statistics are on ({@code BPF_ENABLE_STATS}, held by an fd). */
         BPF_STATS,
+        /** The probe's mode map is present, so operation types can be switched on, off or to histograms. */
+        OPERATION_MODES,
+        /** The daemon target resolves to a process or cgroup whose CPU and memory are read. */
+        DAEMON_USAGE;
+
+        /**
+         * The value of the {@code feature} tag of {@code kmesh_perf_feature_enabled}, e.g. {@code map_statistics}.
+         *
+         * @return the lower-case name
+         */
+        public String tagValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 }

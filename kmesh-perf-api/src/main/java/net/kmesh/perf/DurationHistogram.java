@@ -5,11 +5,15 @@ import java.util.Arrays;
 /**
  * An immutable histogram of durations in nanoseconds over a fixed log-linear bucket layout.
  *
- * <p>Values below 8 ns have a bucket each; above that every power of two is split into
- * {@value #SUB_BUCKETS} equal sub-buckets, so no bucket is wider than 12.5% of its lower bound.
- * Values of 2<sup>44</sup> ns (about 4.9 hours) and more share the last bucket. The layout never
- * changes, so histograms from any source (the ring-buffer reader, an in-kernel histogram, another
- * node) merge exactly by adding counts, and the in-kernel histogram uses the same index function.
+ * <p>Every bucket holds the values in {@code (lower, upper]}: it includes its upper bound, as a
+ * Prometheus bucket's {@code le} does, so that any bucket bound can be exported as an {@code le}
+ * exactly. Up to 8 ns a bucket holds one value (bucket 0 holds 0 and 1); above, every power of
+ * two is split into {@value #SUB_BUCKETS} equal sub-buckets, so no bucket is wider than 12.5% of
+ * its lower bound: the upper bounds are {@code m * 2^k} for {@code m} in 8..15, 128 ns, 256 ns,
+ * 1024 ns and every power of two among them. Values above 15 &times; 2<sup>40</sup> ns (about 4.6
+ * hours) share the last bucket. The layout never changes, so histograms from any source (the ring-buffer
+ * reader, an in-kernel histogram, another node) merge exactly by adding counts, and the in-kernel
+ * histogram ({@code kmesh_perf_bucket()} in {@code kmesh_perf.h}) uses the same index function.
  */
 public final class DurationHistogram {
     /** Sub-buckets per power of two, as a number of bits. */
@@ -56,22 +60,28 @@ public final class DurationHistogram {
         return new DurationHistogram(bucketCounts.clone(), total);
     }
 
-    /** Index of the bucket that holds {@code nanos}; negative values count as 0. */
+    /**
+     * Index of the bucket that holds {@code nanos}; values below 1 count as 0.
+     *
+     * @param nanos a duration in nanoseconds
+     * @return its bucket, 0 to {@link #BUCKET_COUNT} - 1
+     */
     public static int bucketIndex(long nanos) {
-        if (nanos < SUB_BUCKETS) {
-            return nanos < 0 ? 0 : (int) nanos;
+        // Buckets include their upper bound: bucket(v) is the half-open layout's bucket of v - 1.
+        long v = nanos <= 0 ? 0 : nanos - 1;
+        if (v < SUB_BUCKETS) {
+            return (int) v;
         }
-        int exponent = 63 - Long.numberOfLeadingZeros(nanos);
+        int exponent = 63 - Long.numberOfLeadingZeros(v);
         if (exponent > MAX_EXPONENT) {
             return BUCKET_COUNT - 1;
         }
-        int sub = (int) (nanos >>> (exponent - SUB_BUCKET_BITS)) & (SUB_BUCKETS - 1);
+        int sub = (int) (v >>> (exponent - SUB_BUCKET_BITS)) & (SUB_BUCKETS - 1);
         return SUB_BUCKETS + (exponent - SUB_BUCKET_BITS) * SUB_BUCKETS + sub;
     }
 
-    /** Smallest value that falls into bucket {@code index}. */
-    public static long bucketLowerBound(int index) {
-        checkIndex(index);
+    /** Lower bound of bucket {@code index} in the half-open layout that bucketIndex shifts by one. */
+    private static long halfOpenLower(int index) {
         if (index < SUB_BUCKETS) {
             return index;
         }
@@ -80,10 +90,38 @@ public final class DurationHistogram {
         return (long) (SUB_BUCKETS + sub) << (exponent - SUB_BUCKET_BITS);
     }
 
-    /** First value above bucket {@code index}; {@link Long#MAX_VALUE} for the last, open-ended bucket. */
-    public static long bucketUpperBound(int index) {
+    /**
+     * Smallest value that falls into bucket {@code index}.
+     *
+     * @param index a bucket
+     * @return its smallest value, in nanoseconds
+     */
+    public static long bucketMin(int index) {
         checkIndex(index);
-        return index == BUCKET_COUNT - 1 ? Long.MAX_VALUE : bucketLowerBound(index + 1);
+        return index == 0 ? 0 : halfOpenLower(index) + 1;
+    }
+
+    /**
+     * Largest value that falls into bucket {@code index}, its inclusive upper bound;
+     * {@link Long#MAX_VALUE} for the last, open-ended bucket.
+     *
+     * @param index a bucket
+     * @return its largest value, in nanoseconds
+     */
+    public static long bucketMax(int index) {
+        checkIndex(index);
+        return index == BUCKET_COUNT - 1 ? Long.MAX_VALUE : halfOpenLower(index + 1);
+    }
+
+    /**
+     * True when {@code nanos} is the inclusive upper bound of a bucket, so that
+     * {@link #countAtOrBelow(long)} is exact there.
+     *
+     * @param nanos a duration in nanoseconds
+     * @return whether a bucket ends exactly at it
+     */
+    public static boolean isBucketBound(long nanos) {
+        return nanos >= 1 && bucketMax(bucketIndex(nanos)) == nanos;
     }
 
     private static void checkIndex(int index) {
@@ -108,10 +146,16 @@ public final class DurationHistogram {
         return counts.clone();
     }
 
-    /** Number of values in the buckets that lie entirely at or below {@code nanos}. */
+    /**
+     * Number of values in the buckets that lie entirely at or below {@code nanos}: exactly the
+     * values at or below it when it is a bucket bound ({@link #isBucketBound(long)}).
+     *
+     * @param nanos a duration in nanoseconds
+     * @return the cumulative count
+     */
     public long countAtOrBelow(long nanos) {
         long n = 0;
-        for (int i = 0; i < BUCKET_COUNT && bucketUpperBound(i) - 1 <= nanos; i++) {
+        for (int i = 0; i < BUCKET_COUNT && bucketMax(i) <= nanos; i++) {
             n += counts[i];
         }
         return n;
@@ -136,8 +180,8 @@ public final class DurationHistogram {
                 continue;
             }
             if (seen + c >= rank) {
-                long lower = bucketLowerBound(i);
-                long upper = i == BUCKET_COUNT - 1 ? lower : bucketUpperBound(i) - 1;
+                long lower = bucketMin(i);
+                long upper = i == BUCKET_COUNT - 1 ? lower : bucketMax(i);
                 return lower + (long) ((double) (upper - lower) * (rank - seen) / c);
             }
             seen += c;

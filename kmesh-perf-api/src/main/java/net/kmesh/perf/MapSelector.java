@@ -6,66 +6,143 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * Which eBPF maps to report: those whose name starts with a prefix (Kmesh's {@code kmesh_} by
- * default, {@code ""} for every map), or maps named explicitly by id or by bpffs pin path.
- * Invalid selectors are rejected when built, with a message that says why.
+ * Which eBPF maps to report: those whose name starts with one of some prefixes (Kmesh's {@code km_}
+ * and {@code kmesh_} by default, {@code ""} for every map), the maps pinned in some bpffs
+ * directories (where Kmesh pins its maps), or maps named explicitly by id or by bpffs pin path.
+ * Invalid selectors are rejected when built, with a message that says why. A selected map that
+ * disappears, or a pin that is removed, is left out of the next statistics: never an error.
  */
-public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.Ids, MapSelector.Pinned {
+public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.PinDirectories, MapSelector.Ids,
+        MapSelector.Pinned {
 
-    /** The prefix of Kmesh's maps, and the default selection. */
-    String KMESH_PREFIX = "kmesh_";
+    /** The prefixes of Kmesh's map names: its renamed maps ({@code km_*}) and the others ({@code kmesh_*}). */
+    List<String> KMESH_PREFIXES = List.of("km_", "kmesh_");
 
-    /** Maps whose name starts with {@code kmesh_}, as Kmesh itself reports them. */
+    /**
+     * Maps named {@code km_*} or {@code kmesh_*}, as Kmesh names them.
+     *
+     * @return the selector
+     */
     static MapSelector kmesh() {
-        return new NamePrefix(KMESH_PREFIX);
+        return new NamePrefix(KMESH_PREFIXES);
     }
 
-    /** Every map on the system. */
+    /**
+     * The {@code km_*} and {@code kmesh_*} maps a Kmesh pinning under {@code bpffs} pinned in its map
+     * directories ({@code bpf_kmesh_workload/map} and {@code bpf_kmesh/map}).
+     *
+     * @param bpffs the bpffs Kmesh pins into, e.g. {@code /sys/fs/bpf}
+     * @return the selector
+     */
+    static MapSelector kmesh(Path bpffs) {
+        RecordSource.Kmesh kmesh = new RecordSource.Kmesh(bpffs, RecordSource.ReadMode.CONSUME);
+        return new PinDirectories(kmesh.mapDirectories(), new NamePrefix(KMESH_PREFIXES));
+    }
+
+    /**
+     * Every map on the system.
+     *
+     * @return the selector
+     */
     static MapSelector all() {
-        return new NamePrefix("");
+        return new NamePrefix(List.of(""));
     }
 
-    /** Maps whose name starts with {@code prefix}; {@code ""} selects every map. */
-    static MapSelector namePrefix(String prefix) {
-        return new NamePrefix(prefix);
+    /**
+     * Maps whose name starts with one of {@code prefixes}; {@code ""} selects every map.
+     *
+     * @param prefixes one or more prefixes
+     * @return the selector
+     */
+    static MapSelector namePrefix(String... prefixes) {
+        return new NamePrefix(prefixes == null ? null : Arrays.asList(prefixes));
     }
 
-    /** The maps with these ids; a missing id is an error when they are read. */
+    /**
+     * Maps pinned directly in these bpffs directories (not in their subdirectories) whose name
+     * starts with one of {@code prefixes}. A directory that does not exist (yet) selects nothing.
+     *
+     * @param directories bpffs directories
+     * @param prefixes    name prefixes; {@code ""} for every map pinned there
+     * @return the selector
+     */
+    static MapSelector pinnedIn(Collection<Path> directories, String... prefixes) {
+        return new PinDirectories(directories == null ? null : new ArrayList<>(directories),
+                new NamePrefix(prefixes == null || prefixes.length == 0 ? List.of("") : Arrays.asList(prefixes)));
+    }
+
+    /** The maps with these ids; an id no map has (now) is left out, and said once in the log. */
     static MapSelector ids(int... ids) {
         return new Ids(ids == null ? null : IntStream.of(ids).boxed().toList());
     }
 
-    /** The maps with these ids; a missing id is an error when they are read. */
+    /** The maps with these ids; an id no map has (now) is left out, and said once in the log. */
     static MapSelector ids(Collection<Integer> ids) {
         return new Ids(ids == null ? null : new ArrayList<>(ids));
     }
 
-    /** The maps pinned at these bpffs paths; a path that is not a pinned map is an error when they are read. */
+    /** The maps pinned at these bpffs paths; a path where no map is pinned (now) is left out, and said once in the log. */
     static MapSelector pinned(Path... paths) {
         return new Pinned(paths == null ? null : Arrays.asList(paths));
     }
 
-    /** The maps pinned at these bpffs paths; a path that is not a pinned map is an error when they are read. */
+    /** The maps pinned at these bpffs paths; a path where no map is pinned (now) is left out, and said once in the log. */
     static MapSelector pinned(Collection<Path> paths) {
         return new Pinned(paths == null ? null : new ArrayList<>(paths));
     }
 
     /**
-     * Maps whose name starts with {@code prefix}. Maps that disappear while they are read are left out.
+     * Maps whose name starts with one of some prefixes. Maps that disappear while they are read are left out.
      *
-     * @param prefix at most 15 letters, digits, '_' or '.'; {@code ""} for every map
+     * @param prefixes one or more prefixes of at most 15 letters, digits, '_' or '.'; {@code ""} for every map
      */
-    record NamePrefix(String prefix) implements MapSelector {
+    record NamePrefix(List<String> prefixes) implements MapSelector {
         public NamePrefix {
-            ObjectNames.requirePrefix("map", prefix);
+            if (prefixes == null || prefixes.isEmpty()) {
+                throw new IllegalArgumentException("at least one map name prefix must be given (\"\" selects every map)");
+            }
+            for (String p : prefixes) {
+                ObjectNames.requirePrefix("map", p);
+            }
+            prefixes = List.copyOf(new LinkedHashSet<>(prefixes));
         }
 
-        /** True when a map named {@code name} is selected. */
+        /**
+         * True when a map named {@code name} is selected.
+         *
+         * @param name a map name
+         * @return whether one of the prefixes begins it
+         */
         public boolean matches(String name) {
-            return name.startsWith(prefix);
+            for (String p : prefixes) {
+                if (name.startsWith(p)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * The maps pinned directly in some bpffs directories, filtered by name.
+     *
+     * @param directories at least one directory, without duplicates, in the order given
+     * @param names       which of the maps pinned there are selected
+     */
+    record PinDirectories(List<Path> directories, NamePrefix names) implements MapSelector {
+        public PinDirectories {
+            if (directories == null || directories.isEmpty()) {
+                throw new IllegalArgumentException("at least one pin directory must be given");
+            }
+            if (directories.stream().anyMatch(Objects::isNull)) {
+                throw new IllegalArgumentException("pin directories must not be null, got " + directories);
+            }
+            Objects.requireNonNull(names, "names");
+            directories = List.copyOf(new LinkedHashSet<>(directories));
         }
     }
 
@@ -90,7 +167,7 @@ public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.
             if (paths == null || paths.isEmpty()) {
                 throw new IllegalArgumentException("at least one pin path must be given");
             }
-            if (paths.contains(null)) {
+            if (paths.stream().anyMatch(Objects::isNull)) {
                 throw new IllegalArgumentException("pin paths must not be null, got " + paths);
             }
             paths = List.copyOf(new LinkedHashSet<>(paths));

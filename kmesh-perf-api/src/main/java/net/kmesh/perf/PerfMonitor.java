@@ -7,7 +7,8 @@ import net.kmesh.perf.spi.PerfMonitorProvider;
 
 /**
  * Watches the performance of an eBPF data plane: operation durations measured in the kernel and
- * read from the ring buffer {@code kmesh_perf_info}.
+ * read from the probe's ring buffer, eBPF map and program statistics, and the daemon's CPU and
+ * memory.
  *
  * <p>Opening a monitor acquires every kernel resource it needs (or fails with a
  * {@link PerfMonitorException} that says what is missing); {@link #start()} starts the single
@@ -16,7 +17,7 @@ import net.kmesh.perf.spi.PerfMonitorProvider;
  *
  * <pre>{@code
  * try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
- *         .source(RecordSource.pinned(Path.of("/sys/fs/bpf/kmesh_perf_info"))).build())) {
+ *         .source(RecordSource.kmesh()).build())) {
  *     monitor.start();
  *     ...
  *     monitor.snapshot().operations().forEach(System.out::println);
@@ -27,8 +28,12 @@ public interface PerfMonitor extends AutoCloseable {
 
     /**
      * Opens a monitor with the highest-priority provider on the class path
-     * ({@code kmesh-perf-bpf} registers one).
+     * ({@code kmesh-perf-bpf} registers one). A data plane that is not running yet is waited for
+     * (see {@link PerfMonitorConfig#waitForSource()}): the monitor opens, reports its source as
+     * waiting, and attaches when the data plane appears.
      *
+     * @param config what to monitor
+     * @return the open monitor, not started
      * @throws PerfMonitorException when no provider is present or the provider cannot open
      */
     static PerfMonitor open(PerfMonitorConfig config) {
@@ -54,18 +59,28 @@ public interface PerfMonitor extends AutoCloseable {
 
     /**
      * Adds a listener that receives every valid record on the consumer thread. Closing the returned
-     * handle removes it.
+     * registration removes it.
      */
-    AutoCloseable addRecordListener(RecordListener listener);
+    ListenerRegistration addRecordListener(RecordListener listener);
 
     /**
-     * Adds a listener for the durations of operation types in histogram mode, merged from the
-     * kernel when a snapshot is taken. Closing the returned handle removes it.
+     * Switches what the probe does for {@code operationType} from now on, in the data plane's
+     * running programs (through the probe's mode map; nothing is reloaded). The monitor puts back
+     * the mode each type had before it first changed it when it closes. While the source is waiting
+     * for its data plane, the mode is applied when it attaches.
+     *
+     * @param operationType 0 to {@value PerfMonitorConfig#MAX_MODE_TYPE}
+     * @throws IllegalArgumentException when the type has no mode slot
+     * @throws PerfMonitorException     when the attached source has no mode map (its programs were
+     *                                  built without the probe's modes), or writing it failed
      */
-    AutoCloseable addHistogramListener(HistogramListener listener);
+    void setOperationMode(long operationType, OperationMode mode);
 
-    /** The bundled samples' driver, when the source is {@link RecordSource.Bundled}. */
-    Optional<SampleWorkload> samples();
+    /**
+     * An object of the implementation's own, such as {@code kmesh-perf-bpf}'s driver of its bundled
+     * sample programs; empty when the implementation has none of that type.
+     */
+    <T> Optional<T> unwrap(Class<T> type);
 
     /** Stops the consumer and releases every kernel resource. Idempotent, safe from any thread. */
     @Override

@@ -14,15 +14,18 @@ public final class PerfMonitorConfig {
     static final int DEFAULT_STALE_START_SECONDS = 10;
     static final Duration DEFAULT_STALE_START_AGE = Duration.ofSeconds(DEFAULT_STALE_START_SECONDS);
 
-    /** Highest operation type the probe keeps an in-kernel histogram for. */
-    public static final int MAX_HISTOGRAM_TYPE = 31;
+    /** Highest operation type the probe has a mode slot for (RECORD, HISTOGRAM or OFF). */
+    public static final int MAX_MODE_TYPE = 31;
+    /** Default of {@link #maxOperationTypes()}. */
+    public static final int DEFAULT_MAX_OPERATION_TYPES = 1024;
 
     private final RecordSource source;
     private final Map<Long, OperationType> operationTypes;
     private final Duration batchDelay;
     private final int maxOperationTypes;
     private final DaemonTarget daemon;
-    private final Set<Long> histogramTypes;
+    private final Map<Long, OperationMode> operationModes;
+    private final boolean waitForSource;
     private final Duration staleStartAge;
     private final boolean mapStatistics;
     private final MapSelector maps;
@@ -35,15 +38,23 @@ public final class PerfMonitorConfig {
         this.batchDelay = b.batchDelay;
         this.maxOperationTypes = b.maxOperationTypes;
         this.daemon = b.daemon;
-        this.histogramTypes = Set.copyOf(b.histogramTypes);
+        this.operationModes = Map.copyOf(b.operationModes);
+        this.waitForSource = b.waitForSource;
         this.staleStartAge = b.staleStartAge != null ? b.staleStartAge
-                : source instanceof RecordSource.Bundled ? DEFAULT_STALE_START_AGE : Duration.ZERO;
+                : source instanceof RecordSource.Samples ? DEFAULT_STALE_START_AGE : Duration.ZERO;
         this.mapStatistics = b.mapStatistics;
-        this.maps = b.maps;
+        this.maps = b.maps != null ? b.maps
+                : source instanceof RecordSource.Kmesh k ? MapSelector.kmesh(k.bpffs()) : MapSelector.kmesh();
         this.programStatistics = b.programStatistics;
         this.programs = b.programs;
     }
 
+    /**
+     * A builder with the defaults: a running Kmesh's ring under {@code /sys/fs/bpf}, waited for until
+     * it appears; Kmesh's maps; this process as the daemon; no program statistics.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -56,7 +67,8 @@ public final class PerfMonitorConfig {
         b.batchDelay = batchDelay;
         b.maxOperationTypes = maxOperationTypes;
         b.daemon = daemon;
-        b.histogramTypes.addAll(histogramTypes);
+        b.operationModes.putAll(operationModes);
+        b.waitForSource = waitForSource;
         b.staleStartAge = staleStartAge;
         b.mapStatistics = mapStatistics;
         b.maps = maps;
@@ -65,8 +77,26 @@ public final class PerfMonitorConfig {
         return b;
     }
 
+    /**
+     * Where records are read from (default: {@link RecordSource#kmesh()}).
+     *
+     * @return the record source
+     */
     public RecordSource source() {
         return source;
+    }
+
+    /**
+     * Whether opening waits for a source that does not exist yet (default yes): the monitor opens
+     * with its source {@linkplain SourceStatus.State#WAITING waiting} and attaches when the data
+     * plane pins or loads its ring, and again after it goes and comes back. When false, opening
+     * fails with {@link PerfMonitorException.NotFoundException} instead. A source that can never
+     * work (a pin path outside any bpffs, a map that is not a ring buffer) fails either way.
+     *
+     * @return true to wait for the source
+     */
+    public boolean waitForSource() {
+        return waitForSource;
     }
 
     /** The named operation types: Kmesh's three plus those registered. */
@@ -89,7 +119,14 @@ public final class PerfMonitorConfig {
         return batchDelay;
     }
 
-    /** Most distinct operation types tracked; records of further types are counted as invalid. */
+    /**
+     * Most distinct operation types tracked (default {@value #DEFAULT_MAX_OPERATION_TYPES}): the one
+     * cap shared by the monitor's histograms and every series a metrics binder makes of them. A
+     * record of a further type is counted once, in {@link RecordCounters#typeOverflow()}, and reaches
+     * no histogram and no listener.
+     *
+     * @return the cap on operation types
+     */
     public int maxOperationTypes() {
         return maxOperationTypes;
     }
@@ -100,12 +137,30 @@ public final class PerfMonitorConfig {
     }
 
     /**
+     * The modes set on the probe's operation types when the source attaches; types not named keep
+     * whatever mode the data plane gave them. See {@link OperationMode}.
+     *
+     * @return the modes by operation type code
+     */
+    public Map<Long, OperationMode> operationModes() {
+        return operationModes;
+    }
+
+    /**
      * Operation types counted in an in-kernel histogram instead of one ring-buffer record per
      * operation: for hot operations, at a fraction of the kernel cost; their durations are merged
      * into the snapshot when it is taken.
+     *
+     * @return the types in {@link OperationMode#HISTOGRAM}
      */
     public Set<Long> histogramTypes() {
-        return histogramTypes;
+        Set<Long> types = new TreeSet<>();
+        operationModes.forEach((type, mode) -> {
+            if (mode == OperationMode.HISTOGRAM) {
+                types.add(type);
+            }
+        });
+        return Set.copyOf(types);
     }
 
     /**
@@ -123,7 +178,13 @@ public final class PerfMonitorConfig {
         return mapStatistics;
     }
 
-    /** Which maps the statistics cover (default: names starting with {@code kmesh_}, as Kmesh does). */
+    /**
+     * Which maps the statistics cover. By default Kmesh's: for a {@link RecordSource.Kmesh} source
+     * the maps pinned in its directories ({@link MapSelector#kmesh(java.nio.file.Path)}), otherwise
+     * maps named {@code km_*} or {@code kmesh_*} ({@link MapSelector#kmesh()}).
+     *
+     * @return the map selection
+     */
     public MapSelector maps() {
         return maps;
     }
@@ -146,28 +207,30 @@ public final class PerfMonitorConfig {
     public String toString() {
         return "PerfMonitorConfig[source=" + source + ", operationTypes=" + new TreeMap<>(operationTypes).values()
                 + ", batchDelay=" + batchDelay + ", maxOperationTypes=" + maxOperationTypes
-                + ", daemon=" + daemon.describe() + ", histogramTypes=" + new TreeSet<>(histogramTypes)
+                + ", daemon=" + daemon.describe() + ", operationModes=" + new TreeMap<>(operationModes)
+                + ", waitForSource=" + waitForSource
                 + ", staleStartAge=" + staleStartAge + ", maps=" + (mapStatistics ? maps : "off")
                 + ", programs=" + (programStatistics ? programs : "off") + "]";
     }
 
     /** Builder of {@link PerfMonitorConfig}. */
     public static final class Builder {
-        private RecordSource source = RecordSource.bundled();
+        private RecordSource source = RecordSource.kmesh();
         private final Map<Long, OperationType> operationTypes = new TreeMap<>();
         private Duration batchDelay = Duration.ofMillis(10);
-        private int maxOperationTypes = 1024;
+        private int maxOperationTypes = DEFAULT_MAX_OPERATION_TYPES;
         private DaemonTarget daemon = DaemonTarget.self();
-        private final Set<Long> histogramTypes = new TreeSet<>();
+        private final Map<Long, OperationMode> operationModes = new TreeMap<>();
+        private boolean waitForSource = true;
         private Duration staleStartAge;
         private boolean mapStatistics = true;
-        private MapSelector maps = MapSelector.kmesh();
+        private MapSelector maps;
         private boolean programStatistics;
         private ProgramSelector programs = ProgramSelector.all();
 
         private Builder() {
             for (OperationType t : new OperationType[] {OperationType.SOCK_TRAFFIC_CONTROL,
-                    OperationType.XDP_SHUTDOWN, OperationType.ENABLE_ENCODING_METADATA, SampleOptions.SYSCALL_SPAN}) {
+                    OperationType.XDP_SHUTDOWN, OperationType.ENABLE_ENCODING_METADATA}) {
                 operationTypes.put(t.code(), t);
             }
         }
@@ -201,16 +264,46 @@ public final class PerfMonitorConfig {
 
         /**
          * Puts operation types in histogram mode (see {@link PerfMonitorConfig#histogramTypes()}).
-         * The probe has histograms for types 0 to {@value #MAX_HISTOGRAM_TYPE}.
+         * The probe has histograms for types 0 to {@value #MAX_MODE_TYPE}.
+         *
+         * @param codes operation type codes
+         * @return this builder
          */
         public Builder histogramMode(long... codes) {
             for (long code : codes) {
-                if (code < 0 || code > MAX_HISTOGRAM_TYPE) {
-                    throw new IllegalArgumentException("histogramMode: the probe keeps histograms for operation types 0 to "
-                            + MAX_HISTOGRAM_TYPE + " (KMESH_PERF_HIST_TYPES), got " + code);
-                }
-                histogramTypes.add(code);
+                operationMode(code, OperationMode.HISTOGRAM);
             }
+            return this;
+        }
+
+        /**
+         * Sets the mode of an operation type when the source attaches (see
+         * {@link PerfMonitorConfig#operationModes()}).
+         *
+         * @param code 0 to {@value #MAX_MODE_TYPE}
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder operationMode(long code, OperationMode mode) {
+            if (code < 0 || code > MAX_MODE_TYPE) {
+                throw new IllegalArgumentException("operationMode: the probe has modes for operation types 0 to "
+                        + MAX_MODE_TYPE + " (KMESH_PERF_MODE_TYPES), got " + code);
+            }
+            if (mode == null) {
+                throw new IllegalArgumentException("operationMode: mode must not be null");
+            }
+            operationModes.put(code, mode);
+            return this;
+        }
+
+        /**
+         * See {@link PerfMonitorConfig#waitForSource()}.
+         *
+         * @param wait false to fail at open when the source does not exist
+         * @return this builder
+         */
+        public Builder waitForSource(boolean wait) {
+            this.waitForSource = wait;
             return this;
         }
 
@@ -228,8 +321,16 @@ public final class PerfMonitorConfig {
             return this;
         }
 
-        /** Selects the maps of the statistics (and turns them on). */
+        /**
+         * Selects the maps of the statistics (and turns them on).
+         *
+         * @param selector the maps to report
+         * @return this builder
+         */
         public Builder maps(MapSelector selector) {
+            if (selector == null) {
+                throw new IllegalArgumentException("maps must not be null");
+            }
             this.maps = selector;
             this.mapStatistics = true;
             return this;
@@ -261,9 +362,6 @@ public final class PerfMonitorConfig {
             }
             if (daemon == null) {
                 throw new IllegalArgumentException("daemon must not be null");
-            }
-            if (maps == null) {
-                throw new IllegalArgumentException("maps must not be null");
             }
             if (programs == null) {
                 throw new IllegalArgumentException("programs must not be null");

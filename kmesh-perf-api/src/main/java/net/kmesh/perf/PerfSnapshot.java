@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the monitor knows at one instant. Immutable.
@@ -15,10 +16,12 @@ import java.util.Optional;
  * @param maps       statistics of the selected maps, by id; empty when map statistics are off
  * @param programs   run counts and times of the selected programs, by id; empty when off
  * @param daemon     the monitored daemon's CPU and memory; empty while it does not exist
+ * @param features   the features working at this instant (the source attached, map statistics read,
+ *                   the daemon found...); why one is missing is in the log and in {@link Capabilities#notes()}
  */
 public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, RecordCounters records,
                            SourceStatus source, List<MapStats> maps, List<ProgramStats> programs,
-                           Optional<ResourceUsage> daemon) {
+                           Optional<ResourceUsage> daemon, Set<Capabilities.Feature> features) {
     public PerfSnapshot {
         Objects.requireNonNull(takenAt, "takenAt");
         operations = List.copyOf(operations);
@@ -27,6 +30,7 @@ public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, Rec
         maps = List.copyOf(maps);
         programs = List.copyOf(programs);
         Objects.requireNonNull(daemon, "daemon");
+        features = Set.copyOf(features);
     }
 
     /** Statistics of the map with this id, if selected. */

@@ -20,20 +20,20 @@ class DurationHistogramProperties {
     void everyValueLiesInItsBucket(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long nanos) {
         int i = DurationHistogram.bucketIndex(nanos);
         assertTrue(i >= 0 && i < DurationHistogram.BUCKET_COUNT);
-        assertTrue(DurationHistogram.bucketLowerBound(i) <= nanos, "lower bound");
-        assertTrue(nanos < DurationHistogram.bucketUpperBound(i) || i == DurationHistogram.BUCKET_COUNT - 1,
-                "upper bound");
+        assertTrue(DurationHistogram.bucketMin(i) <= nanos, "lower bound");
+        assertTrue(nanos <= DurationHistogram.bucketMax(i), "upper bound, inclusive");
     }
 
     @Property
     void bucketsAreContiguousAndAtMostAnEighthWide(@ForAll @IntRange(min = 0, max = 334) int i) {
-        long lower = DurationHistogram.bucketLowerBound(i);
-        long upper = DurationHistogram.bucketUpperBound(i);
-        assertEquals(upper, DurationHistogram.bucketLowerBound(i + 1));
-        assertTrue(upper > lower);
-        assertTrue(upper - lower <= Math.max(1, lower / DurationHistogram.SUB_BUCKETS), "width of bucket " + i);
-        assertEquals(i, DurationHistogram.bucketIndex(lower));
-        assertEquals(i, DurationHistogram.bucketIndex(upper - 1));
+        long min = DurationHistogram.bucketMin(i);
+        long max = DurationHistogram.bucketMax(i);
+        assertEquals(max + 1, DurationHistogram.bucketMin(i + 1));
+        assertTrue(max >= min);
+        assertTrue(max - min < Math.max(2, min / DurationHistogram.SUB_BUCKETS + 1), "width of bucket " + i);
+        assertEquals(i, DurationHistogram.bucketIndex(min));
+        assertEquals(i, DurationHistogram.bucketIndex(max));
+        assertTrue(DurationHistogram.isBucketBound(max));
     }
 
     @Property
@@ -47,13 +47,22 @@ class DurationHistogramProperties {
     void layoutEdges() {
         assertEquals(336, DurationHistogram.BUCKET_COUNT);
         assertEquals(0, DurationHistogram.bucketIndex(-5));
-        assertEquals(7, DurationHistogram.bucketIndex(7));
-        assertEquals(8, DurationHistogram.bucketIndex(8));
-        assertEquals(16, DurationHistogram.bucketIndex(16));
+        assertEquals(0, DurationHistogram.bucketIndex(1));
+        assertEquals(7, DurationHistogram.bucketIndex(8));
+        assertEquals(8, DurationHistogram.bucketIndex(9));
+        assertEquals(15, DurationHistogram.bucketIndex(16));
         assertEquals(16, DurationHistogram.bucketIndex(17));
-        assertEquals(335, DurationHistogram.bucketIndex(1L << 44));
-        assertEquals(Long.MAX_VALUE, DurationHistogram.bucketUpperBound(335));
-        assertThrows(IndexOutOfBoundsException.class, () -> DurationHistogram.bucketLowerBound(336));
+        assertEquals(16, DurationHistogram.bucketIndex(18));
+        // Powers of two end buckets, as a Prometheus le would: 128 is in the bucket (120, 128].
+        assertEquals(128, DurationHistogram.bucketMax(DurationHistogram.bucketIndex(128)));
+        assertEquals(129, DurationHistogram.bucketMin(DurationHistogram.bucketIndex(129)));
+        assertTrue(DurationHistogram.isBucketBound(1024));
+        assertTrue(!DurationHistogram.isBucketBound(1000));
+        assertEquals(334, DurationHistogram.bucketIndex(15L << 40));
+        assertEquals(335, DurationHistogram.bucketIndex((15L << 40) + 1));
+        assertEquals(335, DurationHistogram.bucketIndex(Long.MAX_VALUE));
+        assertEquals(Long.MAX_VALUE, DurationHistogram.bucketMax(335));
+        assertThrows(IndexOutOfBoundsException.class, () -> DurationHistogram.bucketMin(336));
     }
 
     @Property
@@ -94,7 +103,7 @@ class DurationHistogramProperties {
     void countAtOrBelowCountsWholeBuckets(@ForAll @Size(max = 100) List<@LongRange(min = 0, max = 1_000_000) Long> values,
                                          @ForAll @IntRange(min = 0, max = 200) int bucket) {
         DurationHistogram h = of(values);
-        long boundary = DurationHistogram.bucketUpperBound(bucket) - 1;
+        long boundary = DurationHistogram.bucketMax(bucket);
         long expected = values.stream().filter(v -> v <= boundary).count();
         assertEquals(expected, h.countAtOrBelow(boundary));
     }

@@ -14,8 +14,11 @@ class SelectorsTest {
 
     @Test
     void theDefaultsAreKmeshMapsAndEveryProgram() {
-        assertEquals(new MapSelector.NamePrefix("kmesh_"), MapSelector.kmesh());
-        assertEquals(new MapSelector.NamePrefix(""), MapSelector.all());
+        assertEquals(new MapSelector.NamePrefix(List.of("km_", "kmesh_")), MapSelector.kmesh());
+        assertEquals(new MapSelector.NamePrefix(List.of("")), MapSelector.all());
+        MapSelector.PinDirectories pins = (MapSelector.PinDirectories) MapSelector.kmesh(Path.of("/b"));
+        assertEquals(List.of(Path.of("/b/bpf_kmesh_workload/map"), Path.of("/b/bpf_kmesh/map")), pins.directories());
+        assertEquals(MapSelector.kmesh(), pins.names());
         assertEquals(new ProgramSelector.NamePrefix(""), ProgramSelector.all());
     }
 
@@ -23,7 +26,9 @@ class SelectorsTest {
     void aPrefixMatchesNamesThatStartWithIt() {
         MapSelector.NamePrefix kmesh = (MapSelector.NamePrefix) MapSelector.kmesh();
         assertTrue(kmesh.matches("kmesh_perf_map"));
+        assertTrue(kmesh.matches("km_perf_info"), "Kmesh's renamed maps");
         assertFalse(kmesh.matches("kmesh"));
+        assertFalse(kmesh.matches("km"));
         assertFalse(kmesh.matches("other_kmesh_map"));
         assertTrue(((MapSelector.NamePrefix) MapSelector.all()).matches(""));
         assertTrue(((ProgramSelector.NamePrefix) ProgramSelector.namePrefix("cgroup_")).matches("cgroup_connect4"));
@@ -39,7 +44,10 @@ class SelectorsTest {
         assertEquals("program name prefix 'é' contains 'é', but BPF names hold only letters, digits, '_' and '.', "
                 + "so it could never match", message(() -> ProgramSelector.namePrefix("é")));
         assertEquals("map name prefix must not be null (\"\" selects every map)",
-                message(() -> MapSelector.namePrefix(null)));
+                message(() -> MapSelector.namePrefix((String) null)));
+        assertEquals("at least one map name prefix must be given (\"\" selects every map)",
+                message(() -> MapSelector.namePrefix()));
+        assertEquals("at least one pin directory must be given", message(() -> MapSelector.pinnedIn(List.of())));
         MapSelector.namePrefix("a.b_C9");
         MapSelector.namePrefix("kmesh_012345678");
     }

@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleOptions;
-import net.kmesh.perf.SampleWorkload;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import net.kmesh.perf.micrometer.KmeshPerfMetrics;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -76,14 +76,14 @@ public class ConsumerCpuBenchmark {
     @Setup(Level.Trial)
     public void open() {
         monitor = PerfMonitor.open(PerfMonitorConfig.builder()
-                .source(new RecordSource.Bundled(16 << 20, SampleOptions.none()))
+                .source(RecordSource.samples(16 << 20))
                 .batchDelay(Duration.ofMillis(batchDelayMillis)).mapStatistics(false).build());
         if (binder.equals("prometheus")) {
             metrics = new KmeshPerfMetrics(monitor);
             metrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         }
         monitor.start();
-        workload = monitor.samples().orElseThrow();
+        workload = monitor.unwrap(SampleWorkload.class).orElseThrow();
         consumerThreadId = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("kmesh-perf-consumer")).findFirst().orElseThrow().getId();
     }

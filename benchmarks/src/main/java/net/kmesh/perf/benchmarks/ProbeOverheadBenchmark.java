@@ -4,9 +4,9 @@ import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleOptions;
-import net.kmesh.perf.SampleWorkload;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import net.kmesh.perf.bpf.libbpf.ProgInfo;
 import net.kmesh.perf.bpf.progs.ProgramStatsCollector;
 import net.kmesh.perf.bpf.samples.BundledSamples;
@@ -69,9 +69,9 @@ public class ProbeOverheadBenchmark {
     @Setup(Level.Trial)
     public void open() {
         monitor = PerfMonitor.open(PerfMonitorConfig.builder()
-                .source(new RecordSource.Bundled(1 << 26, SampleOptions.none()))
+                .source(RecordSource.samples(1 << 26))
                 .histogramMode(HISTOGRAM_TYPE).mapStatistics(false).build()).start();
-        workload = monitor.samples().orElseThrow();
+        workload = monitor.unwrap(SampleWorkload.class).orElseThrow();
         producerFd = ((BundledSamples) workload).produceProgramFd();
         stats = ProgramStatsCollector.open();
     }

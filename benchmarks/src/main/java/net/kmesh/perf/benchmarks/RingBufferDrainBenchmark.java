@@ -7,8 +7,8 @@ import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleOptions;
-import net.kmesh.perf.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
 import net.kmesh.perf.bpf.ringbuf.RecordHandler;
@@ -98,7 +98,7 @@ public class RingBufferDrainBenchmark {
 
     @Setup(Level.Trial)
     public void fill() throws Exception {
-        samples = BundledSamples.open(new RecordSource.Bundled(RING_BYTES, SampleOptions.none()), new ArrayList<>(),
+        samples = BundledSamples.open(new RecordSource.Samples(RING_BYTES), SampleOptions.none(), new ArrayList<>(),
                 EnumSet.noneOf(Feature.class));
         int ringFd = samples.object().mapFd(BundledSamples.RING_MAP);
         SampleWorkload.Result r = samples.produce(1, RECORDS, SampleWorkload.Mode.SYNTHETIC, 1000);

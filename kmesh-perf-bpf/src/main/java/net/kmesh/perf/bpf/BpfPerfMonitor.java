@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.Capabilities.Feature;
-import net.kmesh.perf.HistogramListener;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
@@ -24,7 +23,9 @@ import net.kmesh.perf.ProgramStats;
 import net.kmesh.perf.RecordCounters;
 import net.kmesh.perf.RecordListener;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleWorkload;
+import net.kmesh.perf.ListenerRegistration;
+import net.kmesh.perf.OperationMode;
+import net.kmesh.perf.bpf.samples.SampleOptions;
 import net.kmesh.perf.bpf.libbpf.Capability;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
@@ -94,6 +95,14 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     /** Opens a monitor as {@code config} says; see {@link PerfMonitor#open(PerfMonitorConfig)}. */
     public static BpfPerfMonitor open(PerfMonitorConfig config) {
+        return open(config, SampleOptions.none());
+    }
+
+    /**
+     * Opens a monitor as {@code config} says, attaching the bundled samples {@code samples} names when
+     * the source is {@link RecordSource.Samples}.
+     */
+    public static BpfPerfMonitor open(PerfMonitorConfig config, SampleOptions sampleOptions) {
         LibbpfLoader.Natives natives = LibbpfLoader.natives();
         List<String> notes = new ArrayList<>();
         Set<Feature> features = EnumSet.noneOf(Feature.class);
@@ -110,8 +119,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
             BundledSamples samples = null;
             SourceTracker tracker;
             RecordSource source = config.source();
-            if (source instanceof RecordSource.Bundled bundled) {
-                samples = resources.add(BundledSamples.open(bundled, notes, features));
+            if (source instanceof RecordSource.Samples bundled) {
+                samples = resources.add(BundledSamples.open(bundled, sampleOptions, notes, features));
                 var o = samples.object();
                 AttachedSource attached = AttachedSource.attach(new AttachedSource.MapFds(
                         o.mapFd(BundledSamples.RING_MAP), Optional.of(o.mapFd(BundledSamples.COUNTER_MAP)),
@@ -119,7 +128,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
                         Optional.of(o.mapFd(BundledSamples.START_MAP))), null, config);
                 tracker = new SourceTracker("the bundled samples", attached, null, null, null);
             } else {
-                Path pin = source instanceof RecordSource.Pinned p ? p.path() : null;
+                Path pin = source instanceof RecordSource.Pinned p ? p.path()
+                        : source instanceof RecordSource.Kmesh k ? kmeshRing(k) : null;
                 String name = source instanceof RecordSource.Named n ? n.mapName() : null;
                 String description = pin != null ? "pinned " + pin : "map named '" + name + "'";
                 AttachedSource attached = attachExternal(pin, name, config);
@@ -213,6 +223,17 @@ public final class BpfPerfMonitor implements PerfMonitor {
                 opened.histograms().map(f -> f.get()), opened.starts().map(f -> f.get())), opened, config);
     }
 
+    private static Path kmeshRing(RecordSource.Kmesh k) {
+        for (Path dir : k.mapDirectories()) {
+            for (String name : new String[] {"km_perf_info", "kmesh_perf_info"}) {
+                if (Files.exists(dir.resolve(name))) {
+                    return dir.resolve(name);
+                }
+            }
+        }
+        return k.mapDirectories().get(0).resolve("km_perf_info");
+    }
+
     private void housekeeping() {
         source.housekeeping(consumer, aggregator);
     }
@@ -280,10 +301,10 @@ public final class BpfPerfMonitor implements PerfMonitor {
                 : List.of();
         List<ProgramStats> programs = programStats != null && !closed.get()
                 ? collectQuietly(() -> programStats.collect(config.programs())) : List.of();
-        return new PerfSnapshot(Instant.now(), s.operations(), new RecordCounters(s.consumed(), s.invalid(),
+        return new PerfSnapshot(Instant.now(), s.operations(), new RecordCounters(s.consumed(), s.invalid(), 0, 0,
                 SourceTracker.slot(counters, ProbeCounters.DROPPED), SourceTracker.slot(counters, ProbeCounters.END_WITHOUT_START),
                 s.listenerErrors(), s.corruptions(), source.staleStartsReaped()), source.status(), maps, programs,
-                daemon.read());
+                daemon.read(), capabilities.features());
     }
 
     /** A collection racing close() reads nothing rather than failing. */
@@ -299,20 +320,19 @@ public final class BpfPerfMonitor implements PerfMonitor {
     }
 
     @Override
-    public AutoCloseable addRecordListener(RecordListener listener) {
+    public ListenerRegistration addRecordListener(RecordListener listener) {
         decoder.addListener(listener);
         return () -> decoder.removeListener(listener);
     }
 
     @Override
-    public AutoCloseable addHistogramListener(HistogramListener listener) {
-        source.addHistogramListener(listener);
-        return () -> source.removeHistogramListener(listener);
+    public void setOperationMode(long operationType, OperationMode mode) {
+        throw new UnsupportedOperationException("not yet");
     }
 
     @Override
-    public Optional<SampleWorkload> samples() {
-        return Optional.ofNullable(samples);
+    public <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(samples) ? Optional.of(type.cast(samples)) : Optional.empty();
     }
 
     @Override

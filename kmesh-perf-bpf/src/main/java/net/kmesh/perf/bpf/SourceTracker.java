@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import net.kmesh.perf.HistogramListener;
 import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.ProbeCounters;
@@ -29,7 +27,6 @@ final class SourceTracker implements AutoCloseable {
     private final Path pin;
     private final String name;
     private final Supplier<AttachedSource> reattach;
-    private final CopyOnWriteArrayList<HistogramListener> histogramListeners = new CopyOnWriteArrayList<>();
     private AttachedSource current;
     private long droppedBefore;
     private long endsWithoutStartBefore;
@@ -55,22 +52,12 @@ final class SourceTracker implements AutoCloseable {
     }
 
     private void onHistogram(long type, net.kmesh.perf.DurationHistogram added, long sum, long max) {
-        for (HistogramListener l : histogramListeners) {
-            l.onHistogram(type, added, sum, max);
-        }
     }
 
     synchronized AttachedSource current() {
         return current;
     }
 
-    void addHistogramListener(HistogramListener l) {
-        histogramListeners.add(l);
-    }
-
-    void removeHistogramListener(HistogramListener l) {
-        histogramListeners.remove(l);
-    }
 
     /** On the consumer thread: sweeps stale starts and follows a source that changed. */
     void housekeeping(RingConsumer consumer, OperationAggregator aggregator) {
@@ -179,7 +166,9 @@ final class SourceTracker implements AutoCloseable {
     }
 
     synchronized SourceStatus status() {
-        return new SourceStatus(description, current.ringId, problem == null, reattachments, Optional.ofNullable(problem));
+        return new SourceStatus(description, problem == null ? SourceStatus.State.ATTACHED : SourceStatus.State.WAITING,
+                net.kmesh.perf.RecordSource.ReadMode.CONSUME, java.util.OptionalInt.of(current.ringId), reattachments,
+                Optional.ofNullable(problem));
     }
 
     static OptionalLong slot(Optional<long[]> counters, int index) {

@@ -11,8 +11,8 @@ import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleWorkload;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,11 +24,11 @@ class BundledSamplesKernelTest {
     @EnumSource(value = Mode.class, names = {"SEED_MAP", "SCOPED", "SYNTHETIC"})
     void everyProducedOperationYieldsExactlyOneRecord(Mode mode) throws Exception {
         int n = 10_000;
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build())) {
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build())) {
             List<long[]> seen = new ArrayList<>();
             monitor.addRecordListener((type, start, end, pidTgid) -> seen.add(new long[] {type, start, end, pidTgid}));
             monitor.start();
-            SampleWorkload.Result r = monitor.samples().orElseThrow().produce(2, n, mode, 5_000);
+            SampleWorkload.Result r = monitor.unwrap(SampleWorkload.class).orElseThrow().produce(2, n, mode, 5_000);
             assertEquals(new SampleWorkload.Result(n, 0, 0), r);
             PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= n, Duration.ofSeconds(10));
             assertEquals(n, s.records().consumed());
@@ -52,7 +52,7 @@ class BundledSamplesKernelTest {
     @Test
     void closeLeavesNothingOfOursInTheKernel() throws InterruptedException {
         KernelObjects heldBefore = KernelObjects.heldByThisProcess();
-        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start();
+        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build()).start();
         KernelObjects ours = KernelObjects.heldByThisProcess().since(heldBefore);
         assertEquals(7, ours.maps().size(), "probe and sample maps: " + ours);
         assertEquals(2, ours.programs().size(), "the producer and the map iterator (connect4 and the span pair are off): "

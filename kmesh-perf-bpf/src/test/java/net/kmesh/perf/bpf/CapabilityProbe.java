@@ -10,8 +10,9 @@ import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.ProgramSelector;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleOptions;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 
 /**
  * Run by tests in a child JVM with a chosen set of capabilities: opens a monitor as its
@@ -24,7 +25,7 @@ public final class CapabilityProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        PerfMonitorConfig.Builder b = PerfMonitorConfig.builder().mapStatistics(false);
+        PerfMonitorConfig.Builder b = PerfMonitorConfig.builder().source(RecordSource.samples()).mapStatistics(false);
         SampleOptions samples = SampleOptions.none();
         RecordSource source = null;
         for (String a : args) {
@@ -44,12 +45,12 @@ public final class CapabilityProbe {
                 samples = samples.withSpanSyscall(Syscalls.CONNECT);
             }
         }
-        b.source(source != null ? source : RecordSource.bundled(samples));
-        try (PerfMonitor monitor = PerfMonitor.open(b.build()).start()) {
+        b.source(source != null ? source : RecordSource.samples());
+        try (PerfMonitor monitor = BpfPerfMonitor.open(b.build(), samples).start()) {
             System.out.println("features " + new TreeSet<>(monitor.capabilities().features()));
             monitor.capabilities().notes().forEach(n -> System.out.println("note " + n));
-            if (monitor.samples().isPresent()) {
-                monitor.samples().get().produce(1, 100, Mode.SCOPED, 0);
+            if (monitor.unwrap(SampleWorkload.class).isPresent()) {
+                monitor.unwrap(SampleWorkload.class).get().produce(1, 100, Mode.SCOPED, 0);
                 PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= 100, Duration.ofSeconds(10));
                 System.out.println("records " + s.records().consumed());
             }

@@ -8,9 +8,9 @@ import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleOptions;
-import net.kmesh.perf.SampleWorkload;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,9 +23,9 @@ class DropAccountingKernelTest {
     void producedEqualsConsumedPlusDropped(Mode mode) throws Exception {
         int produced = 5_000;
         // One page holds about a hundred 40-byte records (32 bytes plus the 8-byte header).
-        RecordSource tiny = new RecordSource.Bundled(4096, SampleOptions.none());
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(tiny).build())) {
-            SampleWorkload.Result r = monitor.samples().orElseThrow().produce(1, produced, mode, 0);
+        RecordSource tiny = RecordSource.samples(4096);
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).source(tiny).build())) {
+            SampleWorkload.Result r = monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, produced, mode, 0);
             assertEquals(produced, r.emitted() + r.dropped());
             assertTrue(r.dropped() > 0 && r.emitted() > 0, r.toString());
             monitor.start();
@@ -36,7 +36,7 @@ class DropAccountingKernelTest {
             assertEquals(r.emitted(), s.operation(1).orElseThrow().count());
 
             // Now that the ring has room again, nothing more is lost.
-            SampleWorkload.Result again = monitor.samples().orElseThrow().produce(1, 50, mode, 0);
+            SampleWorkload.Result again = monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, 50, mode, 0);
             assertEquals(new SampleWorkload.Result(50, 0, 0), again);
             s = Await.snapshot(monitor, x -> x.records().consumed() >= r.emitted() + 50, Duration.ofSeconds(10));
             assertEquals(produced + 50, s.records().consumed() + s.records().dropped().orElseThrow());

@@ -15,6 +15,7 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
@@ -34,7 +35,7 @@ class ExternalRingKernelTest {
             kmesh.pinRing(pin);
             try (PerfMonitor monitor = PerfMonitor.open(config(RecordSource.pinned(pin)))) {
                 assertTrue(!monitor.capabilities().has(Feature.DROPPED_COUNTER), "upstream Kmesh has no counter map");
-                assertTrue(monitor.samples().isEmpty());
+                assertTrue(monitor.unwrap(SampleWorkload.class).isEmpty());
                 monitor.start();
                 assertEquals(1000, kmesh.emit(32, 1000, 1, 1_000_000, 2_500));
                 assertEquals(500, kmesh.emit(24, 500, 3, 2_000_000, 40_000));
@@ -89,7 +90,7 @@ class ExternalRingKernelTest {
             int ringId = MapInfo.of(kmesh.ringFd()).id();
             KernelObjects before = KernelObjects.heldByThisProcess();
             // Map statistics load their own iterator program; reading the ring loads nothing.
-            try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.pinned(pin))
+            try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).source(RecordSource.pinned(pin))
                     .mapStatistics(false).build()).start()) {
                 KernelObjects held = KernelObjects.heldByThisProcess().since(before);
                 assertEquals(Set.of(), held.programs(), "no program loaded");
@@ -141,6 +142,6 @@ class ExternalRingKernelTest {
     }
 
     private static PerfMonitorConfig config(RecordSource source) {
-        return PerfMonitorConfig.builder().source(source).build();
+        return PerfMonitorConfig.builder().source(RecordSource.samples()).source(source).build();
     }
 }

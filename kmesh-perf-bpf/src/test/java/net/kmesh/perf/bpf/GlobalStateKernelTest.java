@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.kmesh.perf.Capabilities.Feature;
+import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.ProgramSelector;
@@ -29,7 +30,7 @@ class GlobalStateKernelTest {
     void programStatisticsLeaveTheSysctlAndTheMemlockLimitAlone() throws Exception {
         String sysctl = sysctl();
         String limit = memlockLimit();
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
                 .programs(ProgramSelector.namePrefix("kp_")).build()).start()) {
             assertTrue(monitor.capabilities().has(Feature.BPF_STATS));
             assertEquals(sysctl, sysctl(), "stats are held through an fd, not the sysctl");

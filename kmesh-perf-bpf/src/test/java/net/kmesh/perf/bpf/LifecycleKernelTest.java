@@ -16,9 +16,11 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import org.junit.jupiter.api.Test;
 
 /** Opening and closing, many times and from any thread, leaves nothing behind. */
@@ -63,8 +65,8 @@ class LifecycleKernelTest {
 
     private static KernelObjects cycle() throws InterruptedException {
         KernelObjects before = KernelObjects.heldByThisProcess();
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start()) {
-            monitor.samples().orElseThrow().produce(1, 100, Mode.SCOPED, 0);
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build()).start()) {
+            monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, 100, Mode.SCOPED, 0);
             Await.snapshot(monitor, s -> s.records().consumed() >= 100, Duration.ofSeconds(10));
             return KernelObjects.heldByThisProcess().since(before);
         }
@@ -72,7 +74,7 @@ class LifecycleKernelTest {
 
     @Test
     void closeIsIdempotentAndSafeFromManyThreadsAtOnce() throws Exception {
-        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start();
+        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build()).start();
         int threads = 8;
         CyclicBarrier go = new CyclicBarrier(threads);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -99,14 +101,14 @@ class LifecycleKernelTest {
 
     @Test
     void aListenerMayCloseTheMonitorFromTheConsumerThread() throws Exception {
-        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build());
+        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build());
         CountDownLatch closed = new CountDownLatch(1);
         monitor.addRecordListener((type, start, end, pid) -> {
             monitor.close();
             closed.countDown();
         });
         monitor.start();
-        monitor.samples().orElseThrow().produce(1, 10, Mode.SCOPED, 0);
+        monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, 10, Mode.SCOPED, 0);
         assertTrue(closed.await(10, java.util.concurrent.TimeUnit.SECONDS));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (Held.now().consumerThreads() > 0 && System.nanoTime() < deadline) {
@@ -118,8 +120,8 @@ class LifecycleKernelTest {
 
     @Test
     void snapshotsRacingCloseNeverFailAndSeeTheFinalCounts() throws Exception {
-        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build()).start();
-        monitor.samples().orElseThrow().produce(1, 1000, Mode.SCOPED, 0);
+        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build()).start();
+        monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, 1000, Mode.SCOPED, 0);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> readers = new ArrayList<>();
         CountDownLatch started = new CountDownLatch(4);

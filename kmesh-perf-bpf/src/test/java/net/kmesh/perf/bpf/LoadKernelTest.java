@@ -10,9 +10,9 @@ import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleOptions;
-import net.kmesh.perf.SampleWorkload;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,9 +34,9 @@ class LoadKernelTest {
         long dropped = 0;
         long heapAtStart;
         long heapAtEnd;
-        RecordSource ring = new RecordSource.Bundled(16 << 20, SampleOptions.none());
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(ring).build()).start()) {
-            SampleWorkload w = monitor.samples().orElseThrow();
+        RecordSource ring = RecordSource.samples(16 << 20);
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).source(ring).build()).start()) {
+            SampleWorkload w = monitor.unwrap(SampleWorkload.class).orElseThrow();
             // Warm up the reader before measuring the heap.
             w.produce(1, BATCH, Mode.SCOPED, 0);
             Await.snapshot(monitor, s -> s.records().consumed() >= BATCH, Duration.ofSeconds(10));

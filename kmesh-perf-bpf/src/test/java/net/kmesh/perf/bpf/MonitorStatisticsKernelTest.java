@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.stream.Collectors;
 import net.kmesh.perf.Capabilities.Feature;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.MapStats.CountMethod;
 import net.kmesh.perf.PerfMonitor;
@@ -13,7 +15,7 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.ProgramSelector;
 import net.kmesh.perf.ProgramStats;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import net.kmesh.perf.bpf.libbpf.FdInfo;
 import net.kmesh.perf.bpf.samples.BundledSamples;
 import org.junit.jupiter.api.Test;
@@ -24,10 +26,10 @@ class MonitorStatisticsKernelTest {
 
     @Test
     void theSamplesMapsAreCountedEachTheCheapestWayItsTypeAllows() {
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build())) {
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build())) {
             assertTrue(monitor.capabilities().has(Feature.MAP_STATISTICS));
             assertTrue(monitor.capabilities().has(Feature.MAP_ELEM_COUNT_KFUNC), monitor.capabilities().toString());
-            monitor.samples().orElseThrow().produce(1, 10, Mode.SCOPED, 0);
+            monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, 10, Mode.SCOPED, 0);
             PerfSnapshot s = monitor.snapshot();
             Map<String, MapStats> byName = s.maps().stream()
                     .filter(m -> m.name().startsWith("kmesh_perf_") || m.name().equals("kmesh_demo_svc"))
@@ -45,14 +47,14 @@ class MonitorStatisticsKernelTest {
 
     @Test
     void programStatisticsCountEveryRunWhileTheMonitorHoldsThemOn() {
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
                 .programs(ProgramSelector.namePrefix("kp_produce")).build())) {
             assertTrue(monitor.capabilities().has(Feature.BPF_STATS));
-            int id = FdInfo.of(((BundledSamples) monitor.samples().orElseThrow()).produceProgramFd())
+            int id = FdInfo.of(((BundledSamples) monitor.unwrap(SampleWorkload.class).orElseThrow()).produceProgramFd())
                     .getLong("prog_id").orElseThrow().intValue();
             ProgramStats before = ours(monitor.snapshot(), id);
             for (int i = 0; i < 25; i++) {
-                monitor.samples().orElseThrow().produce(1, 1, Mode.BASELINE, 0);
+                monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, 1, Mode.BASELINE, 0);
             }
             ProgramStats after = ours(monitor.snapshot(), id);
             assertEquals("kp_produce", after.name());

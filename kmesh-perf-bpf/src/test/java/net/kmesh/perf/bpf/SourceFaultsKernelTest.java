@@ -12,6 +12,7 @@ import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;
@@ -29,7 +30,7 @@ class SourceFaultsKernelTest {
             FakeKmesh first = new FakeKmesh();
             first.pinRing(pin);
             int firstId = MapInfo.of(first.ringFd()).id();
-            try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.pinned(pin)).build())
+            try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).source(RecordSource.pinned(pin)).build())
                     .start()) {
                 first.emit(32, 100, 1, 1000, 50);
                 Await.snapshot(monitor, s -> s.records().consumed() >= 100, Duration.ofSeconds(10));
@@ -37,8 +38,8 @@ class SourceFaultsKernelTest {
                 // The data plane stops: its pin goes away.
                 first.close();
                 Files.delete(pin);
-                PerfSnapshot gone = Await.snapshot(monitor, s -> !s.source().current(), Duration.ofSeconds(10));
-                assertTrue(!gone.source().current(), gone.source().toString());
+                PerfSnapshot gone = Await.snapshot(monitor, s -> !s.source().up(), Duration.ofSeconds(10));
+                assertTrue(!gone.source().up(), gone.source().toString());
                 assertTrue(gone.source().problem().orElseThrow().contains("names no ring buffer"), gone.source().toString());
 
                 // It comes back with new maps at the same path.
@@ -46,9 +47,9 @@ class SourceFaultsKernelTest {
                     second.pinRing(pin);
                     int secondId = MapInfo.of(second.ringFd()).id();
                     assertNotEquals(firstId, secondId);
-                    PerfSnapshot back = Await.snapshot(monitor, s -> s.source().ringMapId() == secondId, Duration.ofSeconds(10));
+                    PerfSnapshot back = Await.snapshot(monitor, s -> s.source().ringMapId().equals(java.util.OptionalInt.of(secondId)), Duration.ofSeconds(10));
                     assertEquals(1, back.source().reattachments());
-                    assertTrue(back.source().current());
+                    assertTrue(back.source().up());
                     second.emit(32, 200, 1, 1000, 50);
                     PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= 300, Duration.ofSeconds(10));
                     assertEquals(300, s.records().consumed(), "counts go on across the restart");
@@ -61,14 +62,14 @@ class SourceFaultsKernelTest {
     @Test
     void aRestartedDataPlaneIsFollowedByMapName() throws Exception {
         FakeKmesh first = new FakeKmesh();
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
                 .source(RecordSource.named("kmesh_perf_info")).build()).start()) {
             first.emit(32, 10, 2, 1000, 50);
             Await.snapshot(monitor, s -> s.records().consumed() >= 10, Duration.ofSeconds(10));
             first.close();
             try (FakeKmesh second = new FakeKmesh()) {
                 int secondId = MapInfo.of(second.ringFd()).id();
-                Await.snapshot(monitor, s -> s.source().ringMapId() == secondId, Duration.ofSeconds(10));
+                Await.snapshot(monitor, s -> s.source().ringMapId().equals(java.util.OptionalInt.of(secondId)), Duration.ofSeconds(10));
                 second.emit(32, 20, 2, 1000, 50);
                 PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= 30, Duration.ofSeconds(10));
                 assertEquals(30, s.operation(2).orElseThrow().count());
@@ -79,9 +80,9 @@ class SourceFaultsKernelTest {
 
     @Test
     void startsThatNeverEndAreReapedAndCounted() throws Exception {
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
                 .staleStartAge(Duration.ofSeconds(1)).build()).start()) {
-            int fd = ((BundledSamples) monitor.samples().orElseThrow()).object().mapFd(BundledSamples.START_MAP);
+            int fd = ((BundledSamples) monitor.unwrap(SampleWorkload.class).orElseThrow()).object().mapFd(BundledSamples.START_MAP);
             long now = System.nanoTime();
             for (int tid = 1; tid <= 50; tid++) {
                 putStart(fd, tid, 7, now - Duration.ofSeconds(30).toNanos());

@@ -1,6 +1,7 @@
 package net.kmesh.perf.bpf;
 
 import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException;
 
@@ -10,7 +11,7 @@ public final class UnprivilegedOpen {
     }
 
     public static void main(String[] args) {
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().build())) {
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build())) {
             System.out.println("opened " + monitor);
         } catch (PerfMonitorException e) {
             System.out.println(e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -11,6 +11,7 @@ import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.ProgramSelector;
 import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.samples.SampleOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -187,6 +188,7 @@ public final class DemoOptions {
     PerfMonitorConfig monitorConfig(RecordSource source) {
         return PerfMonitorConfig.builder()
                 .source(source)
+                .operationName(SampleOptions.SYSCALL_SPAN.code(), SampleOptions.SYSCALL_SPAN.name())
                 .daemon(daemonTarget)
                 .maps(MapSelector.namePrefix(mapPrefix))
                 // Like bpftop: while the demo runs, every program on the host pays two clock reads per run.

@@ -14,8 +14,10 @@ import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleOptions;
-import net.kmesh.perf.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.BpfPerfMonitor;
+import net.kmesh.perf.bpf.samples.SampleOptions;
 import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.samples.SampleCgroup;
 import net.kmesh.perf.examples.view.Interval;
@@ -66,12 +68,13 @@ final class DemoRun {
             Optional<RecordSource> external = options.externalSource();
             boolean workload = external.isEmpty() && options.workload() > 0;
             try (SampleCgroup cgroup = workload ? enterCgroup() : null;
-                 PerfMonitor monitor = PerfMonitor.open(options.monitorConfig(external.orElseGet(() -> bundled(cgroup))));
+                 PerfMonitor monitor = external.isPresent() ? PerfMonitor.open(options.monitorConfig(external.get()))
+                         : BpfPerfMonitor.open(options.monitorConfig(RecordSource.samples()), sampleOptions(cgroup));
                  KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
                 logCapabilities(monitor);
                 metrics.bindTo(registry);
                 monitor.start();
-                try (Workload w = workload ? startWorkload(monitor.samples().orElseThrow()) : null) {
+                try (Workload w = workload ? startWorkload(monitor.unwrap(SampleWorkload.class).orElseThrow()) : null) {
                     server.start();
                     String what = server.metricsUri() + "   " + describe(external);
                     if (!terminal) {
@@ -110,16 +113,16 @@ final class DemoRun {
     }
 
     /** The bundled samples: connect4 in {@code cgroup} and the spanning sample on connect(), when there is a workload. */
-    private static RecordSource bundled(SampleCgroup cgroup) {
+    private static SampleOptions sampleOptions(SampleCgroup cgroup) {
         if (cgroup == null) {
-            return RecordSource.bundled();
+            return SampleOptions.none();
         }
         SampleOptions samples = SampleOptions.none().withConnectCgroup(cgroup.path());
         OptionalInt connect = connectSyscall(System.getProperty("os.arch"));
         if (connect.isPresent()) {
             samples = samples.withSpanSyscall(connect.getAsInt());
         }
-        return RecordSource.bundled(samples);
+        return samples;
     }
 
     private Workload startWorkload(SampleWorkload samples) {

@@ -9,8 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.OperationType;
-import net.kmesh.perf.SampleWorkload;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,9 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import net.kmesh.perf.DaemonTarget;
 import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import net.kmesh.perf.bpf.Await;
 import net.kmesh.perf.bpf.KernelRequired;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ class EmbeddingExampleKernelTest {
     @Test
     void theServicesRegistryGetsTheMetricsUntilItCloses() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EmbeddingExample service = new EmbeddingExample(registry, PerfMonitorConfig.builder().build())) {
-            service.monitor().samples().orElseThrow().produce(3, 250, Mode.SYNTHETIC, 5_000);
+        try (EmbeddingExample service = new EmbeddingExample(registry, PerfMonitorConfig.builder().source(net.kmesh.perf.RecordSource.samples()).build())) {
+            service.monitor().unwrap(SampleWorkload.class).orElseThrow().produce(3, 250, Mode.SYNTHETIC, 5_000);
             Await.snapshot(service.monitor(), s -> s.records().consumed() >= 250, Duration.ofSeconds(10));
             Timer t = registry.get("kmesh.bpf.prog.operation.duration").tag("operation_type", "ENABLE_ENCODING_METADATA")
                     .timer();

@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import net.kmesh.perf.Capabilities.Feature;
-import net.kmesh.perf.DurationHistogram;
+import net.kmesh.perf.ListenerRegistration;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.PerfMonitor;
@@ -67,8 +67,7 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
     private final SnapshotCache snapshots;
     private final List<Bound> bound = new CopyOnWriteArrayList<>();
     private volatile Bound[] recording = new Bound[0];
-    private final AutoCloseable listener;
-    private final AutoCloseable histogramListener;
+    private final ListenerRegistration listener;
     private boolean closed;
 
     public KmeshPerfMetrics(PerfMonitor monitor) {
@@ -81,7 +80,6 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
         this.tags = Tags.of(tags);
         this.snapshots = new SnapshotCache(monitor::snapshot, SNAPSHOT_TTL);
         this.listener = monitor.addRecordListener(this::onRecord);
-        this.histogramListener = monitor.addHistogramListener(this::onHistogram);
     }
 
     @Override
@@ -101,24 +99,6 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
-    private void onHistogram(long type, DurationHistogram added, long addedSumNanos, long maxNanos) {
-        for (Bound b : recording) {
-            Timer t = b.timers.get(type);
-            for (int i = 0; i < DurationHistogram.BUCKET_COUNT; i++) {
-                long n = added.bucketCount(i);
-                if (n == 0) {
-                    continue;
-                }
-                long lower = DurationHistogram.bucketLowerBound(i);
-                long value = i == DurationHistogram.BUCKET_COUNT - 1
-                        ? lower : lower + (DurationHistogram.bucketUpperBound(i) - 1 - lower) / 2;
-                for (long k = 0; k < n; k++) {
-                    t.record(value, TimeUnit.NANOSECONDS);
-                }
-            }
-        }
-    }
-
     /** Stops recording and removes this binder's meters from every registry it was bound to. Idempotent. */
     @Override
     public synchronized void close() {
@@ -129,9 +109,6 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
         recording = new Bound[0];
         try {
             listener.close();
-            histogramListener.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("removing the record listener", e);
         } finally {
             bound.forEach(Bound::removeAll);
             bound.clear();

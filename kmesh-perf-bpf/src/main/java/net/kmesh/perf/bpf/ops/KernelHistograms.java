@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.kmesh.perf.DurationHistogram;
-import net.kmesh.perf.HistogramListener;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 
@@ -30,7 +29,12 @@ public final class KernelHistograms implements AutoCloseable {
     private final int cpus;
     private final long[][] lastBuckets;
     private final long[] lastSum;
-    private final CopyOnWriteArrayList<HistogramListener> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Receives the counts merged for a type. */
+    public interface Listener {
+        void onHistogram(long type, DurationHistogram added, long addedSum, long max);
+    }
     private boolean closed;
 
     /** Puts {@code types} in histogram mode, taking what the kernel already counted as the baseline. */
@@ -54,11 +58,11 @@ public final class KernelHistograms implements AutoCloseable {
         }
     }
 
-    public void addListener(HistogramListener l) {
+    public void addListener(Listener l) {
         listeners.add(l);
     }
 
-    public void removeListener(HistogramListener l) {
+    public void removeListener(Listener l) {
         listeners.remove(l);
     }
 
@@ -120,12 +124,12 @@ public final class KernelHistograms implements AutoCloseable {
             aggregator.beginBatch();
             try {
                 // The kernel keeps no minimum: the lowest bucket's lower bound stands for it.
-                aggregator.addCounts(types[i], added, addedSum, DurationHistogram.bucketLowerBound(lowest), now.max);
+                aggregator.addCounts(types[i], added, addedSum, DurationHistogram.bucketMin(lowest), now.max);
             } finally {
                 aggregator.endBatch();
             }
             DurationHistogram delta = DurationHistogram.ofCounts(added);
-            for (HistogramListener l : listeners) {
+            for (Listener l : listeners) {
                 l.onHistogram(types[i], delta, addedSum, now.max);
             }
         }

@@ -12,9 +12,7 @@ import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleOptions;
-import net.kmesh.perf.SampleOptions.SpanAttachment;
-import net.kmesh.perf.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleOptions.SpanAttachment;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Capability;
 import net.kmesh.perf.bpf.libbpf.Errno;
@@ -67,22 +65,22 @@ public final class BundledSamples implements SampleWorkload, AutoCloseable {
      * @param notes    receives one line per fallback taken
      * @param features receives the span attachment used and CGROUP_CONNECT when attached
      */
-    public static BundledSamples open(RecordSource.Bundled source, List<String> notes, Set<Feature> features) {
+    public static BundledSamples open(RecordSource.Samples source, SampleOptions options, List<String> notes,
+                                      Set<Feature> features) {
         int page = LibbpfLoader.natives().pageSize();
         if (source.ringBufferBytes() < page) {
             throw new IllegalArgumentException("ringBufferBytes must be at least the page size " + page
                     + ", got " + source.ringBufferBytes());
         }
-        SampleOptions options = source.samples();
         if (options.spanSyscall().isEmpty()) {
-            return load(source, null, notes, features);
+            return load(source, options, null, notes, features);
         }
         SpanAttachment attachment = options.spanAttachment();
         if (attachment == SpanAttachment.RAW_TP) {
-            return load(source, Feature.RAW_TP, notes, features);
+            return load(source, options, Feature.RAW_TP, notes, features);
         }
         try {
-            return load(source, Feature.TP_BTF, notes, features);
+            return load(source, options, Feature.TP_BTF, notes, features);
         } catch (PrivilegeException | NotFoundException e) {
             throw e;
         } catch (PerfMonitorException e) {
@@ -92,12 +90,12 @@ public final class BundledSamples implements SampleWorkload, AutoCloseable {
             }
             notes.add("tp_btf unavailable (" + e.getMessage() + "): the spanning sample uses raw_tp");
             LOG.info("tp_btf unavailable, falling back to raw_tp: {}", e.getMessage());
-            return load(source, Feature.RAW_TP, notes, features);
+            return load(source, options, Feature.RAW_TP, notes, features);
         }
     }
 
-    private static BundledSamples load(RecordSource.Bundled source, Feature span, List<String> notes,
-                                       Set<Feature> features) {
+    private static BundledSamples load(RecordSource.Samples source, SampleOptions options, Feature span,
+                                       List<String> notes, Set<Feature> features) {
         BpfObject object = BpfObject.openResource(BundledSamples.class, RESOURCE, "kmesh_perf_samples");
         try {
             object.setMaxEntries(RING_MAP, source.ringBufferBytes());
@@ -108,12 +106,11 @@ public final class BundledSamples implements SampleWorkload, AutoCloseable {
                 object.setAutoload(p, span == Feature.RAW_TP);
             }
             // Loading a cgroup sock_addr program needs CAP_NET_ADMIN: only when it is to be attached.
-            object.setAutoload(CONNECT_PROGRAM, source.samples().connectCgroup().isPresent());
-            object.load(source.samples().connectCgroup().isPresent()
+            object.setAutoload(CONNECT_PROGRAM, options.connectCgroup().isPresent());
+            object.load(options.connectCgroup().isPresent()
                     ? new Capability[] {Capability.CAP_BPF, Capability.CAP_PERFMON, Capability.CAP_NET_ADMIN}
                     : new Capability[] {Capability.CAP_BPF, Capability.CAP_PERFMON});
-            BundledSamples samples = new BundledSamples(object, source.samples(), span);
-            SampleOptions options = source.samples();
+            BundledSamples samples = new BundledSamples(object, options, span);
             samples.writeConfig(ProcessHandle.current().pid(), 0, options.spanSyscall().orElse(-1));
             if (span != null) {
                 for (String p : span == Feature.TP_BTF ? SPAN_TP_BTF : SPAN_RAW_TP) {

@@ -16,8 +16,9 @@ import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.SampleOptions;
-import net.kmesh.perf.SampleOptions.SpanAttachment;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.bpf.samples.SampleOptions.SpanAttachment;
 import net.kmesh.perf.bpf.Await;
 import net.kmesh.perf.bpf.BpfPerfMonitor;
 import net.kmesh.perf.bpf.KernelRequired;
@@ -37,11 +38,12 @@ class SampleProgramsKernelTest {
     void aSyscallTimedAcrossTwoProgramsYieldsOneRecordPerCall(SpanAttachment attachment) throws Exception {
         int n = 500;
         SampleOptions samples = SampleOptions.none().withSpanSyscall(Syscalls.CONNECT).withSpanAttachment(attachment);
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
-                .source(RecordSource.bundled(samples)).build())) {
+        try (PerfMonitor monitor = BpfPerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
+                        .operationName(SampleOptions.SYSCALL_SPAN.code(), SampleOptions.SYSCALL_SPAN.name()).build(),
+                     samples)) {
             Feature expected = attachment == SpanAttachment.TP_BTF ? Feature.TP_BTF : Feature.RAW_TP;
             assertTrue(monitor.capabilities().has(expected), monitor.capabilities().toString());
-            monitor.samples().orElseThrow().traceSyscalls(ProcessHandle.current().pid(), Syscalls.gettid());
+            monitor.unwrap(SampleWorkload.class).orElseThrow().traceSyscalls(ProcessHandle.current().pid(), Syscalls.gettid());
             monitor.start();
             Syscalls.udpConnects(DISCARD, n);
             PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= n, Duration.ofSeconds(10));
@@ -57,8 +59,9 @@ class SampleProgramsKernelTest {
     @Test
     void autoPrefersTpBtfWhereTheKernelHasIt() {
         SampleOptions samples = SampleOptions.none().withSpanSyscall(Syscalls.CONNECT);
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
-                .source(RecordSource.bundled(samples)).build())) {
+        try (PerfMonitor monitor = BpfPerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
+                        .operationName(SampleOptions.SYSCALL_SPAN.code(), SampleOptions.SYSCALL_SPAN.name()).build(),
+                     samples)) {
             assertTrue(monitor.capabilities().has(Feature.TP_BTF));
             assertTrue(!monitor.capabilities().has(Feature.RAW_TP));
         }
@@ -68,8 +71,9 @@ class SampleProgramsKernelTest {
     void connectsInTheSampleCgroupAreTimedAsTrafficControl() throws Exception {
         int n = 300;
         try (SampleCgroup cgroup = SampleCgroup.enter("kmesh-perf-test-" + ProcessHandle.current().pid());
-             PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
-                     .source(RecordSource.bundled(SampleOptions.none().withConnectCgroup(cgroup.path()))).build())) {
+             PerfMonitor monitor = BpfPerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
+                        .operationName(SampleOptions.SYSCALL_SPAN.code(), SampleOptions.SYSCALL_SPAN.name()).build(),
+                     SampleOptions.none().withConnectCgroup(cgroup.path()))) {
             assertTrue(monitor.capabilities().has(Feature.CGROUP_CONNECT));
             monitor.start();
             Syscalls.udpConnects(DISCARD, n);
@@ -84,8 +88,9 @@ class SampleProgramsKernelTest {
     void theConnectSampleRewritesAServiceAddressToItsBackend() throws Exception {
         try (DatagramChannel backend = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
              SampleCgroup cgroup = SampleCgroup.enter("kmesh-perf-test-svc-" + ProcessHandle.current().pid());
-             BpfPerfMonitor monitor = BpfPerfMonitor.open(PerfMonitorConfig.builder()
-                     .source(RecordSource.bundled(SampleOptions.none().withConnectCgroup(cgroup.path()))).build())) {
+             BpfPerfMonitor monitor = BpfPerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
+                        .operationName(SampleOptions.SYSCALL_SPAN.code(), SampleOptions.SYSCALL_SPAN.name()).build(),
+                     SampleOptions.none().withConnectCgroup(cgroup.path()))) {
             int backendPort = ((InetSocketAddress) backend.getLocalAddress()).getPort();
             InetSocketAddress service = new InetSocketAddress("127.0.0.2", 7777);
             addService(monitor, service, new InetSocketAddress("127.0.0.1", backendPort));
@@ -101,7 +106,7 @@ class SampleProgramsKernelTest {
     }
 
     private static void addService(BpfPerfMonitor monitor, InetSocketAddress frontend, InetSocketAddress backend) {
-        BundledSamples samples = (BundledSamples) monitor.samples().orElseThrow();
+        BundledSamples samples = (BundledSamples) monitor.unwrap(SampleWorkload.class).orElseThrow();
         int fd = samples.object().mapFd(BundledSamples.SERVICE_MAP);
         try (Memory key = endpoint(frontend); Memory value = endpoint(backend)) {
             Errno.check("adding a service", LibbpfLoader.natives().libbpf().bpf_map_update_elem(fd, key, value, 0));

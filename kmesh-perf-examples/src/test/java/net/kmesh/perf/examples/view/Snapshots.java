@@ -54,7 +54,7 @@ final class Snapshots {
     }
 
     static RecordCounters records(long consumed, long invalid, Long dropped) {
-        return new RecordCounters(consumed, invalid, dropped == null ? OptionalLong.empty() : OptionalLong.of(dropped),
+        return new RecordCounters(consumed, invalid, 0, 0, dropped == null ? OptionalLong.empty() : OptionalLong.of(dropped),
                 OptionalLong.empty(), 0, 0, 0);
     }
 
@@ -63,7 +63,8 @@ final class Snapshots {
                 Optional.of(new ResourceUsage.CpuTime(cpu, "test")));
     }
 
-    static final SourceStatus SOURCE = new SourceStatus("the bundled samples", 7, true, 0, Optional.empty());
+    static final SourceStatus SOURCE = new SourceStatus("the bundled samples", SourceStatus.State.ATTACHED,
+            net.kmesh.perf.RecordSource.ReadMode.CONSUME, java.util.OptionalInt.of(7), 0, Optional.empty());
 
     static PerfSnapshot snapshot(Duration at, RecordCounters records, ResourceUsage daemon, OperationStats... ops) {
         return snapshot(at, records, daemon, List.of(), List.of(), ops);
@@ -72,7 +73,7 @@ final class Snapshots {
     static PerfSnapshot snapshot(Duration at, RecordCounters records, ResourceUsage daemon, List<MapStats> maps,
                                  List<ProgramStats> programs, OperationStats... ops) {
         return new PerfSnapshot(T0.plus(at), new ArrayList<>(List.of(ops)), records, SOURCE, maps, programs,
-                Optional.ofNullable(daemon));
+                Optional.ofNullable(daemon), java.util.Set.of());
     }
 
     static MapStats map(int id, String name, String type, long entries, long max, MapStats.CountMethod method) {

@@ -1,8 +1,9 @@
-package net.kmesh.perf;
+package net.kmesh.perf.bpf.samples;
 
 /**
  * Drives the bundled sample programs: the way demos, tests and benchmarks make the kernel produce
- * records. Only a monitor reading the bundled source has one.
+ * records. Only a monitor reading {@link net.kmesh.perf.RecordSource.Samples} has one:
+ * {@code monitor.unwrap(SampleWorkload.class)}.
  */
 public interface SampleWorkload {
 

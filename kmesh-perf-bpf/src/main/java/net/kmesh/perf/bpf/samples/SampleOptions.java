@@ -1,13 +1,15 @@
-package net.kmesh.perf;
+package net.kmesh.perf.bpf.samples;
 
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import net.kmesh.perf.OperationType;
 
 /**
- * Which bundled sample programs to attach. The {@code SEC("syscall")} producer needs no attachment
- * and is always available through {@link PerfMonitor#samples()}.
+ * Which bundled sample programs to attach, given to {@code BpfPerfMonitor.open(config, options)}
+ * with a {@link net.kmesh.perf.RecordSource.Samples} source. The {@code SEC("syscall")} producer
+ * needs no attachment and is always available through {@code monitor.unwrap(SampleWorkload.class)}.
  *
  * @param connectCgroup  a cgroup v2 directory to attach the {@code cgroup/connect4} sample to: every
  *                       connect() of a process in it is timed as SOCK_TRAFFIC_CONTROL
