@@ -14,9 +14,28 @@ import java.util.Map;
 record Ratio(String id, String step, String title, String definition, Unit unit, Formula formula, Bound target,
              Bound quickBound) {
 
-    /** Computes the value from the results; throws {@link JmhResults.MissingResult} if an input is absent. */
+    /**
+     * Computes the value from one figure of each benchmark it reads; {@link Estimate} runs it on
+     * the medians, then on each combination of the inputs' lowest and highest iterations.
+     */
     interface Formula {
-        double apply(JmhResults results);
+        double apply(Inputs in);
+    }
+
+    /**
+     * The benchmark figures a formula reads. Each call names one input; which of its figures comes
+     * back (median, lowest or highest iteration) is the evaluator's choice. Each throws
+     * {@link JmhResults.MissingResult} when the input is not among the results.
+     */
+    interface Inputs {
+        /** The primary score: time per operation. */
+        double time(String benchmark, String... params);
+
+        /** A secondary metric, such as {@code gc.alloc.rate.norm}. */
+        double metric(String benchmark, String metric, String... params);
+
+        /** The per-iteration quotient of two auxiliary counters measured in the same iteration. */
+        double quotient(String benchmark, String numerator, String denominator, String... params);
     }
 
     /** A condition on the value, possibly relative to another ratio's value. */
