@@ -87,6 +87,19 @@ record Ratio(String id, String step, String title, String definition, Unit unit,
             };
         }
 
+        /** A range with its unit once: "0.880 – 0.950×", "0.81 – 1.08%". */
+        String formatRange(double min, double max) {
+            String low = format(min);
+            String high = format(max);
+            String suffix = switch (this) {
+                case TIMES -> "×";
+                case FRACTION -> "";
+                case PERCENT -> "%";
+                case BYTES_PER_RECORD -> " B/record";
+            };
+            return low.substring(0, low.length() - suffix.length()) + " – " + high;
+        }
+
         /** A bound as written: 0.9×, 1000×, 0.4, 2%. */
         String plain(double v) {
             BigDecimal d = BigDecimal.valueOf(v);

@@ -245,14 +245,13 @@ public final class Report {
         return o.value() == null ? "–" : o.ratio().unit().format(o.value());
     }
 
-    /** "0.880× – 0.950×": the ratio's lowest and highest, as {@link Estimate} defines them. */
+    /** "0.880 – 0.950×": the ratio's lowest and highest, as {@link Estimate} defines them. */
     static String range(Outcome o) {
         Estimate e = o.estimate();
         if (e == null || !Double.isFinite(e.min())) {
             return "–";
         }
-        Ratio.Unit u = o.ratio().unit();
-        return u.format(e.min()) + " – " + u.format(e.max());
+        return o.ratio().unit().formatRange(e.min(), e.max());
     }
 
     private static String target(Ratio r) {

@@ -42,11 +42,15 @@ class EstimateProperties {
         }
     }
 
+    /** Baseline 0–10, probe 20–140 and seed 150–300 ns per operation, from fractions of those spans. */
     @Property
     void theRangeOfAProbeRatioHoldsEveryTripleOfIterations(
-            @ForAll @Size(min = 1, max = 6) List<@DoubleRange(min = 0, max = 10) Double> baseline,
-            @ForAll @Size(min = 1, max = 6) List<@DoubleRange(min = 20, max = 140) Double> probe,
-            @ForAll @Size(min = 1, max = 6) List<@DoubleRange(min = 150, max = 300) Double> seed) {
+            @ForAll @Size(min = 1, max = 6) List<@DoubleRange(min = 0, max = 1) Double> baselineFractions,
+            @ForAll @Size(min = 1, max = 6) List<@DoubleRange(min = 0, max = 1) Double> probeFractions,
+            @ForAll @Size(min = 1, max = 6) List<@DoubleRange(min = 0, max = 1) Double> seedFractions) {
+        List<Double> baseline = baselineFractions.stream().map(f -> 10 * f).toList();
+        List<Double> probe = probeFractions.stream().map(f -> 20 + 120 * f).toList();
+        List<Double> seed = seedFractions.stream().map(f -> 150 + 150 * f).toList();
         JmhResults results = JmhResults.of(List.of(timed("P.baseline", baseline), timed("P.scoped", probe),
                 timed("P.seedMap", seed)));
 

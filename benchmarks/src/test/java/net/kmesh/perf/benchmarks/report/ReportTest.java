@@ -240,7 +240,7 @@ class ReportTest {
         assertEquals(900, iterator.path("max").asDouble(), 1e-9);
         String md = Files.readString(dir.resolve("out/results.md"));
         assertTrue(md.contains("| Ring: Java reader vs C (same work) |"), md);
-        assertTrue(md.contains("| 0.960× | 0.600× – 1.00× | ≥ 0.9× | ≥ 0.75× | pass |"), md);
+        assertTrue(md.contains("| 0.960× | 0.600 – 1.00× | ≥ 0.9× | ≥ 0.75× | pass |"), md);
         assertTrue(md.contains("11 of 11 quick bounds met."), md);
         assertEquals(List.of(), failedSteps());
     }
@@ -409,7 +409,7 @@ class ReportTest {
         assertTrue(text.endsWith(Report.README_END + "\n\nAfter.\n"), text);
         assertFalse(text.contains("old table"), text);
         assertTrue(text.contains("Command: `benchmarks/run` at commit `abc1234`"), text);
-        assertTrue(text.contains("| Ring: Java reader vs C (same work) | 0.960× | 0.600× – 1.00× | ≥ 0.9× | ≥ 0.75× | pass |"),
+        assertTrue(text.contains("| Ring: Java reader vs C (same work) | 0.960× | 0.600 – 1.00× | ≥ 0.9× | ≥ 0.75× | pass |"),
                 text);
         assertTrue(text.contains("| Ring: one JNA callback per record vs Java reader | – | – | informational | – | **missing** |"),
                 text);
@@ -439,6 +439,10 @@ class ReportTest {
         assertEquals("144 B/record", Ratio.Unit.BYTES_PER_RECORD.format(144));
         assertEquals("15%", Ratio.Unit.PERCENT.plain(0.15));
         assertEquals("1000×", Ratio.Unit.TIMES.plain(1000));
+        assertEquals("0.600 – 1.00×", Ratio.Unit.TIMES.formatRange(0.6, 1.0));
+        assertEquals("0.81 – 1.08%", Ratio.Unit.PERCENT.formatRange(0.0081, 0.0108));
+        assertEquals("0.347 – 0.518", Ratio.Unit.FRACTION.formatRange(0.3471, 0.5183));
+        assertEquals("0 – 1.0e-04 B/record", Ratio.Unit.BYTES_PER_RECORD.formatRange(0, 1e-4));
     }
 
     @Test
