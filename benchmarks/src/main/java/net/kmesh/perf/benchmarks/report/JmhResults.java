@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,11 +133,10 @@ final class JmhResults {
                 String fqn = run.path("benchmark").asText();
                 String name = fqn.substring(fqn.lastIndexOf('.', fqn.lastIndexOf('.') - 1) + 1);
                 Map<String, String> params = new TreeMap<>();
-                run.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
+                run.path("params").properties().forEach(p -> params.put(p.getKey(), p.getValue().asText()));
                 JsonNode primary = run.path("primaryMetric");
                 Map<String, List<List<Double>>> secondary = new TreeMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = run.path("secondaryMetrics").fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> m = it.next();
+                for (Map.Entry<String, JsonNode> m : run.path("secondaryMetrics").properties()) {
                     secondary.put(m.getKey(), forks(m.getValue()));
                 }
                 Entry e = new Entry(name, params, primary.path("scoreUnit").asText(), forks(primary), secondary, retry);

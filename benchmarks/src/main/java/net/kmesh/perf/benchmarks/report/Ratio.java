@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * One figure of the report: a ratio of benchmarks measured in the same run, how it is computed,
- * the target it should meet, and the looser bound the quick mode gates on ({@code null}: only
- * informational in that mode).
+ * the target it should meet, and the bound the quick mode gates on ({@code null}: only
+ * informational in that mode), a regression gate set from the spread seen so far.
  *
  * @param step the step of {@code benchmarks/run} that measures its inputs
  */

@@ -154,7 +154,8 @@ public final class Report {
                 } else {
                     problems.put(r.id(), "not a finite number: " + e.value());
                 }
-            } catch (JmhResults.MissingResult e) {
+            } catch (JmhResults.MissingResult | IllegalStateException e) {
+                // Absent, or ambiguous (a benchmark gained a parameter the ratio does not name).
                 problems.put(r.id(), e.getMessage());
             }
         }

@@ -395,6 +395,19 @@ class ReportTest {
     }
 
     @Test
+    void aRatioWhoseParametersMatchSeveralResultsIsMissingAndSaysSo() throws IOException {
+        ObjectNode one = timed("ScrapeBenchmark.scrape", Map.of("types", "1", "records", "1000", "buckets", "10"), 10);
+        ObjectNode other = timed("ScrapeBenchmark.scrape", Map.of("types", "1", "records", "1000", "buckets", "20"), 11);
+        writeQuick("results.json", one, other, scrape(1, 1_000_000, 12));
+
+        assertEquals(0, report("full").status());
+
+        JsonNode r = ratio("scrape.records_1000000_vs_1000@types1");
+        assertEquals("missing", r.path("result").asText());
+        assertTrue(r.path("problem").asText().contains("matches 2 results"), r.toString());
+    }
+
+    @Test
     void aFullRunRewritesTheReadmesResultsSectionAndNothingElse() throws IOException {
         writeQuick("results.json");
         Path readme = dir.resolve("README.md");
