@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
@@ -195,15 +194,7 @@ abstract sealed class ProbeLocator permits ProbeLocator.ByPin, ProbeLocator.ByNa
                 } catch (NotFoundException e) {
                     continue; // unpinned or replaced since the check
                 }
-                int id;
-                try {
-                    id = MapInfo.of(ring.get()).id();
-                } catch (RuntimeException e) {
-                    ring.close();
-                    throw e;
-                }
-                Optional<Set<Integer>> siblings = programs.mapsBesides(id).filter(s -> !s.isEmpty());
-                return Optional.of(ProbeMaps.adopt(ring, siblings, pin.getParent(), "pinned " + pin));
+                return Optional.of(ProbeMaps.adopt(ring, programs, pin.getParent(), "pinned " + pin));
             }
             return Optional.empty();
         }
@@ -337,8 +328,7 @@ abstract sealed class ProbeLocator permits ProbeLocator.ByPin, ProbeLocator.ByNa
             if (fd < 0) {
                 return Optional.empty();
             }
-            Optional<Set<Integer>> siblings = programs.mapsBesides(id).filter(s -> !s.isEmpty());
-            return Optional.of(ProbeMaps.adopt(Fd.own(fd), siblings, null, "ring buffer map " + id + " named '"
+            return Optional.of(ProbeMaps.adopt(Fd.own(fd), programs, null, "ring buffer map " + id + " named '"
                     + name + "'"));
         }
 

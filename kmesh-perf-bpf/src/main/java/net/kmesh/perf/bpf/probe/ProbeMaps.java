@@ -66,17 +66,17 @@ public final class ProbeMaps implements AutoCloseable {
     }
 
     /**
-     * Takes ownership of an opened ring and finds its probe maps: among the maps of the programs
-     * that use the ring when they can be listed ({@code programMaps}), otherwise pinned beside it in
-     * {@code pinDirectory}.
+     * Takes ownership of an opened ring and finds its probe maps: each one among the maps of the
+     * programs that use the ring, or else pinned beside it in {@code pinDirectory}, unless programs
+     * that do not use the ring use it (another object's map of the same name).
      *
      * @param ring         the ring buffer, owned from now on (closed here on failure too)
-     * @param programMaps  ids of the maps used by the programs that use the ring; empty when unknown
+     * @param programs     which programs use which maps
      * @param pinDirectory the directory the ring is pinned in, or null
      * @param origin       where the ring came from, for messages
      * @return the maps
      */
-    static ProbeMaps adopt(Fd ring, Optional<Set<Integer>> programMaps, Path pinDirectory, String origin) {
+    static ProbeMaps adopt(Fd ring, ProgramIndex programs, Path pinDirectory, String origin) {
         List<Fd> owned = new ArrayList<>(List.of(ring));
         try {
             MapInfo ringInfo = MapInfo.of(ring.get());
@@ -85,10 +85,14 @@ public final class ProbeMaps implements AutoCloseable {
                         + "'), not a ring buffer");
             }
             Map<String, MapHandle> others = new LinkedHashMap<>();
+            int ringId = ringInfo.id();
+            Optional<Set<Integer>> programMaps = programs.mapsBesides(ringId).filter(ids -> !ids.isEmpty());
             for (String map : List.of(ProbeLayout.COUNTERS, ProbeLayout.MODES, ProbeLayout.HISTOGRAMS, ProbeLayout.STARTS)) {
-                Optional<Fd> fd = programMaps.isPresent()
-                        ? byProgramMaps(map, programMaps.get(), ringInfo.id())
-                        : pinDirectory != null ? pinnedBeside(map, pinDirectory) : Optional.empty();
+                Optional<Fd> fd = programMaps.flatMap(ids -> byProgramMaps(map, ids, ringId));
+                if (fd.isEmpty() && pinDirectory != null) {
+                    fd = pinnedBeside(map, pinDirectory, id -> programs.mapsBesides(id)
+                            .map(ids -> ids.isEmpty() || ids.contains(ringId)).orElse(true));
+                }
                 if (fd.isPresent()) {
                     owned.add(fd.get());
                     others.put(map, new MapHandle(fd.get().get(), MapInfo.of(fd.get().get())));
@@ -130,13 +134,15 @@ public final class ProbeMaps implements AutoCloseable {
         return Optional.ofNullable(found);
     }
 
-    private static Optional<Fd> pinnedBeside(String map, Path directory) {
+    /** The map pinned beside the ring under one of {@code map}'s names, if {@code belongs} accepts its id. */
+    private static Optional<Fd> pinnedBeside(String map, Path directory, java.util.function.IntPredicate belongs) {
         for (String name : ProbeLayout.namesOf(map)) {
             Path pin = directory.resolve(name);
             if (Files.exists(pin)) {
                 try {
                     Fd fd = Pins.openMap(pin);
-                    if (expectedType(map, MapInfo.of(fd.get()).type())) {
+                    MapInfo info = MapInfo.of(fd.get());
+                    if (expectedType(map, info.type()) && belongs.test(info.id())) {
                         return Optional.of(fd);
                     }
                     fd.close();

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class RingConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingConsumer.class);
     private static final long BUSY_HEAD_PAUSE_NANOS = 20_000;
+    /** The wait after records arrive on an idle ring, before their rate is known. */
+    private static final long FIRST_DELAY_NANOS = 1_000_000;
 
     /** The rings to read and how to follow them; implemented by the probe's source follower. */
     public interface Source {
@@ -56,6 +58,8 @@ public final class RingConsumer implements AutoCloseable {
     private volatile Poller poller;
     private int polledFd = -1;
     private long lastDrainNanos;
+    /** The last turn found records and waited a known delay: this turn's bytes over its time are a rate. */
+    private boolean delayed;
     private volatile boolean stopping;
     private boolean started;
     private Runnable afterStop;
@@ -121,12 +125,22 @@ public final class RingConsumer implements AutoCloseable {
         }
         long elapsed = now - lastDrainNanos;
         lastDrainNanos = now;
+        boolean rateKnown = delayed;
+        delayed = false;
         if (records > 0) {
-            long delay = current == null ? batchDelayNanos
-                    : delayAfter(current.size(), current.consumerPosition() - before, elapsed, batchDelayNanos);
+            long delay;
+            if (current == null) {
+                delay = batchDelayNanos;
+            } else if (rateKnown) {
+                delay = delayAfter(current.size(), current.consumerPosition() - before, elapsed, batchDelayNanos);
+            } else {
+                // Woken from idle by the first records: their rate is unknown until the next read.
+                delay = Math.min(batchDelayNanos, FIRST_DELAY_NANOS);
+            }
             if (delay > 0) {
                 LockSupport.parkNanos(this, delay);
             }
+            delayed = true;
             return;
         }
         if (current != null && current.producerPosition() != current.consumerPosition()) {
