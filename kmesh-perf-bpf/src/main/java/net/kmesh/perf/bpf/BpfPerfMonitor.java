@@ -89,7 +89,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     private BpfPerfMonitor(PerfMonitorConfig config, Capabilities capabilities, Resources resources,
                            BundledSamples samples, SourceFollower source, MapStatsCollector mapStats,
-                           ProgramStatsCollector programStats) {
+                           ProgramStatsCollector programStats, DaemonUsageReader daemon) {
         this.config = config;
         this.capabilities = capabilities;
         this.resources = resources;
@@ -111,7 +111,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
                 aggregator.endBatch();
             }
         }, config.batchDelay(), samples != null ? SAMPLES_IDLE_WAIT : EXTERNAL_IDLE_WAIT, "kmesh-perf-consumer");
-        this.daemon = DaemonUsageReader.of(config.daemon());
+        this.daemon = daemon;
         this.mapStats = mapStats;
         this.programStats = programStats;
     }
@@ -172,15 +172,17 @@ public final class BpfPerfMonitor implements PerfMonitor {
             MapStatsCollector mapStats = config.mapStatistics() ? openMapStats(config, resources, features, notes) : null;
             ProgramStatsCollector programStats = config.programStatistics()
                     ? openProgramStats(resources, features, notes) : null;
-            DaemonUsageReader probe = DaemonUsageReader.of(config.daemon());
-            if (probe.read().isPresent()) {
-                features.add(Feature.DAEMON_USAGE);
+            DaemonUsageReader daemon = DaemonUsageReader.of(config.daemon());
+            DaemonUsageReader.Reading first = daemon.reading();
+            if (first.matched()) {
+                features.add(Feature.DAEMON);
             } else {
-                notes.add("the daemon target (" + config.daemon().describe() + ") matches nothing now: its CPU and "
-                        + "memory are reported once it does");
+                notes.add("daemon usage: " + first.problem().orElse(config.daemon().describe() + " matches nothing")
+                        + "; its CPU and memory are reported once it matches");
             }
             Capabilities capabilities = new Capabilities(kernelRelease(), natives.version(), features, notes);
-            return new BpfPerfMonitor(config, capabilities, resources, samples, follower, mapStats, programStats);
+            return new BpfPerfMonitor(config, capabilities, resources, samples, follower, mapStats, programStats,
+                    daemon);
         } catch (RuntimeException e) {
             resources.close();
             throw e;
@@ -311,7 +313,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
         Set<Feature> features = EnumSet.noneOf(Feature.class);
         features.addAll(capabilities.features());
         features.removeAll(EnumSet.of(Feature.OPERATIONS, Feature.DROPPED_COUNTER, Feature.KERNEL_HISTOGRAM,
-                Feature.OPERATION_MODES, Feature.MAP_STATISTICS, Feature.BPF_STATS, Feature.DAEMON_USAGE));
+                Feature.OPERATION_MODES, Feature.MAP_STATISTICS, Feature.BPF_STATS, Feature.DAEMON));
         boolean open = !closed.get();
 
         SourceStatus status = source.status();
@@ -351,9 +353,9 @@ public final class BpfPerfMonitor implements PerfMonitor {
                 features.add(Feature.BPF_STATS);
             }
         }
-        Optional<ResourceUsage> usage = daemonFamily.run(daemon::read).flatMap(u -> u);
+        Optional<ResourceUsage> usage = daemonFamily.run(daemon::reading).flatMap(DaemonUsageReader.Reading::usage);
         if (usage.isPresent()) {
-            features.add(Feature.DAEMON_USAGE);
+            features.add(Feature.DAEMON);
         }
         RecordCounters records = new RecordCounters(s.consumed(), s.invalid(), s.typeOverflow(), s.missed(), dropped,
                 endsWithoutStart, s.listenerErrors(), s.corruptions(), reaped);
