@@ -54,10 +54,12 @@
  *
  * Compile-time options, defined before including this file:
  *   KMESH_PERF_START_KEY      KMESH_PERF_KEY_THREAD (default) or KMESH_PERF_KEY_SOCKET: the key of
- *                             the one start map. A thread key is 8 bytes ({u32 tid, u32 op}) in an
- *                             LRU hash of 1,024; a socket key is upstream Kmesh's 16 bytes
- *                             ({u64 cookie, u32 op}, padded) in a hash of 131,072 without
- *                             preallocation, exactly upstream's map.
+ *                             the one start map. A thread key is 8 bytes ({u32 tid, u32 op}), the
+ *                             value struct kmesh_perf_value (24), in an LRU hash of 1,024; a socket
+ *                             key is upstream Kmesh's 16 bytes ({u64 cookie, u32 op}, padded), the
+ *                             value its 32-byte record, in a hash of 131,072 without
+ *                             preallocation: exactly upstream's map. Every value begins with the
+ *                             start time, u64 ns.
  *   KMESH_PERF_MAP_ENTRIES, KMESH_PERF_MAP_TYPE, KMESH_PERF_MAP_FLAGS   override the start map.
  *   KMESH_PERF_RINGBUF_SIZE   the ring's size (user space may resize it before load).
  *   KMESH_PERF_KMESH_COMPAT   Kmesh's names: observe_on_operation_start/end(op, kmesh_ctx) over
@@ -110,8 +112,9 @@ struct kmesh_perf_sock_key {
 	__u32 pad;
 };
 
-/* Value of kmesh_perf_map: the seed's operation_usage_data. Starts with the start time, which is
- * all user space reads (to sweep starts whose end never came). */
+/* Value of kmesh_perf_map keyed by thread: the seed's operation_usage_data. Starts with the start
+ * time, which is all user space reads (to sweep starts whose end never came). Keyed by socket, the
+ * value is struct kmesh_perf_record, as upstream's. */
 struct kmesh_perf_value {
 	__u64 start_ns;
 	__u64 end_ns;
@@ -119,7 +122,8 @@ struct kmesh_perf_value {
 	__u32 pad;
 };
 
-/* Ring-buffer record, the layout of Kmesh upstream's operation_usage_data (32 bytes). */
+/* Ring-buffer record, the layout of Kmesh upstream's operation_usage_data (32 bytes); also the
+ * value of the start map keyed by socket. */
 struct kmesh_perf_record {
 	__u64 start_ns;
 	__u64 end_ns;
@@ -175,12 +179,15 @@ _Static_assert(sizeof(struct kmesh_perf_key) == 8, "thread key");
 _Static_assert(sizeof(struct kmesh_perf_sock_key) == 16, "upstream Kmesh's socket key is 16 bytes");
 _Static_assert(__builtin_offsetof(struct kmesh_perf_sock_key, operation_type) == 8, "socket key type");
 _Static_assert(__builtin_offsetof(struct kmesh_perf_value, start_ns) == 0, "a start value begins with start_ns");
+_Static_assert(__builtin_offsetof(struct kmesh_perf_record, start_ns) == 0, "a start value begins with start_ns");
 _Static_assert(sizeof(struct kmesh_perf_hist) == 16 + 8 * KMESH_PERF_HIST_BUCKETS, "histogram value");
 _Static_assert(KMESH_PERF_HIST_BUCKETS == (1 << KMESH_PERF_HIST_SUB_BITS)
 	       * (KMESH_PERF_HIST_MAX_EXP - KMESH_PERF_HIST_SUB_BITS + 2), "buckets cover exponents 3..43");
 
 #if KMESH_PERF_START_KEY == KMESH_PERF_KEY_SOCKET
 #define KMESH_PERF_MAP_KEY struct kmesh_perf_sock_key
+/* Upstream's value is its record layout: the map is byte for byte the one Kmesh pins today. */
+#define KMESH_PERF_MAP_VALUE struct kmesh_perf_record
 #ifndef KMESH_PERF_MAP_TYPE
 #define KMESH_PERF_MAP_TYPE BPF_MAP_TYPE_HASH
 #endif
@@ -192,6 +199,7 @@ _Static_assert(KMESH_PERF_HIST_BUCKETS == (1 << KMESH_PERF_HIST_SUB_BITS)
 #endif
 #else
 #define KMESH_PERF_MAP_KEY struct kmesh_perf_key
+#define KMESH_PERF_MAP_VALUE struct kmesh_perf_value
 /* LRU: a start whose end never comes (its thread died) cannot make the map refuse new starts. */
 #ifndef KMESH_PERF_MAP_TYPE
 #define KMESH_PERF_MAP_TYPE BPF_MAP_TYPE_LRU_HASH
@@ -212,7 +220,7 @@ _Static_assert(KMESH_PERF_HIST_BUCKETS == (1 << KMESH_PERF_HIST_SUB_BITS)
 struct {
 	__uint(type, KMESH_PERF_MAP_TYPE);
 	__type(key, KMESH_PERF_MAP_KEY);
-	__type(value, struct kmesh_perf_value);
+	__type(value, KMESH_PERF_MAP_VALUE);
 	__uint(map_flags, KMESH_PERF_MAP_FLAGS);
 	__uint(max_entries, KMESH_PERF_MAP_ENTRIES);
 } kmesh_perf_map SEC(".maps");
@@ -463,7 +471,7 @@ static __always_inline int kmesh_perf_cookie_start_(__u32 operation_type, __u64 
 		.socket_cookie = cookie,
 		.operation_type = operation_type,
 	};
-	struct kmesh_perf_value value = {
+	struct kmesh_perf_record value = {
 		.start_ns = bpf_ktime_get_ns(),
 		.operation_type = operation_type,
 	};
@@ -480,7 +488,7 @@ static __always_inline int kmesh_perf_cookie_end_(__u32 operation_type, __u32 mo
 		.socket_cookie = cookie,
 		.operation_type = operation_type,
 	};
-	struct kmesh_perf_value *value;
+	struct kmesh_perf_record *value;
 	int ret;
 
 	value = bpf_map_lookup_elem(&kmesh_perf_map, &key);

@@ -60,7 +60,7 @@ class KmeshStandInKernelTest {
     /** type, key size, value size, max entries, flags (-1: any) of every pin, as Kmesh defines them. */
     private static final Map<String, int[]> KMESH_MAPS = Map.ofEntries(
             Map.entry("km_perf_info", new int[] {MapType.RINGBUF, 0, 0, KmeshStandIn.RING_BYTES, -1}),
-            Map.entry("km_perf_map", new int[] {MapType.HASH, ProbeLayout.START_KEY_COOKIE_SIZE, 24, 131072,
+            Map.entry("km_perf_map", new int[] {MapType.HASH, ProbeLayout.START_KEY_COOKIE_SIZE, 32, 131072,
                 BPF_F_NO_PREALLOC}),
             Map.entry("km_perf_cnt", new int[] {MapType.PERCPU_ARRAY, 4, 8, ProbeLayout.COUNTER_SLOTS, -1}),
             Map.entry("km_perf_mode", new int[] {MapType.ARRAY, 4, 4, ProbeLayout.MODE_TYPES, -1}),

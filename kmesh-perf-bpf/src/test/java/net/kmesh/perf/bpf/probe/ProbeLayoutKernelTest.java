@@ -102,7 +102,7 @@ class ProbeLayoutKernelTest {
         for (String name : PROBE_MAPS) {
             assertTrue(maps.containsKey(ProbeLayout.namesOf(name).get(0)), name + " is not a map of " + SAMPLES);
         }
-        assertProbeMaps(btf, maps, 0, ProbeLayout.START_KEY_TID_SIZE, "kmesh_perf_key");
+        assertProbeMaps(btf, maps, 0, ProbeLayout.START_KEY_TID_SIZE, "kmesh_perf_key", "kmesh_perf_value");
     }
 
     @Test
@@ -113,17 +113,20 @@ class ProbeLayoutKernelTest {
             assertTrue(maps.containsKey(ProbeLayout.namesOf(name).get(1)), name + "'s Kmesh name is not a map of "
                     + STANDIN + ": " + maps.keySet());
         }
-        assertProbeMaps(btf, maps, 1, ProbeLayout.START_KEY_COOKIE_SIZE, "kmesh_perf_sock_key");
+        // Upstream Kmesh's value is its 32-byte record: the map is the one Kmesh pins today.
+        assertProbeMaps(btf, maps, 1, ProbeLayout.START_KEY_COOKIE_SIZE, "kmesh_perf_sock_key", "kmesh_perf_record");
+        assertEquals(ProbeLayout.RECORD_SIZE, maps.get("km_perf_map").valueSize());
     }
 
     private static void assertProbeMaps(Btf btf, Map<String, MapDefinition> maps, int naming, int keySize,
-                                        String keyStruct) {
+                                        String keyStruct, String valueStruct) {
         MapDefinition ring = maps.get(ProbeLayout.namesOf(ProbeLayout.RING).get(naming));
         assertEquals(MapType.RINGBUF, ring.type());
 
         MapDefinition starts = maps.get(ProbeLayout.namesOf(ProbeLayout.STARTS).get(naming));
         assertEquals(keySize, starts.keySize());
         assertEquals(keyStruct, btf.resolve(starts.key()).name());
+        assertEquals(valueStruct, btf.resolve(starts.value()).name());
         assertEquals(ProbeLayout.START_VALUE_START_NS_OFFSET, Btf.offsetOf(btf.resolve(starts.value()), "start_ns"));
 
         MapDefinition counters = maps.get(ProbeLayout.namesOf(ProbeLayout.COUNTERS).get(naming));
