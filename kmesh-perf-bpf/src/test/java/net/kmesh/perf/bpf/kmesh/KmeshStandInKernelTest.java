@@ -29,8 +29,8 @@ import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.MapType;
 import net.kmesh.perf.bpf.libbpf.Pins;
 import net.kmesh.perf.bpf.probe.ProbeLayout;
-import net.kmesh.perf.bpf.probe.ProbeMaps;
-import net.kmesh.perf.bpf.probe.ProbeMaps.Record;
+import net.kmesh.perf.bpf.probe.RawProbeMaps;
+import net.kmesh.perf.bpf.probe.RawProbeMaps.Record;
 import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.samples.SampleCgroup;
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +110,7 @@ class KmeshStandInKernelTest {
         try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
             assertEquals(Set.of(KmeshStandIn.TAIL_SLOT), filledSlots(kmesh.mapFd(KmeshStandIn.TAIL_CALLS), 8));
             assertEquals(Set.of(KmeshStandIn.OUTER_SLOT), filledSlots(kmesh.mapFd(KmeshStandIn.ARRAY_OF_MAPS), 4));
-            List<ByteBuffer> keys = ProbeMaps.keys(kmesh.mapFd(KmeshStandIn.HASH_OF_MAPS));
+            List<ByteBuffer> keys = RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.HASH_OF_MAPS));
             assertEquals(1, keys.size());
             assertEquals(KmeshStandIn.MAGLEV_KEY, keys.get(0).getInt(0));
         }
@@ -136,14 +136,14 @@ class KmeshStandInKernelTest {
     void produceWritesOneUpstreamRecordPerOperationIntoTheFourKibRing() {
         try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
             assertEquals(new KmeshStandIn.Result(50, 0, 0, 0), kmesh.produce(TYPE, 50));
-            List<Record> records = ProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
+            List<Record> records = RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
             assertEquals(50, records.size());
             for (Record r : records) {
                 assertEquals(TYPE, r.operationType());
                 assertTrue(r.endNs() > r.startNs());
                 assertEquals(ProcessHandle.current().pid(), r.tgid());
             }
-            assertEquals(List.of(), ProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "every start ended");
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "every start ended");
         }
     }
 
@@ -154,8 +154,8 @@ class KmeshStandInKernelTest {
             // 32-byte records with an 8-byte header: 102 fit in 4 KiB.
             assertEquals(KmeshStandIn.RING_BYTES / (ProbeLayout.RECORD_SIZE + 8), r.recorded());
             assertEquals(500 - r.recorded(), r.dropped());
-            assertEquals(r.dropped(), ProbeMaps.perCpuSum(kmesh.mapFd(KmeshStandIn.COUNTERS), ProbeLayout.COUNTER_DROPPED));
-            assertEquals(r.recorded(), ProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size());
+            assertEquals(r.dropped(), RawProbeMaps.perCpuSum(kmesh.mapFd(KmeshStandIn.COUNTERS), ProbeLayout.COUNTER_DROPPED));
+            assertEquals(r.recorded(), RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size());
         }
     }
 
@@ -164,17 +164,17 @@ class KmeshStandInKernelTest {
         try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
             int modes = kmesh.mapFd(KmeshStandIn.MODES);
             for (int t = 0; t < ProbeLayout.MODE_TYPES; t++) {
-                ProbeMaps.setMode(modes, t, OperationMode.OFF);
+                RawProbeMaps.setMode(modes, t, OperationMode.OFF);
             }
             assertEquals(new KmeshStandIn.Result(0, 0, 0, 20), kmesh.produce(TYPE, 20));
             assertEquals(new KmeshStandIn.Result(0, 0, 0, 20), kmesh.produceStarts(TYPE, 20));
-            assertEquals(List.of(), ProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)));
-            assertEquals(List.of(), ProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)));
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)));
+            assertEquals(List.of(), RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)));
             assertEquals(new KmeshStandIn.Result(20, 0, 0, 0), kmesh.produce(ProbeLayout.MODE_TYPES, 20));
 
-            ProbeMaps.setMode(modes, TYPE, OperationMode.HISTOGRAM);
+            RawProbeMaps.setMode(modes, TYPE, OperationMode.HISTOGRAM);
             assertEquals(new KmeshStandIn.Result(0, 0, 30, 0), kmesh.produce(TYPE, 30));
-            assertEquals(30, ProbeMaps.histogramCount(kmesh.mapFd(KmeshStandIn.HISTOGRAMS), TYPE));
+            assertEquals(30, RawProbeMaps.histogramCount(kmesh.mapFd(KmeshStandIn.HISTOGRAMS), TYPE));
         }
     }
 
@@ -182,7 +182,7 @@ class KmeshStandInKernelTest {
     void startsWhoseEndNeverComesStayInTheStartMapUnderSixteenByteKeys() {
         try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
             kmesh.produceStarts(TYPE, 40);
-            List<ByteBuffer> keys = ProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS));
+            List<ByteBuffer> keys = RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS));
             assertEquals(40, keys.size());
             for (ByteBuffer k : keys) {
                 assertEquals(ProbeLayout.START_KEY_COOKIE_SIZE, k.capacity());
@@ -202,18 +202,18 @@ class KmeshStandInKernelTest {
             Inet4Address service = (Inet4Address) InetAddress.getByName("127.0.0.2");
             kmesh.addFrontend(service);
             Syscalls.udpConnects(new InetSocketAddress(service, 9), n);
-            List<Record> records = ProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
+            List<Record> records = RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
             assertEquals(n, records.size());
             int thisThread = Syscalls.gettid();
             for (Record r : records) {
                 assertEquals(KmeshStandIn.SOCK_TRAFFIC_CONTROL, r.operationType());
                 assertEquals(thisThread, r.tid(), "a connect4 program runs in the connecting task");
             }
-            assertEquals(List.of(), ProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)));
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)));
 
             Syscalls.udpConnects(new InetSocketAddress("127.0.0.3", 9), 5);
-            assertEquals(List.of(), ProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)));
-            assertEquals(5, ProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)).size(), "as Kmesh, no end off a frontend");
+            assertEquals(List.of(), RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)));
+            assertEquals(5, RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)).size(), "as Kmesh, no end off a frontend");
         }
     }
 
@@ -235,13 +235,13 @@ class KmeshStandInKernelTest {
             Set<Integer> stillThere = KernelObjects.stillLoaded(new KernelObjects(Set.copyOf(before.values()),
                     Set.of(), Set.of()), Duration.ofSeconds(5)).maps();
             assertEquals(Set.of(), stillThere, "the old maps were released");
-            assertEquals(List.of(), ProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "a new, empty start map");
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "a new, empty start map");
             assertEquals(new KmeshStandIn.Result(5, 0, 0, 0), kmesh.produce(TYPE, 5));
-            assertEquals(5, ProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size());
+            assertEquals(5, RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size());
 
             kmesh.addFrontend((Inet4Address) InetAddress.getByName("127.0.0.2"));
             Syscalls.udpConnects(new InetSocketAddress("127.0.0.2", 9), 4);
-            assertEquals(4, ProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size(), "attached again after restart");
+            assertEquals(4, RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size(), "attached again after restart");
         }
     }
 

@@ -12,7 +12,7 @@ import net.kmesh.perf.bpf.Syscalls;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Capability;
 import net.kmesh.perf.bpf.libbpf.ProgInfo;
-import net.kmesh.perf.bpf.probe.ProbeMaps.Record;
+import net.kmesh.perf.bpf.probe.RawProbeMaps.Record;
 import net.kmesh.perf.bpf.probe.ProbeVariants.Kind;
 import net.kmesh.perf.bpf.probe.ProbeVariants.Program;
 import net.kmesh.perf.bpf.probe.ProbeVariants.Use;
@@ -63,9 +63,9 @@ class ProbeVariantsKernelTest {
     @AfterEach
     void reset() {
         for (BpfObject o : List.of(thread, socket)) {
-            ProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.RECORD);
-            ProbeMaps.clear(o.mapFd(ProbeLayout.STARTS));
-            ProbeMaps.drain(o.mapFd(ProbeLayout.RING));
+            RawProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.RECORD);
+            RawProbeMaps.clear(o.mapFd(ProbeLayout.STARTS));
+            RawProbeMaps.drain(o.mapFd(ProbeLayout.RING));
         }
     }
 
@@ -99,7 +99,7 @@ class ProbeVariantsKernelTest {
         long before = System.nanoTime();
         int thisThread = Syscalls.gettid();
         runOnce(p);
-        List<Record> records = ProbeMaps.drain(o.mapFd(ProbeLayout.RING));
+        List<Record> records = RawProbeMaps.drain(o.mapFd(ProbeLayout.RING));
         assertEquals(1, records.size(), p + " wrote " + records);
         Record r = records.get(0);
         assertEquals(ProbeVariants.OP, r.operationType());
@@ -111,29 +111,29 @@ class ProbeVariantsKernelTest {
         } else {
             assertEquals(0, r.pidTgid(), p + " runs where pid_tgid means nothing");
         }
-        assertTrue(ProbeMaps.keys(o.mapFd(ProbeLayout.STARTS)).isEmpty(), "the end deleted its start");
-        assertEquals(0, ProbeMaps.perCpuSum(o.mapFd(ProbeLayout.COUNTERS), ProbeLayout.COUNTER_END_WITHOUT_START));
+        assertTrue(RawProbeMaps.keys(o.mapFd(ProbeLayout.STARTS)).isEmpty(), "the end deleted its start");
+        assertEquals(0, RawProbeMaps.perCpuSum(o.mapFd(ProbeLayout.COUNTERS), ProbeLayout.COUNTER_END_WITHOUT_START));
     }
 
     @ParameterizedTest
     @MethodSource("runnable")
     void switchedOffARunWritesNothingAndStoresNoStart(Program p) {
         BpfObject o = objectOf(p);
-        ProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.OFF);
-        long histBefore = ProbeMaps.histogramCount(o.mapFd(ProbeLayout.HISTOGRAMS), ProbeVariants.OP);
-        long noStartBefore = ProbeMaps.perCpuSum(o.mapFd(ProbeLayout.COUNTERS), ProbeLayout.COUNTER_END_WITHOUT_START);
+        RawProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.OFF);
+        long histBefore = RawProbeMaps.histogramCount(o.mapFd(ProbeLayout.HISTOGRAMS), ProbeVariants.OP);
+        long noStartBefore = RawProbeMaps.perCpuSum(o.mapFd(ProbeLayout.COUNTERS), ProbeLayout.COUNTER_END_WITHOUT_START);
         for (int i = 0; i < 3; i++) {
             runOnce(p);
         }
-        assertEquals(List.of(), ProbeMaps.drain(o.mapFd(ProbeLayout.RING)));
-        assertTrue(ProbeMaps.keys(o.mapFd(ProbeLayout.STARTS)).isEmpty());
-        assertEquals(histBefore, ProbeMaps.histogramCount(o.mapFd(ProbeLayout.HISTOGRAMS), ProbeVariants.OP));
+        assertEquals(List.of(), RawProbeMaps.drain(o.mapFd(ProbeLayout.RING)));
+        assertTrue(RawProbeMaps.keys(o.mapFd(ProbeLayout.STARTS)).isEmpty());
+        assertEquals(histBefore, RawProbeMaps.histogramCount(o.mapFd(ProbeLayout.HISTOGRAMS), ProbeVariants.OP));
         assertEquals(noStartBefore,
-                ProbeMaps.perCpuSum(o.mapFd(ProbeLayout.COUNTERS), ProbeLayout.COUNTER_END_WITHOUT_START));
+                RawProbeMaps.perCpuSum(o.mapFd(ProbeLayout.COUNTERS), ProbeLayout.COUNTER_END_WITHOUT_START));
 
-        ProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.RECORD);
+        RawProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.RECORD);
         runOnce(p);
-        assertEquals(1, ProbeMaps.drain(o.mapFd(ProbeLayout.RING)).size(), "switched back on, it records again");
+        assertEquals(1, RawProbeMaps.drain(o.mapFd(ProbeLayout.RING)).size(), "switched back on, it records again");
     }
 
     @ParameterizedTest
@@ -141,12 +141,12 @@ class ProbeVariantsKernelTest {
     void inHistogramModeARunIsCountedAndWritesNoRecord(Program p) {
         BpfObject o = objectOf(p);
         int hist = o.mapFd(ProbeLayout.HISTOGRAMS);
-        long before = ProbeMaps.histogramCount(hist, ProbeVariants.OP);
-        ProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.HISTOGRAM);
+        long before = RawProbeMaps.histogramCount(hist, ProbeVariants.OP);
+        RawProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.HISTOGRAM);
         runOnce(p);
-        assertEquals(List.of(), ProbeMaps.drain(o.mapFd(ProbeLayout.RING)));
-        assertEquals(before + 1, ProbeMaps.histogramCount(hist, ProbeVariants.OP));
-        assertTrue(ProbeMaps.keys(o.mapFd(ProbeLayout.STARTS)).isEmpty());
+        assertEquals(List.of(), RawProbeMaps.drain(o.mapFd(ProbeLayout.RING)));
+        assertEquals(before + 1, RawProbeMaps.histogramCount(hist, ProbeVariants.OP));
+        assertTrue(RawProbeMaps.keys(o.mapFd(ProbeLayout.STARTS)).isEmpty());
     }
 
     @ParameterizedTest
@@ -155,7 +155,7 @@ class ProbeVariantsKernelTest {
         BpfObject o = objectOf(p);
         int starts = o.mapFd(ProbeLayout.STARTS);
         runOnce(p);
-        List<ByteBuffer> keys = ProbeMaps.keys(starts);
+        List<ByteBuffer> keys = RawProbeMaps.keys(starts);
         assertEquals(1, keys.size());
         ByteBuffer key = keys.get(0);
         if (p.socketKeyed()) {
@@ -167,19 +167,19 @@ class ProbeVariantsKernelTest {
             assertEquals(Syscalls.gettid(), key.getInt(0));
             assertEquals(ProbeVariants.OP, key.getInt(ProbeLayout.START_KEY_TID_TYPE_OFFSET));
         }
-        ProbeMaps.clear(starts);
+        RawProbeMaps.clear(starts);
 
-        ProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.OFF);
+        RawProbeMaps.setMode(o.mapFd(ProbeLayout.MODES), ProbeVariants.OP, OperationMode.OFF);
         runOnce(p);
-        assertEquals(List.of(), ProbeMaps.keys(starts));
+        assertEquals(List.of(), RawProbeMaps.keys(starts));
     }
 
     private static void runOnce(Program p) {
         int fd = objectOf(p).programFd(p.name());
         if (p.kind() == Kind.RAW_TP) {
-            ProbeMaps.run(fd);
+            RawProbeMaps.run(fd);
         } else {
-            ProbeMaps.runOnPacket(fd, ProbeMaps.tcpSyn());
+            RawProbeMaps.runOnPacket(fd, RawProbeMaps.tcpSyn());
         }
     }
 

@@ -18,12 +18,7 @@ import net.kmesh.perf.bpf.ringbuf.RingBuffer;
  * ({@link ProbeLayout}), and runs programs with {@code BPF_PROG_TEST_RUN}: what the variant tests
  * check the C side with, independent of the monitor. Tests only; public for the stand-in's tests.
  */
-public final class ProbeMaps {
-    // struct bpf_test_run_opts: size_t sz; const void *data_in at 8; __u32 data_size_in at 24; retval at 56.
-    private static final int OPTS_SIZE = 80;
-    private static final int DATA_IN = 8;
-    private static final int DATA_SIZE_IN = 24;
-    private static final int RETVAL = 56;
+public final class RawProbeMaps {
 
     /** A record of the ring, decoded as {@link ProbeLayout} says. */
     public record Record(long startNs, long endNs, long pidTgid, int operationType) {
@@ -36,7 +31,7 @@ public final class ProbeMaps {
         }
     }
 
-    private ProbeMaps() {
+    private RawProbeMaps() {
     }
 
     private static Libbpf libbpf() {
@@ -128,15 +123,7 @@ public final class ProbeMaps {
 
     /** Runs the program behind {@code progFd} once on {@code packet} (xdp, tc, cgroup_skb); its return value. */
     public static int runOnPacket(int progFd, byte[] packet) {
-        try (Memory opts = new Memory(OPTS_SIZE); Memory data = new Memory(packet.length)) {
-            opts.clear();
-            opts.setLong(0, OPTS_SIZE);
-            data.write(0, packet, 0, packet.length);
-            opts.setPointer(DATA_IN, data);
-            opts.setInt(DATA_SIZE_IN, packet.length);
-            Errno.check("running a program on a packet", libbpf().bpf_prog_test_run_opts(progFd, opts));
-            return opts.getInt(RETVAL);
-        }
+        return TestRun.runOnPacket(progFd, packet, "running a program on a packet");
     }
 
     /** Runs the program behind {@code progFd} once without context (raw_tp, syscall); its return value. */
