@@ -40,9 +40,9 @@ final class SnapshotCache {
             if (s == null) {
                 throw new IllegalStateException("the monitor returned no snapshot");
             }
-            log.ok("the monitor's snapshot");
+            log.ok("the monitor's snapshot (every kmesh-perf series)");
         } catch (RuntimeException | LinkageError e) {
-            log.failed("the monitor's snapshot", e);
+            log.failed("the monitor's snapshot (every kmesh-perf series)", e);
             s = null;
         }
         last = s;

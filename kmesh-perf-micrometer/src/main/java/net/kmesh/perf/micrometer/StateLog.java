@@ -28,7 +28,7 @@ final class StateLog {
         String problem = e.getClass().getName() + ": " + e.getMessage();
         String before = failing.put(what, problem);
         if (!Objects.equals(before, problem)) {
-            log.warn("kmesh-perf metrics: {} left out of the scrape until it can be read again", what, e);
+            log.warn("kmesh-perf metrics: {} failed, and is left out of scrapes until it works again", what, e);
         }
     }
 
@@ -43,7 +43,7 @@ final class StateLog {
     /** {@code what} worked: logged when it had failed. */
     synchronized void ok(String what) {
         if (!failing.isEmpty() && failing.remove(what) != null) {
-            log.info("kmesh-perf metrics: {} is published again", what);
+            log.info("kmesh-perf metrics: {} works again", what);
         }
     }
 }
