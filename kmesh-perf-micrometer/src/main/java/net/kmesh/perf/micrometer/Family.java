@@ -23,7 +23,7 @@ record Family(String prometheusName, Exposition exposition, String help, String 
         UNTYPED,
         HISTOGRAM,
         /**
-         * A gauge whose name ends in {@code _total}: prometheus-metrics 1.3 and 1.4 reject such a name, so
+         * A gauge whose name ends in {@code _total}: prometheus-metrics 1.3 to 1.5 reject such a name, so
          * there it is written as a counter (which adds {@code _total} back), elsewhere as a gauge.
          */
         GAUGE_NAMED_TOTAL,

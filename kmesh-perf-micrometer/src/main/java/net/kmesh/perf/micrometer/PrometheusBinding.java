@@ -3,7 +3,6 @@ package net.kmesh.perf.micrometer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,14 +18,12 @@ import net.kmesh.perf.micrometer.Series.Point;
  * Micrometer's Prometheus registry is on the class path.
  */
 final class PrometheusBinding implements Binding {
-    private final PrometheusRegistry registry;
     private final Publication publication;
     private final String[] constantNames;
     private final String[] constantValues;
-    private boolean closed;
+    private PrometheusHub hub;
 
-    private PrometheusBinding(PrometheusRegistry registry, Publication publication, Map<String, String> constant) {
-        this.registry = registry;
+    private PrometheusBinding(Publication publication, Map<String, String> constant) {
         this.publication = publication;
         this.constantNames = constant.keySet().toArray(new String[0]);
         this.constantValues = constant.values().toArray(new String[0]);
@@ -54,8 +51,8 @@ final class PrometheusBinding implements Binding {
         for (Tag t : tags) {
             constant.put(convention.tagKey(t.getKey()), t.getValue());
         }
-        PrometheusBinding b = new PrometheusBinding(prometheus.getPrometheusRegistry(), publication, constant);
-        PrometheusHub.attach(b.registry, b);
+        PrometheusBinding b = new PrometheusBinding(publication, constant);
+        b.hub = PrometheusHub.attach(prometheus.getPrometheusRegistry(), b);
         return b;
     }
 
@@ -97,9 +94,9 @@ final class PrometheusBinding implements Binding {
 
     @Override
     public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            PrometheusHub.detach(registry, this);
+        if (hub != null) {
+            hub.detach(this);
+            hub = null;
         }
     }
 }

@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSnapshot;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,23 +34,26 @@ import net.kmesh.perf.micrometer.Series.Point;
  * "duplicate metric name") or write the family twice (1.7, which Prometheus refuses), and the
  * registry cannot tell which families a collector writes before it scrapes it. So the hubs are
  * kept here by registry, and each merges its binders' series into one snapshot per family, a
- * series written twice (two binders with the same tags) written once.
+ * series written twice (two binders with the same tags) written once. A hub holds its registry
+ * weakly, so that a registry dropped with binders still bound to it is not kept.
  *
  * <p>{@link #collect()} never throws: a family that cannot be built is left out of that scrape.
  */
 final class PrometheusHub implements MultiCollector {
     private static final Map<PrometheusRegistry, PrometheusHub> HUBS = new WeakHashMap<>();
 
-    /** prometheus-metrics 1.5 and later accept a metric name ending in {@code _total}; 1.3 and 1.4 do not. */
+    /** prometheus-metrics 1.6 and later accept a metric name ending in {@code _total}; 1.3 to 1.5 do not. */
     static final boolean GAUGE_MAY_END_IN_TOTAL = PrometheusNaming.isValidMetricName("kmesh_map_count_total");
 
     private static final double[] SECONDS_BOUNDS = bounds(1e9);
     private static final double[] NANOSECOND_BOUNDS = bounds(1);
 
+    private final WeakReference<PrometheusRegistry> registry;
     private final List<PrometheusBinding> bindings = new CopyOnWriteArrayList<>();
     private final StateLog log = new StateLog();
 
-    private PrometheusHub() {
+    private PrometheusHub(PrometheusRegistry registry) {
+        this.registry = new WeakReference<>(registry);
     }
 
     private static double[] bounds(double nanosPerUnit) {
@@ -62,21 +66,30 @@ final class PrometheusHub implements MultiCollector {
         return b;
     }
 
-    static synchronized void attach(PrometheusRegistry registry, PrometheusBinding binding) {
-        PrometheusHub hub = HUBS.get(registry);
-        if (hub == null) {
-            hub = new PrometheusHub();
-            registry.register(hub);
-            HUBS.put(registry, hub);
+    /** Adds a binding to the registry's hub, registering the hub first if the registry has none. */
+    static PrometheusHub attach(PrometheusRegistry registry, PrometheusBinding binding) {
+        synchronized (HUBS) {
+            PrometheusHub hub = HUBS.get(registry);
+            if (hub == null) {
+                hub = new PrometheusHub(registry);
+                registry.register(hub);
+                HUBS.put(registry, hub);
+            }
+            hub.bindings.add(binding);
+            return hub;
         }
-        hub.bindings.add(binding);
     }
 
-    static synchronized void detach(PrometheusRegistry registry, PrometheusBinding binding) {
-        PrometheusHub hub = HUBS.get(registry);
-        if (hub != null && hub.bindings.remove(binding) && hub.bindings.isEmpty()) {
-            HUBS.remove(registry);
-            registry.unregister(hub);
+    /** Removes a binding; the last one out unregisters the hub. */
+    void detach(PrometheusBinding binding) {
+        synchronized (HUBS) {
+            if (bindings.remove(binding) && bindings.isEmpty()) {
+                PrometheusRegistry r = registry.get();
+                if (r != null) {
+                    HUBS.remove(r);
+                    r.unregister(this);
+                }
+            }
         }
     }
 

@@ -151,6 +151,7 @@ class BindingTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes one binder early on purpose
     void twoBindersInOneRegistryShareItsFamiliesAndNeverWriteASeriesTwice() throws Exception {
         PrometheusMeterRegistry prometheus = prometheus();
         FakeMonitor monitor = new FakeMonitor(SNAPSHOT);

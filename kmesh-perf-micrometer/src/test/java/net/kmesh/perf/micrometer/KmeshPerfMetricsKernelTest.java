@@ -200,6 +200,7 @@ class KmeshPerfMetricsKernelTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the map only needs to exist, then to be closed
     void aMapThatVanishesLosesItsMetersAndANewOneGetsThem() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build());

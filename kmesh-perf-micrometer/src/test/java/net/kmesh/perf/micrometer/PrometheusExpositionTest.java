@@ -358,7 +358,7 @@ class PrometheusExpositionTest {
         // Kmesh's gauges kmesh_map_count_total and kmesh_map_entry_count are named like a counter and
         // a histogram's count: promtool complains about Kmesh's own exposition for both. Its counter
         // kmesh_bpf_prog_operation_count has no _total, which a Java counter cannot have: it is untyped
-        // here, which promtool accepts. prometheus-metrics 1.3 and 1.4 refuse a gauge named ..._total:
+        // here, which promtool accepts. prometheus-metrics 1.3 to 1.5 refuse a gauge named ..._total:
         // there kmesh_map_count_total is a counter, which promtool accepts.
         List<String> expected = new ArrayList<>();
         if (PrometheusHub.GAUGE_MAY_END_IN_TOTAL) {

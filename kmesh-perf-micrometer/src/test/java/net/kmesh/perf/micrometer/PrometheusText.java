@@ -47,7 +47,7 @@ record PrometheusText(String text, Map<String, String> types, List<Sample> sampl
 
     /**
      * The TYPE of the family a sample name belongs to. prometheus-metrics 1.3 names a counter's
-     * family without {@code _total}, 1.5 and later with it.
+     * family without {@code _total}, 1.6 and later with it.
      */
     String typeOf(String familyName) {
         String t = types.get(familyName);
