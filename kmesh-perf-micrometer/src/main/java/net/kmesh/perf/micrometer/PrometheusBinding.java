@@ -66,7 +66,7 @@ final class PrometheusBinding implements Binding {
             try {
                 scrape.add(p, labels(p));
             } catch (RuntimeException e) {
-                publication.log().failed(p.family.exposedName(), e);
+                scrape.failed(p, e);
             }
         }
     }
@@ -86,10 +86,6 @@ final class PrometheusBinding implements Binding {
             }
         }
         return Labels.of(names, values);
-    }
-
-    StateLog log() {
-        return publication.log();
     }
 
     @Override

@@ -111,10 +111,18 @@ final class PrometheusHub implements MultiCollector {
     final class Scrape {
         private final Map<String, Accumulated> families = new LinkedHashMap<>();
 
+        /** A series of {@code p}'s family could not be written: left out, logged when the family builds. */
+        void failed(Point p, RuntimeException e) {
+            Accumulated a = families.computeIfAbsent(p.family.exposedName(), n -> new Accumulated(p.family));
+            if (a.failure == null) {
+                a.failure = e;
+            }
+        }
+
         void add(Point p, Labels labels) {
             Accumulated a = families.computeIfAbsent(p.family.exposedName(), n -> new Accumulated(p.family));
             if (!a.seen.add(labels)) {
-                log.problem("series of " + p.family.exposedName(), "two kmesh-perf binders bound to one registry write"
+                log.problem("duplicate series of " + p.family.exposedName(), "two kmesh-perf binders bound to one registry write"
                         + " the same series, which is written once: give each binder its own tags");
                 return;
             }
@@ -134,11 +142,18 @@ final class PrometheusHub implements MultiCollector {
         MetricSnapshots build() {
             List<MetricSnapshot> out = new ArrayList<>(families.size());
             for (Accumulated a : families.values()) {
+                String name = a.family.exposedName();
                 try {
-                    out.add(a.snapshot());
-                    log.ok(a.family.exposedName());
+                    if (!a.points.isEmpty()) {
+                        out.add(a.snapshot());
+                    }
+                    if (a.failure != null) {
+                        log.failed("series of " + name, a.failure);
+                    } else {
+                        log.ok("series of " + name);
+                    }
                 } catch (RuntimeException e) {
-                    log.failed(a.family.exposedName(), e);
+                    log.failed("series of " + name, e);
                 }
             }
             return new MetricSnapshots(out);
@@ -150,6 +165,7 @@ final class PrometheusHub implements MultiCollector {
         final Family family;
         final List<Object> points = new ArrayList<>();
         final Set<Labels> seen = new HashSet<>();
+        RuntimeException failure;
 
         Accumulated(Family family) {
             this.family = family;
