@@ -122,8 +122,9 @@ final class PrometheusHub implements MultiCollector {
         void add(Point p, Labels labels) {
             Accumulated a = families.computeIfAbsent(p.family.exposedName(), n -> new Accumulated(p.family));
             if (!a.seen.add(labels)) {
-                log.problem("duplicate series of " + p.family.exposedName(), "two kmesh-perf binders bound to one registry write"
-                        + " the same series, which is written once: give each binder its own tags");
+                log.problem("duplicate series of " + p.family.exposedName(), "a series is written once though two"
+                        + " sources give it (two binders with the same tags in one registry, or two operation types of"
+                        + " one name): give each binder its own tags, each type its own name");
                 return;
             }
             Family f = a.family;
