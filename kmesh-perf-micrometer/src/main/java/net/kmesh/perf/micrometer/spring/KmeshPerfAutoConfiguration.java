@@ -67,9 +67,9 @@ public final class KmeshPerfAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnSingleCandidate(PerfMonitor.class)
     public KmeshPerfMetrics kmeshPerfMetrics(PerfMonitor monitor, KmeshPerfProperties properties) {
-        KmeshPerfMetrics.Builder builder = KmeshPerfMetrics.builder(monitor).naming(properties.getMetrics().getNaming());
-        if (KmeshPerfProperties.isSet(properties.getNodeName())) {
-            builder.nodeName(properties.getNodeName().strip());
+        KmeshPerfMetrics.Builder builder = KmeshPerfMetrics.builder(monitor).naming(properties.metrics().naming());
+        if (KmeshPerfProperties.isSet(properties.nodeName())) {
+            builder.nodeName(properties.nodeName().strip());
         }
         return builder.build();
     }
@@ -98,7 +98,7 @@ public final class KmeshPerfAutoConfiguration {
             try {
                 return provider != null ? provider.open(config) : PerfMonitor.open(config);
             } catch (PerfMonitorException | LinkageError e) {
-                if (properties.isFailFast()) {
+                if (properties.failFast()) {
                     throw e;
                 }
                 LOG.warn("kmesh-perf: the monitor could not open, so the application runs without kmesh-perf "

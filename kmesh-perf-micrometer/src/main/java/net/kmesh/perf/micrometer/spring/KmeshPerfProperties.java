@@ -1,7 +1,7 @@
 package net.kmesh.perf.micrometer.spring;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +13,8 @@ import net.kmesh.perf.ProgramSelector;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.micrometer.MetricNaming;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -20,47 +22,52 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * keeps the library's default (see {@link PerfMonitorConfig#builder()}): a running Kmesh's ring under
  * {@code /sys/fs/bpf}, waited for until it appears; Kmesh's maps; this process as the daemon; no
  * program statistics.
+ *
+ * @param enabled           Whether to monitor the data plane and expose its metrics and health.
+ * @param failFast          Whether a monitor that cannot open (no privilege, no libbpf, a source that can
+ *                          never work) stops the application's start. By default the application starts
+ *                          without kmesh-perf metrics and says why in one log line and in the health
+ *                          component kmeshPerf.
+ * @param nodeName          The node_name tag of every kmesh-perf series. Default: the NODE_NAME
+ *                          environment variable (as Kmesh's daemonset sets it), else the host name.
+ * @param histogramTypes    Operation types (0 to 31) that the probe counts in in-kernel histograms
+ *                          instead of one ring-buffer record per operation: for hot operations.
+ * @param operationNames    Names of operation types by code, beside Kmesh's own three; unnamed types are
+ *                          labelled by number.
+ * @param maxOperationTypes Most distinct operation types tracked; records of further types are counted,
+ *                          not timed.
+ * @param source            Where operation records are read from.
+ * @param maps              Statistics of eBPF maps.
+ * @param programs          Run counts and times of eBPF programs.
+ * @param daemon            Whose CPU and memory are reported.
+ * @param metrics           The Micrometer meters.
  */
 @ConfigurationProperties(prefix = "kmesh.perf")
-public class KmeshPerfProperties {
-
-    /** Whether to monitor the data plane and expose its metrics and health. */
-    private boolean enabled = true;
-
-    /**
-     * Whether a monitor that cannot open (no privilege, no libbpf, a source that can never work) stops
-     * the application's start. By default the application starts without kmesh-perf metrics, says why
-     * in one log line and in the health component.
-     */
-    private boolean failFast = false;
-
-    /**
-     * The node_name tag of every kmesh-perf series. Default: the NODE_NAME environment variable (as
-     * Kmesh's daemonset sets it), else the host name.
-     */
-    private String nodeName;
+public record KmeshPerfProperties(
+        @DefaultValue("true") boolean enabled,
+        boolean failFast,
+        String nodeName,
+        @DefaultValue List<Long> histogramTypes,
+        @DefaultValue Map<Long, String> operationNames,
+        @DefaultValue("" + PerfMonitorConfig.DEFAULT_MAX_OPERATION_TYPES) int maxOperationTypes,
+        @DefaultValue Source source,
+        @DefaultValue Maps maps,
+        @DefaultValue Programs programs,
+        @DefaultValue Daemon daemon,
+        @DefaultValue Metrics metrics) {
 
     /**
-     * Operation types (0 to 31) that the probe counts in in-kernel histograms instead of one
-     * ring-buffer record per operation: for hot operations.
+     * Copies the collections; a group left out is its defaults.
      */
-    private List<Long> histogramTypes = new ArrayList<>();
-
-    /** Names of operation types, by code, beside Kmesh's own three; unnamed types are labelled by number. */
-    private Map<Long, String> operationNames = new LinkedHashMap<>();
-
-    /** Most distinct operation types tracked; records of further types are counted, not timed. */
-    private int maxOperationTypes = PerfMonitorConfig.DEFAULT_MAX_OPERATION_TYPES;
-
-    private final Source source = new Source();
-
-    private final Maps maps = new Maps();
-
-    private final Programs programs = new Programs();
-
-    private final Daemon daemon = new Daemon();
-
-    private final Metrics metrics = new Metrics();
+    public KmeshPerfProperties {
+        histogramTypes = histogramTypes == null ? List.of() : List.copyOf(histogramTypes);
+        operationNames = operationNames == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(operationNames));
+        source = source == null ? new Source(null, null, null, false, true) : source;
+        maps = maps == null ? new Maps(true, null) : maps;
+        programs = programs == null ? new Programs(false, "") : programs;
+        daemon = daemon == null ? new Daemon(null, null, null) : daemon;
+        metrics = metrics == null ? new Metrics(MetricNaming.KMESH_PERF) : metrics;
+    }
 
     /**
      * The monitor's configuration these properties describe.
@@ -72,18 +79,18 @@ public class KmeshPerfProperties {
     public PerfMonitorConfig toMonitorConfig() {
         PerfMonitorConfig.Builder b = PerfMonitorConfig.builder();
         b.source(source.toRecordSource());
-        b.waitForSource(source.isWait());
+        b.waitForSource(source.waitForSource());
         b.daemon(daemon.toTarget());
-        if (!maps.isEnabled()) {
+        if (!maps.enabled()) {
             b.mapStatistics(false);
-        } else if (maps.getPrefix() != null) {
-            List<String> prefixes = maps.getPrefix();
+        } else if (maps.prefix() != null) {
+            List<String> prefixes = maps.prefix();
             b.maps(valid("kmesh.perf.maps.prefix", prefixes, () -> prefixes.isEmpty() ? MapSelector.all()
                     : MapSelector.namePrefix(prefixes.toArray(new String[0]))));
         }
-        if (programs.isEnabled()) {
-            b.programs(valid("kmesh.perf.programs.prefix", programs.getPrefix(),
-                    () -> ProgramSelector.namePrefix(programs.getPrefix() == null ? "" : programs.getPrefix())));
+        if (programs.enabled()) {
+            b.programs(valid("kmesh.perf.programs.prefix", programs.prefix(),
+                    () -> ProgramSelector.namePrefix(programs.prefix() == null ? "" : programs.prefix())));
         }
         for (Long code : histogramTypes) {
             valid("kmesh.perf.histogram-types", histogramTypes, () -> b.histogramMode(code == null ? -1 : code));
@@ -119,108 +126,25 @@ public class KmeshPerfProperties {
         return value != null && !value.isBlank();
     }
 
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public boolean isFailFast() {
-        return failFast;
-    }
-
-    public void setFailFast(boolean failFast) {
-        this.failFast = failFast;
-    }
-
-    public String getNodeName() {
-        return nodeName;
-    }
-
-    public void setNodeName(String nodeName) {
-        this.nodeName = nodeName;
-    }
-
-    public List<Long> getHistogramTypes() {
-        return histogramTypes;
-    }
-
-    public void setHistogramTypes(List<Long> histogramTypes) {
-        this.histogramTypes = histogramTypes;
-    }
-
-    public Map<Long, String> getOperationNames() {
-        return operationNames;
-    }
-
-    public void setOperationNames(Map<Long, String> operationNames) {
-        this.operationNames = operationNames;
-    }
-
-    public int getMaxOperationTypes() {
-        return maxOperationTypes;
-    }
-
-    public void setMaxOperationTypes(int maxOperationTypes) {
-        this.maxOperationTypes = maxOperationTypes;
-    }
-
-    public Source getSource() {
-        return source;
-    }
-
-    public Maps getMaps() {
-        return maps;
-    }
-
-    public Programs getPrograms() {
-        return programs;
-    }
-
-    public Daemon getDaemon() {
-        return daemon;
-    }
-
-    public Metrics getMetrics() {
-        return metrics;
-    }
-
     /**
-     * Where operation records are read from: one of {@code pin}, {@code map-name} and {@code kmesh}
-     * (a running Kmesh under {@code /sys/fs/bpf} when none is set).
+     * Where operation records are read from: one of pin, map-name and kmesh; a running Kmesh under
+     * /sys/fs/bpf when none is set.
+     *
+     * @param pin     Pin path of an existing ring buffer in a bpffs, e.g.
+     *                /sys/fs/bpf/bpf_kmesh_workload/map/km_perf_info. An empty value is the same as none.
+     * @param mapName Map name of an existing ring buffer (the newest of that name), e.g. km_perf_info.
+     * @param kmesh   The bpffs under which a running Kmesh pins its maps (its --bpf-fs-path); its ring and
+     *                maps are found in bpf_kmesh_workload/map or bpf_kmesh/map there. Used when neither pin
+     *                nor map-name is set, with /sys/fs/bpf when this is not set either.
+     * @param observe Whether to read the ring without consuming it, so that the data plane's own reader
+     *                (Kmesh's daemon) keeps every record; records it frees first are counted as missed.
+     * @param waitForSource Whether a source that does not exist yet is waited for: the monitor attaches
+     *                when the data plane appears, and again after it restarts. When false, a missing source
+     *                is an error when the monitor opens.
      */
-    public static class Source {
-
-        /**
-         * Pin path of an existing ring buffer in a bpffs, e.g.
-         * /sys/fs/bpf/bpf_kmesh_workload/map/km_perf_info. An empty value is the same as none.
-         */
-        private String pin;
-
-        /** Map name of an existing ring buffer (the newest of that name), e.g. km_perf_info. */
-        private String mapName;
-
-        /**
-         * The bpffs under which a running Kmesh pins its maps (its --bpf-fs-path): its ring and maps
-         * are found in bpf_kmesh_workload/map or bpf_kmesh/map there. Used when neither pin nor
-         * map-name is set, with /sys/fs/bpf when this is not set either.
-         */
-        private String kmesh;
-
-        /**
-         * Whether to read the ring without consuming it, so that the data plane's own reader (Kmesh's
-         * daemon) keeps every record; records it frees first are counted as missed.
-         */
-        private boolean observe = false;
-
-        /**
-         * Whether a source that does not exist yet is waited for (the monitor attaches when the data
-         * plane appears, and again after it restarts). When false, a missing source is an error when
-         * the monitor opens.
-         */
-        private boolean wait = true;
+    public record Source(String pin, String mapName, String kmesh, boolean observe,
+                         @Name("wait") @DefaultValue("true") boolean waitForSource) {
+        // The property is kmesh.perf.source.wait; a record component cannot be named wait (Object.wait()).
 
         RecordSource toRecordSource() {
             String first = null;
@@ -248,118 +172,45 @@ public class KmeshPerfProperties {
             }
             return observe ? s.observing() : s;
         }
-
-        public String getPin() {
-            return pin;
-        }
-
-        public void setPin(String pin) {
-            this.pin = pin;
-        }
-
-        public String getMapName() {
-            return mapName;
-        }
-
-        public void setMapName(String mapName) {
-            this.mapName = mapName;
-        }
-
-        public String getKmesh() {
-            return kmesh;
-        }
-
-        public void setKmesh(String kmesh) {
-            this.kmesh = kmesh;
-        }
-
-        public boolean isObserve() {
-            return observe;
-        }
-
-        public void setObserve(boolean observe) {
-            this.observe = observe;
-        }
-
-        public boolean isWait() {
-            return wait;
-        }
-
-        public void setWait(boolean wait) {
-            this.wait = wait;
-        }
     }
 
-    /** Statistics of eBPF maps. */
-    public static class Maps {
-
-        /** Whether snapshots hold eBPF map statistics. */
-        private boolean enabled = true;
-
+    /**
+     * Statistics of eBPF maps.
+     *
+     * @param enabled Whether snapshots hold eBPF map statistics.
+     * @param prefix  Name prefixes of the maps reported; an empty value reports every map. Default: Kmesh's
+     *                maps (named km_ or kmesh_; for a Kmesh source, those pinned in its map directories).
+     */
+    public record Maps(@DefaultValue("true") boolean enabled, List<String> prefix) {
         /**
-         * Name prefixes of the maps reported; an empty value reports every map. Default: Kmesh's maps
-         * (km_ and kmesh_; for a Kmesh source, those pinned in its map directories).
+         * Copies the prefixes.
          */
-        private List<String> prefix;
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public List<String> getPrefix() {
-            return prefix;
-        }
-
-        public void setPrefix(List<String> prefix) {
-            this.prefix = prefix;
+        public Maps {
+            prefix = prefix == null ? null : List.copyOf(prefix);
         }
     }
 
-    /** Run counts and times of eBPF programs. */
-    public static class Programs {
-
-        /**
-         * Whether snapshots hold program run counts and times. While on, the kernel's run-time
-         * statistics are enabled (through an fd the monitor holds): every BPF program on the host
-         * pays two clock reads per run.
-         */
-        private boolean enabled = false;
-
-        /** Name prefix of the programs reported; empty for every program. */
-        private String prefix = "";
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getPrefix() {
-            return prefix;
-        }
-
-        public void setPrefix(String prefix) {
-            this.prefix = prefix;
-        }
+    /**
+     * Run counts and times of eBPF programs.
+     *
+     * @param enabled Whether snapshots hold program run counts and times. While on, the kernel's run-time
+     *                statistics are enabled (through an fd the monitor holds): every BPF program on the
+     *                host pays two clock reads per run.
+     * @param prefix  Name prefix of the programs reported; empty for every program.
+     */
+    public record Programs(boolean enabled, @DefaultValue("") String prefix) {
     }
 
-    /** Whose CPU and memory are reported: at most one of pid, process-name and cgroup; this process when none. */
-    public static class Daemon {
-
-        /** Id of the daemon's process. */
-        private Long pid;
-
-        /** Name of the daemon's process (/proc/PID/comm, at most 15 bytes), e.g. kmesh-daemon; the oldest wins. */
-        private String processName;
-
-        /** Absolute path of the daemon's cgroup directory, v2 or v1. */
-        private String cgroup;
+    /**
+     * Whose CPU and memory are reported: at most one of pid, process-name and cgroup; this process when
+     * none is set.
+     *
+     * @param pid         Id of the daemon's process.
+     * @param processName Name of the daemon's process (/proc/PID/comm, at most 15 bytes), e.g.
+     *                    kmesh-daemon; the oldest of that name is reported.
+     * @param cgroup      Absolute path of the daemon's cgroup directory, v2 or v1.
+     */
+    public record Daemon(Long pid, String processName, String cgroup) {
 
         DaemonTarget toTarget() {
             String first = null;
@@ -386,47 +237,20 @@ public class KmeshPerfProperties {
             }
             return DaemonTarget.self();
         }
-
-        public Long getPid() {
-            return pid;
-        }
-
-        public void setPid(Long pid) {
-            this.pid = pid;
-        }
-
-        public String getProcessName() {
-            return processName;
-        }
-
-        public void setProcessName(String processName) {
-            this.processName = processName;
-        }
-
-        public String getCgroup() {
-            return cgroup;
-        }
-
-        public void setCgroup(String cgroup) {
-            this.cgroup = cgroup;
-        }
     }
 
-    /** The Micrometer meters. */
-    public static class Metrics {
-
+    /**
+     * The Micrometer meters.
+     *
+     * @param naming Metric names: kmesh-perf's own (kmesh_bpf_prog_operation_duration_seconds, ...), or
+     *               upstream, exactly Kmesh's families, for Kmesh's own dashboard.
+     */
+    public record Metrics(@DefaultValue("kmesh-perf") MetricNaming naming) {
         /**
-         * Metric names: kmesh-perf's own (kmesh_bpf_prog_operation_duration_seconds, ...), or upstream,
-         * exactly Kmesh's families, for Kmesh's own dashboard.
+         * A naming left out is kmesh-perf's.
          */
-        private MetricNaming naming = MetricNaming.KMESH_PERF;
-
-        public MetricNaming getNaming() {
-            return naming;
-        }
-
-        public void setNaming(MetricNaming naming) {
-            this.naming = naming;
+        public Metrics {
+            naming = naming == null ? MetricNaming.KMESH_PERF : naming;
         }
     }
 }
