@@ -227,7 +227,7 @@ class KmeshPerfAutoConfigurationTest {
     void healthIsWaitingWhileTheDataPlaneIsAbsentAndUpWhenAttached() throws Exception {
         runner().withPropertyValues("kmesh.perf.source.pin=/sys/fs/bpf/test/km_perf_info").run(context -> {
             FakePerfMonitor monitor = provider.only();
-            monitor.features = java.util.Set.of(Feature.MAP_STATISTICS, Feature.DAEMON_USAGE);
+            monitor.features = java.util.Set.of(Feature.MAP_STATISTICS, Feature.DAEMON);
             monitor.notes = List.of("program statistics are off");
             SpringBoot.Reading waiting = SpringBoot.health(context);
             assertThat(waiting.status()).isEqualTo("WAITING");
@@ -235,7 +235,7 @@ class KmeshPerfAutoConfigurationTest {
                     .containsEntry("state", "WAITING").containsEntry("mode", "CONSUME")
                     .containsEntry("problem", "no ring pinned at the path yet")
                     .containsEntry("reattachments", 0L)
-                    .containsEntry("features", List.of("daemon_usage", "map_statistics"))
+                    .containsEntry("features", List.of("daemon", "map_statistics"))
                     .containsEntry("notes", List.of("program statistics are off"))
                     .doesNotContainKey("ringMapId");
 
