@@ -56,21 +56,21 @@ class SpringBootEndToEndIT {
                 "--kmesh.perf.node-name=" + NODE)) {
 
             // 1. No data plane: the application is up and serves its own series, the source is down.
+            awaitComponent(boot, "WAITING", pin, STARTED_WITHIN);
             String text = boot.await("/actuator/prometheus", "kmesh_perf_source_up 0",
-                    t -> sourceUp(t).equals(OptionalDouble.of(0)), STARTED_WITHIN);
+                    t -> sourceUp(t).equals(OptionalDouble.of(0)), SOURCE_CHANGE_WITHIN);
             assertTrue(text.contains("jvm_memory_used_bytes{"), "the application's own series are served");
-            assertHealth(boot, "WAITING", "pinned " + pin);
             try (Scraper scraper = new Scraper(boot)) {
 
                 // 2. The data plane appears and writes records.
                 Files.createDirectory(dir);
                 try (FakeKmesh kmesh = new FakeKmesh()) {
                     kmesh.pinRing(pin);
-                    boot.await("/actuator/prometheus", "kmesh_perf_source_up 1",
-                            t -> sourceUp(t).equals(OptionalDouble.of(1)), SOURCE_CHANGE_WITHIN);
-                    JsonNode up = assertHealth(boot, "UP", "pinned " + pin);
+                    JsonNode up = awaitComponent(boot, "UP", pin, SOURCE_CHANGE_WITHIN);
                     assertEquals("ATTACHED", up.path("details").path("state").asText(), up.toString());
                     assertTrue(up.path("details").path("ringMapId").isInt(), up.toString());
+                    boot.await("/actuator/prometheus", "kmesh_perf_source_up 1",
+                            t -> sourceUp(t).equals(OptionalDouble.of(1)), SOURCE_CHANGE_WITHIN);
 
                     assertEquals(RECORDS, kmesh.emit(32, RECORDS, OPERATION_TYPE, 1_000_000_000L, DURATION_NS));
                     text = boot.await("/actuator/prometheus", RECORDS + " SOCK_TRAFFIC_CONTROL records",
@@ -84,10 +84,10 @@ class SpringBootEndToEndIT {
                     Files.delete(pin);
                 }
                 Files.delete(dir);
+                awaitComponent(boot, "WAITING", pin, SOURCE_CHANGE_WITHIN);
                 text = boot.await("/actuator/prometheus", "kmesh_perf_source_up 0 after the data plane left",
                         t -> sourceUp(t).equals(OptionalDouble.of(0)), SOURCE_CHANGE_WITHIN);
                 assertEquals(OptionalDouble.of(RECORDS), operation(text, "_count"), "totals never go back");
-                assertHealth(boot, "WAITING", "pinned " + pin);
 
                 scraper.assertEveryScrapeServed();
             }
@@ -103,19 +103,29 @@ class SpringBootEndToEndIT {
     }
 
     /**
-     * Checks {@code /actuator/health}: 200 and UP overall whatever the data plane does, the component
-     * {@code kmeshPerf} in {@code status} for {@code source}; returns the component.
+     * Polls {@code /actuator/health} until the component {@code kmeshPerf} of the source pinned at
+     * {@code pin} is in {@code status}; every answer on the way must be 200 and UP overall, whatever the
+     * data plane does. Returns the component.
      */
-    private static JsonNode assertHealth(SpringBootApp boot, String status, String source) throws Exception {
-        HttpResponse<String> r = boot.get("/actuator/health");
-        assertEquals(200, r.statusCode(), r.body());
-        JsonNode health = JSON.readTree(r.body());
-        assertEquals("UP", health.path("status").asText(), "the application's health: " + r.body());
-        JsonNode component = health.path("components").path("kmeshPerf");
-        assertEquals(status, component.path("status").asText(), r.body());
-        assertEquals(source, component.path("details").path("source").asText(), r.body());
-        assertTrue(component.path("details").path("features").isArray(), r.body());
+    private static JsonNode awaitComponent(SpringBootApp boot, String status, Path pin, Duration timeout)
+            throws Exception {
+        String body = boot.await("/actuator/health", "component kmeshPerf " + status, b -> {
+            JsonNode health = json(b);
+            assertEquals("UP", health.path("status").asText(), "the application's health: " + b);
+            return health.path("components").path("kmeshPerf").path("status").asText().equals(status);
+        }, timeout);
+        JsonNode component = json(body).path("components").path("kmeshPerf");
+        assertEquals("pinned " + pin, component.path("details").path("source").asText(), body);
+        assertTrue(component.path("details").path("features").isArray(), body);
         return component;
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
     }
 
     private static OptionalDouble sourceUp(String text) {

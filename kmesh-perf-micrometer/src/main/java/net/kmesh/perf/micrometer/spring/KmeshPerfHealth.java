@@ -1,7 +1,6 @@
 package net.kmesh.perf.micrometer.spring;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import net.kmesh.perf.Capabilities;
@@ -58,19 +57,9 @@ record KmeshPerfHealth(String status, Map<String, Object> details) {
         source.ringMapId().ifPresent(id -> details.put("ringMapId", id));
         details.put("reattachments", source.reattachments());
         source.problem().ifPresent(p -> details.put("problem", p));
+        // Capabilities.notes() are left out: they were written when the monitor opened, and a note such
+        // as "waiting for the ring" would still show after it attached.
         details.put("features", snapshot.features().stream().map(Capabilities.Feature::tagValue).sorted().toList());
-        List<String> notes = notes(monitor);
-        if (!notes.isEmpty()) {
-            details.put("notes", notes);
-        }
         return new KmeshPerfHealth(source.up() ? UP : WAITING, details);
-    }
-
-    private static List<String> notes(PerfMonitor monitor) {
-        try {
-            return monitor.capabilities().notes();
-        } catch (RuntimeException e) {
-            return List.of("reading the capabilities failed: " + e);
-        }
     }
 }
