@@ -28,6 +28,7 @@ final class FakePerfMonitor implements PerfMonitor {
     volatile Set<Capabilities.Feature> features = Set.of();
     volatile List<String> notes = List.of();
     volatile Runnable onStart = () -> { };
+    volatile Runnable onClose = () -> { };
 
     FakePerfMonitor(PerfMonitorConfig config) {
         this.config = config;
@@ -91,6 +92,7 @@ final class FakePerfMonitor implements PerfMonitor {
 
     @Override
     public void close() {
+        onClose.run();
         events.add("close");
     }
 }
