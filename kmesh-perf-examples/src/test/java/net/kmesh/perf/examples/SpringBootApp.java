@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -24,6 +26,8 @@ import java.util.function.Predicate;
 final class SpringBootApp implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
+    /** Class paths already built in this JVM, by application. */
+    private static final Map<String, String> CLASS_PATHS = new ConcurrentHashMap<>();
 
     private final String name;
     private final Process process;
@@ -51,7 +55,11 @@ final class SpringBootApp implements AutoCloseable {
      * Compiles {@code app} and returns its class path: its classes, Spring Boot's jars and the build's
      * kmesh-perf jars.
      */
-    static String classPath(String app, Path work) throws IOException, InterruptedException {
+    static synchronized String classPath(String app, Path work) throws IOException, InterruptedException {
+        String built = CLASS_PATHS.get(app);
+        if (built != null) {
+            return built;
+        }
         Path dir = directory(app);
         String kmeshPerf = System.getProperty("kmesh-perf.classpath", "");
         if (kmeshPerf.isBlank() || kmeshPerf.startsWith("${")) {
@@ -81,16 +89,25 @@ final class SpringBootApp implements AutoCloseable {
         if (p.exitValue() != 0) {
             throw new AssertionError(String.join(" ", mvn) + " exited " + p.exitValue() + ":\n" + Files.readString(output));
         }
-        return String.join(File.pathSeparator, dir.resolve("target/classes").toString(), kmeshPerf,
+        built = String.join(File.pathSeparator, dir.resolve("target/classes").toString(), kmeshPerf,
                 Files.readString(springClassPath).strip());
+        CLASS_PATHS.put(app, built);
+        return built;
     }
 
     /** Starts {@code mainClass} of {@code app} on a free loopback port, with {@code args}. */
     static SpringBootApp start(String app, String mainClass, Path work, String... args)
             throws IOException, InterruptedException {
+        return start(List.of(), app, mainClass, work, args);
+    }
+
+    /** The same, behind {@code prefix} (setpriv, say). */
+    static SpringBootApp start(List<String> prefix, String app, String mainClass, Path work, String... args)
+            throws IOException, InterruptedException {
         String classPath = classPath(app, work);
         int port = DemoProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", classPath, mainClass,
                 "--server.port=" + port, "--server.address=127.0.0.1"));
         command.addAll(List.of(args));

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * appears, runs and vanishes. The application starts before the ring exists; every scrape of
  * {@code /actuator/prometheus} answers 200 with the application's own series throughout;
  * {@code kmesh_perf_source_up} and the health component {@code kmeshPerf} follow the data plane, and
- * the records written while it ran are in the histogram.
+ * the records written while it ran are in the histogram. Without privilege, the application still
+ * starts and serves, and says once why kmesh-perf cannot work.
  */
 @KernelRequired
 class SpringBootEndToEndIT {
@@ -100,10 +101,38 @@ class SpringBootEndToEndIT {
         }
     }
 
+    @ParameterizedTest(name = "Spring Boot {0}")
+    @CsvSource({"boot3, net.kmesh.perf.examples.boot3.Boot3Application",
+            "boot4, net.kmesh.perf.examples.boot4.Boot4Application"})
+    void withoutPrivilegeTheApplicationStartsAndSaysWhyOnce(String app, String mainClass, @TempDir Path work)
+            throws Exception {
+        Path setpriv = Tools.require("setpriv");
+        Path pin = Path.of("/sys/fs/bpf", "kmesh-perf-spring-" + app + "-" + ProcessHandle.current().pid() + "-"
+                + System.nanoTime(), "km_perf_info");
+        try (SpringBootApp boot = SpringBootApp.start(
+                List.of(setpriv.toString(), "--bounding-set=-all", "--inh-caps=-all", "--"), app, mainClass, work,
+                "--kmesh.perf.source.pin=" + pin, "--kmesh.perf.node-name=" + NODE)) {
+            JsonNode component = awaitComponent(boot, "UNAVAILABLE", pin, STARTED_WITHIN);
+            assertTrue(component.path("details").path("error").asText().contains("CAP_BPF"), component.toString());
+            String text = boot.await("/actuator/prometheus", "kmesh_perf_source_up 0",
+                    t -> sourceUp(t).equals(OptionalDouble.of(0)), SOURCE_CHANGE_WITHIN);
+            assertTrue(text.contains("jvm_memory_used_bytes{"), "the application's own series are served");
+
+            int exit = boot.stop(Duration.ofSeconds(30));
+            String log = boot.log();
+            assertTrue(exit == 0 || exit == 143, "exit code after SIGTERM: " + exit + "\n" + log);
+            List<String> said = log.lines().filter(l -> l.contains("kmesh-perf: the monitor could not open")).toList();
+            assertEquals(1, said.size(), "one line says why:\n" + log);
+            assertTrue(said.get(0).contains(" WARN ") && said.get(0).contains("CAP_BPF"), said.get(0));
+            assertFalse(log.lines().anyMatch(l -> l.contains(" ERROR ") || l.startsWith("\tat ")),
+                    "no error and no stack trace in the log:\n" + log);
+        }
+    }
+
     /**
      * Polls {@code /actuator/health} until the component {@code kmeshPerf} of the source pinned at
      * {@code pin} is in {@code status}; every answer on the way must be 200 and UP overall, whatever the
-     * data plane does. Returns the component.
+     * data plane (or the monitor) does. Returns the component.
      */
     private static JsonNode awaitComponent(SpringBootApp boot, String status, Path pin, Duration timeout)
             throws Exception {
