@@ -1,6 +1,7 @@
 package net.kmesh.perf.micrometer.spring;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import net.kmesh.perf.Capabilities;
@@ -40,6 +41,7 @@ record KmeshPerfHealth(String status, Map<String, Object> details) {
         if (monitor instanceof UnavailablePerfMonitor unavailable) {
             details.put("source", monitor.config().source().describe());
             details.put("error", String.valueOf(unavailable.failure().getMessage()));
+            details.put("features", List.of());
             return new KmeshPerfHealth(UNAVAILABLE, details);
         }
         PerfSnapshot snapshot;

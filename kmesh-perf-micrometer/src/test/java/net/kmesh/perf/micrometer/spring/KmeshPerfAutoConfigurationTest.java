@@ -188,7 +188,7 @@ class KmeshPerfAutoConfigurationTest {
                 SpringBoot.Reading health = SpringBoot.health(context);
                 assertThat(health.status()).isEqualTo("UNAVAILABLE");
                 assertThat(health.details()).containsEntry("error", refused.getMessage())
-                        .containsEntry("source", "Kmesh under /sys/fs/bpf");
+                        .containsEntry("source", "Kmesh under /sys/fs/bpf").containsEntry("features", List.of());
             });
             output = stderr.toString();
         }
