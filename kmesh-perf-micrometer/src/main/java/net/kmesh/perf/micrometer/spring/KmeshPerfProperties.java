@@ -57,7 +57,19 @@ public record KmeshPerfProperties(
         @DefaultValue Metrics metrics) {
 
     /**
-     * Copies the collections; a group left out is its defaults.
+     * Copies the collections; a group left out (null) has its defaults.
+     *
+     * @param enabled           see the record
+     * @param failFast          see the record
+     * @param nodeName          see the record
+     * @param histogramTypes    see the record
+     * @param operationNames    see the record
+     * @param maxOperationTypes see the record
+     * @param source            see the record
+     * @param maps              see the record
+     * @param programs          see the record
+     * @param daemon            see the record
+     * @param metrics           see the record
      */
     public KmeshPerfProperties {
         histogramTypes = histogramTypes == null ? List.of() : List.copyOf(histogramTypes);
@@ -184,6 +196,9 @@ public record KmeshPerfProperties(
     public record Maps(@DefaultValue("true") boolean enabled, List<String> prefix) {
         /**
          * Copies the prefixes.
+         *
+         * @param enabled see the record
+         * @param prefix  see the record; null for the default
          */
         public Maps {
             prefix = prefix == null ? null : List.copyOf(prefix);
@@ -247,7 +262,9 @@ public record KmeshPerfProperties(
      */
     public record Metrics(@DefaultValue("kmesh-perf") MetricNaming naming) {
         /**
-         * A naming left out is kmesh-perf's.
+         * A naming left out (null) is kmesh-perf's.
+         *
+         * @param naming see the record
          */
         public Metrics {
             naming = naming == null ? MetricNaming.KMESH_PERF : naming;
