@@ -22,7 +22,7 @@ public final class RingConsumer implements AutoCloseable {
         void endBatch(long newCorruptions);
     }
 
-    private RingReader reader;
+    private RingCursor reader;
     private final RecordHandler handler;
     private final BatchListener batches;
     private final long batchDelayNanos;
