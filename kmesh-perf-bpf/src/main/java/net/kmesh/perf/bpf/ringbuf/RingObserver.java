@@ -54,8 +54,9 @@ public final class RingObserver implements RingCursor {
     private long pos;
     private long corruptions;
     private long missed;
-    /** Skipped bytes not yet turned into {@link #missed} records: no record seen yet to size them by. */
+    /** Skipped bytes not yet sized into {@link #missed} records (no record read yet), and the one record per skip counted for them meanwhile. */
     private long unsizedSkippedBytes;
+    private long unsizedCounted;
     /** The basis of the estimate: records handed over, and bytes of those and of discarded records. */
     private long sizedRecords;
     private long sizedBytes;
@@ -84,8 +85,10 @@ public final class RingObserver implements RingCursor {
         this.consumerPage = consumerPage.asReadOnlyBuffer();
         this.producerPage = producerPage;
         this.data = data.duplicate().order(ByteOrder.nativeOrder());
-        this.scratch = ByteBuffer.allocateDirect(scratchBytes).order(ByteOrder.nativeOrder());
-        this.scratchMask = scratchBytes - 1;
+        // Never more than the ring: a record is shorter, and the copy wraps at most once.
+        int scratchSize = Math.min(scratchBytes, mask + 1);
+        this.scratch = ByteBuffer.allocateDirect(scratchSize).order(ByteOrder.nativeOrder());
+        this.scratchMask = scratchSize - 1;
         this.race = race;
         this.pos = (long) LONG.getAcquire(this.consumerPage, 0);
     }
@@ -125,8 +128,8 @@ public final class RingObserver implements RingCursor {
      * it skipped exactly, not the records in them (their headers are gone): it counts them as
      * skipped bytes times records handed over per byte read (discarded records count as bytes
      * read). That is exact while every record has the same size and none is discarded (Kmesh's
-     * records are all 32 bytes, 40 in the ring) and an estimate otherwise. Bytes skipped before
-     * the first record was read are counted once one has been.
+     * records are all 32 bytes, 40 in the ring) and an estimate otherwise. A skip before the
+     * first record was read counts one record at once and the rest once a record has been read.
      */
     @Override
     public long missed() {
@@ -243,10 +246,20 @@ public final class RingObserver implements RingCursor {
     }
 
     private void skipped(long bytes) {
-        unsizedSkippedBytes += bytes;
+        if (bytes > 0) {
+            unsizedSkippedBytes += bytes;
+            if (sizedRecords == 0) {
+                // Nothing read yet to size the skip by: a skip loses at least one record.
+                missed++;
+                unsizedCounted++;
+                return;
+            }
+        }
         if (sizedRecords > 0 && unsizedSkippedBytes > 0) {
-            missed += Math.max(1, Math.round((double) unsizedSkippedBytes * sizedRecords / sizedBytes));
+            long records = Math.round((double) unsizedSkippedBytes * sizedRecords / sizedBytes);
+            missed += Math.max(records, Math.max(1, unsizedCounted)) - unsizedCounted;
             unsizedSkippedBytes = 0;
+            unsizedCounted = 0;
         }
     }
 }

@@ -131,10 +131,15 @@ final class SyntheticRing {
      * at a busy record. Returns the payloads it read (discarded ones excluded).
      */
     List<byte[]> consumeAsOtherReader(int max) {
+        return consumeAsOtherReader(max, Long.MAX_VALUE);
+    }
+
+    /** As {@link #consumeAsOtherReader(int)}, reading no record that starts at or after {@code limit}. */
+    List<byte[]> consumeAsOtherReader(int max, long limit) {
         List<byte[]> read = new ArrayList<>();
         long cons = consumerPos();
         int n = 0;
-        while (cons < producerPos && n < max) {
+        while (cons < producerPos && cons < limit && n < max) {
             int header = data.getInt((int) (cons & mask));
             if (header < 0) {
                 break;
