@@ -170,7 +170,8 @@ public final class RingObserver implements RingCursor {
                     // producer_pos = q was published (by the reservation before, ordered through the
                     // spinlock) before any byte of that record was written; if q < pos + size its header
                     // lies before ours and its payload is written after its producer_pos = q + len
-                    // > pos + size. So any overwrite our loads saw puts now >= pos + size. And
+                    // > pos + size (seen in that order on x86-64; see the class notes for arm64). So
+                    // any overwrite our loads saw puts now >= pos + size. And
                     // now == pos + size is not safe: the next header, at pos + size over ours, is written
                     // before producer_pos moves past it.
                     if (now - pos >= size) {
