@@ -164,6 +164,12 @@ uint64_t kp_bench_sum(struct kp_bench *b)
 	return b->sum;
 }
 
+/* The ring's consumer position now: where the last drain stopped, unless another reader moved it. */
+uint64_t kp_bench_consumer_pos(struct kp_bench *b)
+{
+	return __atomic_load_n(b->consumer_pos, __ATOMIC_ACQUIRE);
+}
+
 void kp_bench_close(struct kp_bench *b)
 {
 	for (int i = 0; i < KP_DIRECT_TYPES; i++)

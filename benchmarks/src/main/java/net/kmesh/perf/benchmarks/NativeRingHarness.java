@@ -27,6 +27,9 @@ final class NativeRingHarness {
         /** {@code uint64_t kp_bench_sum(struct kp_bench *b);} */
         long kp_bench_sum(Pointer bench);
 
+        /** {@code uint64_t kp_bench_consumer_pos(struct kp_bench *b);} */
+        long kp_bench_consumer_pos(Pointer bench);
+
         /** {@code void kp_bench_close(struct kp_bench *b);} */
         void kp_bench_close(Pointer bench);
     }

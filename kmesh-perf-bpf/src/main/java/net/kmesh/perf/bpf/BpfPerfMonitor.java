@@ -104,9 +104,12 @@ public final class BpfPerfMonitor implements PerfMonitor {
             }
 
             @Override
-            public void endBatch(long newCorruptions) {
+            public void endBatch(long newCorruptions, long newMissed) {
                 if (newCorruptions > 0) {
                     aggregator.recordCorruptions(newCorruptions);
+                }
+                if (newMissed > 0) {
+                    aggregator.recordMissed(newMissed);
                 }
                 aggregator.endBatch();
             }

@@ -137,4 +137,7 @@ public interface Libbpf extends Library {
 
     /** {@code int bpf_enable_stats(enum bpf_stats_type type);} */
     int bpf_enable_stats(int type);
+
+    /** {@code int bpf_map__reuse_fd(struct bpf_map *map, int fd);} */
+    int bpf_map__reuse_fd(Pointer map, int fd);
 }

@@ -8,7 +8,7 @@ import net.kmesh.perf.RecordSource.ReadMode;
 import net.kmesh.perf.bpf.libbpf.Resources;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ringbuf.RingBuffer;
-import net.kmesh.perf.bpf.ringbuf.RingReader;
+import net.kmesh.perf.bpf.ringbuf.RingCursor;
 
 /**
  * One incarnation of a probe, attached: its maps, the ring's mapping and reader, and the readers and
@@ -66,7 +66,7 @@ final class Probe implements AutoCloseable {
                 ProbeMaps.MapHandle starts = maps.starts().get();
                 stale = StaleStarts.of(starts.fd(), starts.info(), config.staleStartAge().toNanos(), notes);
             }
-            RingBuffer ring = resources.add(RingBuffer.map(maps.ring().fd()));
+            RingBuffer ring = resources.add(RingBuffer.map(maps.ring().fd(), mode == ReadMode.OBSERVE));
             return new Probe(maps, ring, counters, modes, histograms, stale, resources);
         } catch (RuntimeException e) {
             resources.close();
@@ -86,7 +86,7 @@ final class Probe implements AutoCloseable {
         return maps;
     }
 
-    RingReader reader() {
+    RingCursor reader() {
         return ring.reader();
     }
 

@@ -18,7 +18,7 @@ import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
-import net.kmesh.perf.bpf.ringbuf.RingReader;
+import net.kmesh.perf.bpf.ringbuf.RingCursor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,12 +145,12 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     // ---- consumer thread ----
 
     @Override
-    public List<RingReader> readers() {
+    public List<RingCursor> readers() {
         synchronized (this) {
             if (current == null && draining.isEmpty()) {
                 return List.of();
             }
-            List<RingReader> readers = new ArrayList<>(1 + draining.size());
+            List<RingCursor> readers = new ArrayList<>(1 + draining.size());
             if (current != null) {
                 readers.add(current.reader());
             }
@@ -167,12 +167,12 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     }
 
     @Override
-    public synchronized RingReader currentReader() {
+    public synchronized RingCursor currentReader() {
         return current != null ? current.reader() : null;
     }
 
     @Override
-    public void drained(RingReader reader, int records, long nowNanos) {
+    public void drained(RingCursor reader, int records, long nowNanos) {
         if (records == 0) {
             return;
         }
@@ -249,8 +249,8 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         List<Probe> done = new ArrayList<>();
         synchronized (this) {
             for (Probe p : draining) {
-                RingReader r = p.reader();
-                boolean empty = r.producerPosition() == r.consumerPosition();
+                RingCursor r = p.reader();
+                boolean empty = r.pendingBytes() == 0;
                 if (empty && nowNanos - p.lastRecordNanos() >= GRACE_NANOS) {
                     done.add(p);
                 }

@@ -1,6 +1,7 @@
 package net.kmesh.perf.bpf.ringbuf;
 
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibC;
@@ -9,9 +10,10 @@ import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.MapType;
 
 /**
- * Owns the two mappings of a BPF ring buffer map: the consumer page (read-write) and the producer
- * page followed by the data area (read-only; the kernel maps the data twice in a row, which this
- * reader does not need). The map fd is borrowed, not owned.
+ * Owns the two mappings of a BPF ring buffer map: the consumer page (read-write to consume,
+ * read-only to observe) and the producer page followed by the data area (read-only; the kernel
+ * maps the data twice in a row, which these readers do not need). The map fd is borrowed, not
+ * owned.
  */
 public final class RingBuffer implements AutoCloseable {
     private final LibC libc;
@@ -20,26 +22,40 @@ public final class RingBuffer implements AutoCloseable {
     private final long producerLength;
     private Pointer consumer;
     private Pointer producer;
-    private final RingReader reader;
+    private final RingCursor reader;
 
     private RingBuffer(LibC libc, int mapFd, int pageSize, long producerLength, Pointer consumer, Pointer producer,
-                       int size) {
+                       int size, boolean observe) {
         this.libc = libc;
         this.mapFd = mapFd;
         this.pageSize = pageSize;
         this.producerLength = producerLength;
         this.consumer = consumer;
         this.producer = producer;
-        this.reader = new RingReader(consumer.getByteBuffer(0, pageSize), producer.getByteBuffer(0, pageSize),
-                producer.getByteBuffer(pageSize, size));
+        ByteBuffer consumerPage = consumer.getByteBuffer(0, pageSize);
+        ByteBuffer producerPage = producer.getByteBuffer(0, pageSize);
+        ByteBuffer data = producer.getByteBuffer(pageSize, size);
+        this.reader = observe ? new RingObserver(consumerPage, producerPage, data)
+                : new RingReader(consumerPage, producerPage, data);
     }
 
     /**
-     * Maps the ring buffer behind {@code mapFd}.
+     * Maps the ring buffer behind {@code mapFd} to consume it: {@code map(mapFd, false)}.
      *
      * @throws PerfMonitorException when the fd is not a ring buffer or cannot be mapped
      */
     public static RingBuffer map(int mapFd) {
+        return map(mapFd, false);
+    }
+
+    /**
+     * Maps the ring buffer behind {@code mapFd}: to consume it (a {@link RingReader}), or with
+     * {@code observe} to read it without ever writing its consumer position (a
+     * {@link RingObserver}; the consumer page is then mapped read-only).
+     *
+     * @throws PerfMonitorException when the fd is not a ring buffer or cannot be mapped
+     */
+    public static RingBuffer map(int mapFd, boolean observe) {
         LibbpfLoader.Natives n = LibbpfLoader.natives();
         MapInfo info = MapInfo.of(mapFd);
         if (info.type() != MapType.RINGBUF) {
@@ -50,7 +66,8 @@ public final class RingBuffer implements AutoCloseable {
         int page = n.pageSize();
         LibC libc = n.libc();
         // The kernel allows writing only the consumer page, mapped alone at offset 0.
-        Pointer consumer = libc.mmap(null, page, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, mapFd, 0);
+        int consumerProt = observe ? LibC.PROT_READ : LibC.PROT_READ | LibC.PROT_WRITE;
+        Pointer consumer = libc.mmap(null, page, consumerProt, LibC.MAP_SHARED, mapFd, 0);
         if (isFailed(consumer)) {
             throw Errno.failure("mapping the consumer page of ring buffer '" + info.name() + "'", Errno.last());
         }
@@ -61,16 +78,24 @@ public final class RingBuffer implements AutoCloseable {
             libc.munmap(consumer, page);
             throw Errno.failure("mapping the data pages of ring buffer '" + info.name() + "'", errno);
         }
-        return new RingBuffer(libc, mapFd, page, producerLength, consumer, producer, size);
+        return new RingBuffer(libc, mapFd, page, producerLength, consumer, producer, size, observe);
     }
 
     private static boolean isFailed(Pointer p) {
         return p == null || Pointer.nativeValue(p) == -1L;
     }
 
-    /** The reader over these mappings; valid until {@link #close()}. */
-    public RingReader reader() {
+    /**
+     * The reader over these mappings, valid until {@link #close()}: a {@link RingReader}, or a
+     * {@link RingObserver} when mapped to observe.
+     */
+    public RingCursor reader() {
         return reader;
+    }
+
+    /** Whether this ring was mapped to observe (its consumer page is read-only). */
+    public boolean observing() {
+        return reader instanceof RingObserver;
     }
 
     /** The map fd this ring was mapped from (borrowed). */

@@ -25,16 +25,16 @@ public final class RingConsumer implements AutoCloseable {
     /** The rings to read and how to follow them; implemented by the probe's source follower. */
     public interface Source {
         /** The readers to drain now, the current ring's first; stable until the next {@link #tick}. */
-        List<RingReader> readers();
+        List<RingCursor> readers();
 
         /** The current ring's reader, or null while the source names none. */
-        RingReader currentReader();
+        RingCursor currentReader();
 
         /** The fd to wait on with epoll (the current ring, when consuming it), or -1 to poll on a timer. */
         int waitFd();
 
         /** {@code reader} just handed over {@code records} records. */
-        void drained(RingReader reader, int records, long nowNanos);
+        void drained(RingCursor reader, int records, long nowNanos);
 
         /** Follows the data plane: attaches, switches and retires rings. Cheap when nothing changed. */
         void tick(long nowNanos);
@@ -47,7 +47,11 @@ public final class RingConsumer implements AutoCloseable {
     public interface BatchListener {
         void beginBatch();
 
-        void endBatch(long newCorruptions);
+        /**
+         * @param newCorruptions impossible headers skipped in this batch
+         * @param newMissed      records an observer could not read in this batch
+         */
+        void endBatch(long newCorruptions, long newMissed);
     }
 
     private final Source source;
@@ -61,6 +65,8 @@ public final class RingConsumer implements AutoCloseable {
     private long lastDrainNanos;
     /** The last turn found records and waited a known delay: this turn's bytes over its time are a rate. */
     private boolean delayed;
+    /** Turns in a row that found data pending but nothing to read. */
+    private int pendingPauses;
     /** Bytes per nanosecond the current ring was seen to fill at recently (decaying peak). */
     private double peakRate;
     private volatile boolean stopping;
@@ -120,7 +126,7 @@ public final class RingConsumer implements AutoCloseable {
         long now = System.nanoTime();
         source.tick(now);
         source.sweep(now);
-        RingReader current = source.currentReader();
+        RingCursor current = source.currentReader();
         long before = current != null ? current.consumerPosition() : 0;
         int records = drainAll(now);
         if (stopping) {
@@ -131,6 +137,7 @@ public final class RingConsumer implements AutoCloseable {
         boolean rateKnown = delayed;
         delayed = false;
         if (records > 0) {
+            pendingPauses = 0;
             long delay;
             long bytes = current != null ? current.consumerPosition() - before : 0;
             if (current == null) {
@@ -152,11 +159,14 @@ public final class RingConsumer implements AutoCloseable {
             delayed = true;
             return;
         }
-        if (current != null && current.producerPosition() != current.consumerPosition()) {
-            // A record is reserved but not committed yet: epoll would return at once.
-            LockSupport.parkNanos(this, BUSY_HEAD_PAUSE_NANOS);
+        if (current != null && current.pendingBytes() > 0) {
+            // A record is reserved but not committed yet, or another reader of a shared ring has not
+            // freed what it read: epoll would return at once, so wait a little instead of spinning.
+            LockSupport.parkNanos(this, pendingPauses++ < 50 ? BUSY_HEAD_PAUSE_NANOS : Math.min(batchDelayNanos,
+                    idleWaitNanos));
             return;
         }
+        pendingPauses = 0;
         int fd = source.waitFd();
         if (fd >= 0) {
             pollOn(fd).await((int) Math.max(1, idleWaitNanos / 1_000_000));
@@ -190,7 +200,7 @@ public final class RingConsumer implements AutoCloseable {
 
     private int drainAll(long now) {
         int total = 0;
-        for (RingReader r : source.readers()) {
+        for (RingCursor r : source.readers()) {
             int n = drainOnce(r);
             source.drained(r, n, now);
             total += n;
@@ -211,13 +221,14 @@ public final class RingConsumer implements AutoCloseable {
     }
 
     /** Drains one ring once, on the calling thread: the consumer thread, or any thread before start. */
-    private int drainOnce(RingReader reader) {
+    private int drainOnce(RingCursor reader) {
         long corruptionsBefore = reader.corruptions();
+        long missedBefore = reader.missed();
         batches.beginBatch();
         try {
             return reader.drain(handler);
         } finally {
-            batches.endBatch(reader.corruptions() - corruptionsBefore);
+            batches.endBatch(reader.corruptions() - corruptionsBefore, reader.missed() - missedBefore);
         }
     }
 

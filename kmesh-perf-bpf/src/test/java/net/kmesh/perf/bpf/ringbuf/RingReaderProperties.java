@@ -176,4 +176,176 @@ class RingReaderProperties {
         assertEquals(1, seen.size());
         assertArrayEquals(new byte[] {2}, seen.get(0));
     }
+
+    /** What the test saw: records by sequence number, per reader, and what the producer committed. */
+    static final class Tally {
+        final List<Long> ours = new ArrayList<>();
+        final List<Long> others = new ArrayList<>();
+        final java.util.Set<Long> committed = new java.util.TreeSet<>();
+        long seq;
+
+        RecordHandler ours() {
+            return (data, position, length, mask) -> ours.add(SyntheticRing.seqOf(SyntheticRing.copy(data, position, length, mask)));
+        }
+
+        boolean produce(SyntheticRing ring, int length, boolean discard) {
+            long s = seq++;
+            boolean taken = ring.produce(SyntheticRing.patterned(s, length), discard) >= 0;
+            if (taken && !discard) {
+                committed.add(s);
+            }
+            return taken;
+        }
+
+        void otherReads(SyntheticRing ring, int max) {
+            for (byte[] p : ring.consumeAsOtherReader(max)) {
+                others.add(SyntheticRing.seqOf(p));
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> actions() {
+        return Arbitraries.integers().between(0, 99).list().ofMaxSize(200);
+    }
+
+    @Provide
+    Arbitrary<Integer> largerRingSize() {
+        // Past 4 KiB the reader publishes in the middle of a drain too.
+        return Arbitraries.of(256, 1024, 4096, 16384, 65536);
+    }
+
+    /**
+     * Another reader and ours take turns (libbpf's protocol: each reads from the shared position,
+     * stores its own progress): each committed record goes to exactly one of them, and the shared
+     * position only ever moves forward.
+     */
+    @Property(tries = 1000)
+    void takingTurnsWithAnotherReaderEachRecordGoesToExactlyOne(@ForAll("actions") List<Integer> actions,
+                                                                @ForAll("ringSize") int size,
+                                                                @ForAll("startPosition") long start,
+                                                                @ForAll @IntRange(min = 8, max = 120) int length) {
+        SyntheticRing ring = new SyntheticRing(size, start);
+        RingReader reader = ring.reader();
+        Tally t = new Tally();
+        for (int a : actions) {
+            if (a < 40) {
+                t.produce(ring, length + a % 3 * 8, a % 7 == 0);
+            } else if (a < 60) {
+                long before = ring.consumerPos();
+                reader.drain(t.ours());
+                assertTrue(ring.consumerPos() >= before, "the shared position moved back");
+                assertEquals(ring.consumerPos(), reader.consumerPosition());
+            } else if (a < 80) {
+                t.otherReads(ring, a - 59);
+            } else {
+                for (int i = 0; i < a - 79; i++) {
+                    t.produce(ring, length, false);
+                }
+            }
+        }
+        reader.drain(t.ours());
+        assertEquals(ring.producerPos, ring.consumerPos(), "everything consumed");
+        assertDisjointAndComplete(t);
+    }
+
+    private static void assertDisjointAndComplete(Tally t) {
+        java.util.Set<Long> all = new java.util.TreeSet<>(t.ours);
+        all.addAll(t.others);
+        assertEquals(t.ours.size() + t.others.size(), all.size(), "read twice: ours " + t.ours + ", other " + t.others);
+        assertEquals(t.committed, all);
+    }
+
+    /**
+     * The other reader runs during our drain (between our commits) and sometimes stores a stale
+     * position, as a libbpf reader that started before our last commit does. Nothing is lost,
+     * ours never reads a record twice, never stores below the shared position, and once the other
+     * reader has left ours reads everything: the ring does not wedge.
+     */
+    @Property(tries = 1000)
+    void racingAnotherReaderLosesNothingAndNeverPushesTheSharedPositionBack(
+            @ForAll("actions") List<Integer> actions, @ForAll("largerRingSize") int size,
+            @ForAll("startPosition") long start, @ForAll @IntRange(min = 8, max = 120) int length) {
+        SyntheticRing ring = new SyntheticRing(size, start);
+        RingReader reader = ring.reader();
+        Tally t = new Tally();
+        List<Long> history = new ArrayList<>(List.of(start));
+        for (int a : actions) {
+            if (a < 40) {
+                for (int k = 0; k <= a; k++) {
+                    t.produce(ring, length, (a + k) % 7 == 0);
+                }
+            } else if (a < 70) {
+                // Mid-drain, once: the other reader reads some records, or stores the position it
+                // started from after ours moved on.
+                long stale = ring.consumerPos();
+                long[] lastOtherStore = {Long.MIN_VALUE};
+                boolean[] done = {false};
+                RecordHandler ours = t.ours();
+                long before = ring.consumerPos();
+                reader.drain((data, position, len, mask) -> {
+                    ours.onRecord(data, position, len, mask);
+                    if (!done[0]) {
+                        done[0] = true;
+                        if (a % 2 == 0) {
+                            t.otherReads(ring, (a - 39) * 8);
+                        } else {
+                            ring.setConsumerPos(stale);
+                        }
+                        lastOtherStore[0] = ring.consumerPos();
+                    }
+                    // Ours publishes every 4 KiB during the drain: never below the other's store.
+                    assertTrue(ring.consumerPos() >= lastOtherStore[0], "stored below the other reader's store");
+                });
+                assertTrue(ring.consumerPos() >= before, "the shared position moved back");
+                assertTrue(ring.consumerPos() >= lastOtherStore[0], "stored below the other reader's store");
+            } else if (a < 90) {
+                t.otherReads(ring, a - 69);
+            } else {
+                // A late store between drains: a reader that read the position before it moved on
+                // stores it. Real readers store record boundaries they walked, over records the
+                // producer has not overwritten since (less than a ring behind it).
+                List<Long> intact = history.stream().filter(h -> ring.producerPos - h <= size).toList();
+                if (!intact.isEmpty()) {
+                    ring.setConsumerPos(intact.get((a * 7919) % intact.size()));
+                }
+            }
+            history.add(ring.consumerPos());
+        }
+        // The other reader leaves; the producer fills the ring; ours reads all of it.
+        while (t.produce(ring, length, false)) {
+            // until the ring is full
+        }
+        reader.drain(t.ours());
+        assertEquals(ring.producerPos, ring.consumerPos(), "everything consumed: not wedged");
+        assertEquals(ring.producerPos, reader.consumerPosition());
+        java.util.Set<Long> ours = new java.util.TreeSet<>(t.ours);
+        assertEquals(t.ours.size(), ours.size(), "ours read a record twice: " + t.ours);
+        assertTrue(!ours.contains(-1L), "ours read a torn record");
+        java.util.Set<Long> all = new java.util.TreeSet<>(ours);
+        all.addAll(t.others);
+        assertTrue(all.containsAll(t.committed), "lost " + t.committed + " vs " + all);
+    }
+
+    @Example
+    void aSharedPositionAheadOfOursIsFollowedAndOneBehindIsNotReadAgain() {
+        SyntheticRing ring = new SyntheticRing(1024, 4096);
+        RingReader reader = ring.reader();
+        Tally t = new Tally();
+        for (int i = 0; i < 6; i++) {
+            t.produce(ring, 16, false);
+        }
+        assertEquals(6, reader.drain(t.ours()));
+        // A stale store puts the shared position back over the six records ours read.
+        ring.setConsumerPos(4096);
+        assertEquals(0, reader.drain(t.ours()), "nothing read twice");
+        assertEquals(ring.producerPos, ring.consumerPos(), "and the stale store is corrected forward");
+        for (int i = 0; i < 4; i++) {
+            t.produce(ring, 16, false);
+        }
+        t.otherReads(ring, 3);
+        assertEquals(1, reader.drain(t.ours()), "continues after the other reader");
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 9L), t.ours);
+        assertEquals(List.of(6L, 7L, 8L), t.others);
+    }
 }
