@@ -258,90 +258,76 @@ public final class MapStatsCollector implements AutoCloseable {
         return held;
     }
 
-    /** A selected map: its record (from the iterator's pass when there was one) and how it was found. */
-    private record Candidate(MapRecord record, Path pin, Fd fd) {
+    /**
+     * A selected map: its record (from the iterator's pass when there was one), the pin it was
+     * found by, and whether it was named explicitly (by id or pin path), so that its going away is said.
+     */
+    private record Candidate(MapRecord record, Path pin, boolean named) {
     }
 
+    /**
+     * One collection. Besides the fds it holds, it has at most the iterator's fd, or one map and its
+     * fdinfo file, open at a time: a scrape never needs an fd per selected map at once.
+     */
     private List<MapStats> attempt(MapSelector selector, Runnable midScrape) {
         generation++;
         omissions.begin();
-        List<Fd> temporary = new ArrayList<>();
-        try {
-            Map<Integer, MapRecord> pass = iterator == null ? null : index(iterator.read());
-            Collection<Candidate> chosen = select(selector, pass, temporary);
-            if (midScrape != null) {
-                midScrape.run();
-            }
-            int limit = heldLimit();
-            releaseBeyond(limit);
-            List<MapStats> stats = new ArrayList<>(chosen.size());
-            for (Candidate c : chosen) {
-                MapStats s = measure(c, temporary, limit);
-                if (s != null) {
-                    stats.add(s);
-                }
-            }
-            forgetUnselected();
-            pins.endScrape();
-            omissions.end();
-            stats.sort(Comparator.comparingInt(MapStats::id));
-            return stats;
-        } finally {
-            for (int i = temporary.size() - 1; i >= 0; i--) {
-                temporary.get(i).close();
+        Map<Integer, MapRecord> pass = iterator == null ? null : index(iterator.read());
+        Collection<Candidate> chosen = select(selector, pass);
+        if (midScrape != null) {
+            midScrape.run();
+        }
+        int limit = heldLimit();
+        releaseBeyond(limit);
+        List<MapStats> stats = new ArrayList<>(chosen.size());
+        for (Candidate c : chosen) {
+            MapStats s = measure(c, limit);
+            if (s != null) {
+                stats.add(s);
+            } else if (c.named() && c.pin() != null) {
+                omitMissingPin(c.pin());
+            } else if (c.named()) {
+                omitMissingId(c.record().id());
             }
         }
+        forgetUnselected();
+        pins.endScrape();
+        omissions.end();
+        stats.sort(Comparator.comparingInt(MapStats::id));
+        return stats;
     }
 
     // ---- selection ----
 
-    private Collection<Candidate> select(MapSelector selector, Map<Integer, MapRecord> pass, List<Fd> temporary) {
+    private Collection<Candidate> select(MapSelector selector, Map<Integer, MapRecord> pass) {
         Map<Integer, Candidate> chosen = new LinkedHashMap<>();
         if (selector instanceof MapSelector.NamePrefix p) {
             if (pass != null) {
                 for (MapRecord r : pass.values()) {
                     if (p.matches(r.name())) {
-                        chosen.put(r.id(), new Candidate(r, null, null));
+                        chosen.put(r.id(), new Candidate(r, null, false));
                     }
                 }
             } else {
                 for (int id : listIds()) {
-                    Fd fd = openById(id);
-                    if (fd == null) {
-                        continue; // deleted since listed
-                    }
-                    MapRecord shape = shape(fd.get());
-                    if (p.matches(shape.name())) {
-                        temporary.add(fd);
-                        chosen.put(id, new Candidate(shape, null, fd));
-                    } else {
-                        fd.close();
+                    MapRecord shape = shapeById(id);
+                    if (shape != null && p.matches(shape.name())) {
+                        chosen.put(id, new Candidate(shape, null, false));
                     }
                 }
             }
         } else if (selector instanceof MapSelector.Ids ids) {
             for (int id : ids.ids()) {
-                MapRecord r = null;
-                Fd fd = null;
-                if (pass != null) {
-                    r = pass.get(id);
-                } else {
-                    fd = openById(id);
-                    if (fd != null) {
-                        temporary.add(fd);
-                        r = shape(fd.get());
-                    }
-                }
+                MapRecord r = pass != null ? pass.get(id) : shapeById(id);
                 if (r == null) {
-                    omissions.add("missing id " + id, () -> "map id " + id + ": no BPF map has that id now "
-                            + "(list maps with: bpftool map show)", true);
+                    omitMissingId(id);
                 } else {
-                    chosen.put(id, new Candidate(r, null, fd));
+                    chosen.put(id, new Candidate(r, null, true));
                 }
             }
         } else if (selector instanceof MapSelector.Pinned pinned) {
             for (Path path : pinned.paths()) {
-                selectPin(path, null, true, pass, temporary, chosen);
+                selectPin(path, null, true, pass, chosen);
             }
         } else if (selector instanceof MapSelector.PinDirectories d) {
             for (Path directory : d.directories()) {
@@ -353,7 +339,7 @@ public final class MapStatsCollector implements AutoCloseable {
                 @SuppressWarnings("unchecked")
                 List<Path> entries = (List<Path>) listing;
                 for (Path path : entries) {
-                    selectPin(path, d.names(), false, pass, temporary, chosen);
+                    selectPin(path, d.names(), false, pass, chosen);
                 }
             }
         }
@@ -366,39 +352,44 @@ public final class MapStatsCollector implements AutoCloseable {
      * @param named the path was named explicitly: anything but a map there is worth a warning
      */
     private void selectPin(Path path, MapSelector.NamePrefix names, boolean named, Map<Integer, MapRecord> pass,
-                           List<Fd> temporary, Map<Integer, Candidate> chosen) {
+                           Map<Integer, Candidate> chosen) {
         PinResolver.Result result = pins.resolve(path);
         if (result instanceof PinResolver.Skipped s) {
             if (!named && (s.reason() == PinResolver.Reason.MISSING || s.reason() == PinResolver.Reason.DIRECTORY)) {
                 return; // unpinned while the directory was listed; subdirectories are not searched
             }
-            boolean missing = s.reason() == PinResolver.Reason.MISSING;
-            omissions.add(s.reason() + " " + path, () -> missing ? s.why() + ": " + pinHint() : s.why(),
-                    named || s.reason() == PinResolver.Reason.REFUSED);
+            if (s.reason() == PinResolver.Reason.MISSING) {
+                omitMissingPin(path);
+            } else {
+                omissions.add(s.reason() + " " + path, s::why, named || s.reason() == PinResolver.Reason.REFUSED);
+            }
             return;
         }
         PinResolver.Pinned p = (PinResolver.Pinned) result;
-        if (p.fd() != null) {
-            temporary.add(p.fd());
-        }
         if (names != null && !names.matches(p.shape().name())) {
             return;
         }
         MapRecord counted = pass == null ? null : pass.get(p.shape().id());
         // A map created and pinned after the pass is read without the iterator's figures this once.
         MapRecord record = counted != null && counted.sameMap(p.shape()) ? counted : p.shape();
-        chosen.putIfAbsent(record.id(), new Candidate(record, path, p.fd()));
+        chosen.putIfAbsent(record.id(), new Candidate(record, path, named));
     }
 
-    private static String pinHint() {
-        return Mounts.bpffs().map(m -> "list what is pinned with: ls -R " + m)
-                .orElse("no bpffs is mounted (mount one with: mount -t bpf bpf /sys/fs/bpf)");
+    private void omitMissingId(int id) {
+        omissions.add("missing id " + id, () -> "map id " + id + ": no BPF map has that id now "
+                + "(list maps with: bpftool map show)", true);
+    }
+
+    private void omitMissingPin(Path path) {
+        omissions.add(PinResolver.Reason.MISSING + " " + path, () -> "no pinned BPF object at " + path + ": "
+                + Mounts.bpffs().map(m -> "list what is pinned with: ls -R " + m)
+                        .orElse("no bpffs is mounted (mount one with: mount -t bpf bpf /sys/fs/bpf)"), true);
     }
 
     // ---- reading ----
 
     /** Reads one selected map; null when it went away meanwhile. */
-    private MapStats measure(Candidate c, List<Fd> temporary, int limit) {
+    private MapStats measure(Candidate c, int limit) {
         MapRecord rec = c.record();
         Tracked t = tracked.get(rec.id());
         if (t != null && !t.shape.sameMap(rec)) {
@@ -417,33 +408,41 @@ public final class MapStatsCollector implements AutoCloseable {
         t.generation = generation;
         boolean byIterator = countedByIterator(rec);
         boolean everyScrape = needsFdEveryScrape(t, byIterator);
-        Fd fd = t.fd;
-        if (fd == null && (fresh || everyScrape)) {
-            fd = c.fd();
-            if (fd == null) {
-                fd = t.pin != null ? pins.reopen(t.pin, t.id()) : openById(t.id());
-                if (fd == null) {
-                    if (!fresh) {
-                        forget(t);
-                    }
-                    return null; // deleted, or unpinned, since selected
+        Fd opened = null;
+        if (t.fd == null && (fresh || everyScrape)) {
+            opened = t.pin != null ? pins.reopen(t.pin, t.id()) : openById(t.id());
+            if (opened == null) {
+                if (!fresh) {
+                    forget(t);
                 }
-                temporary.add(fd);
+                return null; // deleted, or unpinned, since selected
             }
         }
-        long memlock;
-        if (fresh) {
-            t.memlock = Math.max(0, fdinfo.memlockOf(fd.get()));
-            tracked.put(t.id(), t);
-            memlock = t.memlock;
-        } else if (t.memlockMoves) {
-            memlock = Math.max(0, t.info != null ? fdinfo.memlock(t.info) : fdinfo.memlockOf(fd.get()));
-        } else {
-            memlock = t.memlock;
+        try {
+            Fd fd = t.fd != null ? t.fd : opened;
+            long memlock;
+            if (fresh) {
+                t.memlock = Math.max(0, fdinfo.memlockOf(fd.get()));
+                tracked.put(t.id(), t);
+                memlock = t.memlock;
+            } else if (t.memlockMoves) {
+                memlock = Math.max(0, t.info != null ? fdinfo.memlock(t.info) : fdinfo.memlockOf(fd.get()));
+            } else {
+                memlock = t.memlock;
+            }
+            if (opened != null && everyScrape && mayHold(rec, t, limit)) {
+                hold(t, opened);
+                opened = null;
+            }
+            return read(t, rec, fd, byIterator, memlock);
+        } finally {
+            if (opened != null) {
+                opened.close();
+            }
         }
-        if (t.fd == null && everyScrape && mayHold(rec, t, limit)) {
-            hold(t, fd, temporary);
-        }
+    }
+
+    private MapStats read(Tracked t, MapRecord rec, Fd fd, boolean byIterator, long memlock) {
         long max = rec.maxEntries();
         CountMethod method;
         long entries;
@@ -512,15 +511,12 @@ public final class MapStatsCollector implements AutoCloseable {
         return capabilities.referenceCount() && rec.refcnt() >= 0 && held + (t.memlockMoves ? 2 : 1) <= limit;
     }
 
-    private void hold(Tracked t, Fd fd, List<Fd> temporary) {
-        temporary.remove(fd);
+    private void hold(Tracked t, Fd fd) {
+        Fd info = t.memlockMoves ? fdinfo.open(fd.get()) : null;
         t.fd = fd;
-        held++;
+        t.info = info;
+        held += t.heldFds();
         ProcessHolds.add(t.id());
-        if (t.memlockMoves) {
-            t.info = fdinfo.open(fd.get());
-            held++;
-        }
     }
 
     /** The fds that may be held now: the configured limit, at most a quarter of RLIMIT_NOFILE; 0 once out of fds. */
@@ -599,10 +595,16 @@ public final class MapStatsCollector implements AutoCloseable {
         return byId;
     }
 
-    private static MapRecord shape(int fd) {
-        MapInfo i = MapInfo.of(fd);
-        return MapRecord.shape(i.id(), i.type(), i.name(), i.keySize(), i.valueSize(),
-                Integer.toUnsignedLong(i.maxEntries()), i.flags());
+    /** The shape of the map with this id, or null when there is none (any more); opened and closed at once. */
+    private static MapRecord shapeById(int id) {
+        try (Fd fd = openById(id)) {
+            if (fd == null) {
+                return null;
+            }
+            MapInfo i = MapInfo.of(fd.get());
+            return MapRecord.shape(i.id(), i.type(), i.name(), i.keySize(), i.valueSize(),
+                    Integer.toUnsignedLong(i.maxEntries()), i.flags());
+        }
     }
 
     private static List<Integer> listIds() {

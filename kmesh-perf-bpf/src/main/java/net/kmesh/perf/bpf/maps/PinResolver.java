@@ -20,8 +20,8 @@ import net.kmesh.perf.bpf.resources.Mounts;
 
 /**
  * Which map a bpffs pin names, remembered while the pin stays the same file (same device and
- * inode): a scrape costs one {@code stat} per known pin, and a pin is opened only when it is new
- * or was replaced. A pin that is gone, is not a map or cannot be opened is a {@link Skipped}, never
+ * inode): a scrape costs one {@code stat} per known pin, and a pin is opened (and closed at once)
+ * only when it is new or was replaced. A pin that is gone, is not a map or cannot be opened is a {@link Skipped}, never
  * an exception; only running out of file descriptors throws ({@link OutOfFds}).
  */
 final class PinResolver implements AutoCloseable {
@@ -33,9 +33,8 @@ final class PinResolver implements AutoCloseable {
      * A map is pinned there.
      *
      * @param shape the map's shape (uncounted)
-     * @param fd    the map, when this resolution opened it (the caller then owns it); null when known from before
      */
-    record Pinned(MapRecord shape, Fd fd) implements Result {
+    record Pinned(MapRecord shape) implements Result {
     }
 
     /** Nothing selectable is there now, and why. */
@@ -89,8 +88,8 @@ final class PinResolver implements AutoCloseable {
             return k.result();
         }
         Result r = open(path);
-        if (r instanceof Pinned p) {
-            known.put(path, new Known(fileKey, new Pinned(p.shape(), null)));
+        if (r instanceof Pinned) {
+            known.put(path, new Known(fileKey, r));
         } else if (r instanceof Skipped s && s.reason() == Reason.NOT_A_MAP) {
             known.put(path, new Known(fileKey, r));
         } else {
@@ -180,19 +179,14 @@ final class PinResolver implements AutoCloseable {
             }
             return new Skipped(Reason.REFUSED, "pinned object " + path + ": opening it failed (" + Errno.name(errno) + ")");
         }
-        Fd fd = Fd.own(ret);
-        try {
-            String kind = fdinfo.kindOf(ret);
+        try (Fd fd = Fd.own(ret)) {
+            String kind = fdinfo.kindOf(fd.get());
             if (!kind.equals("map")) {
-                fd.close();
                 return new Skipped(Reason.NOT_A_MAP, path + " is a pinned BPF " + kind + ", not a map");
             }
-            MapInfo i = MapInfo.of(ret);
+            MapInfo i = MapInfo.of(fd.get());
             return new Pinned(MapRecord.shape(i.id(), i.type(), i.name(), i.keySize(), i.valueSize(),
-                    Integer.toUnsignedLong(i.maxEntries()), i.flags()), fd);
-        } catch (RuntimeException e) {
-            fd.close();
-            throw e;
+                    Integer.toUnsignedLong(i.maxEntries()), i.flags()));
         }
     }
 

@@ -28,6 +28,14 @@ public final class TestMaps implements AutoCloseable {
 
     /** Creates a map named prefix + {@code tag}; returns its fd, owned by this object. */
     public int create(String tag, int type, int keySize, int valueSize, int maxEntries, int flags) {
+        return create(tag, type, keySize, valueSize, maxEntries, flags, 0);
+    }
+
+    /**
+     * Creates a map named prefix + {@code tag}, a map of maps whose inner maps are like the map
+     * {@code innerFd} when that is not 0; returns its fd, owned by this object.
+     */
+    public int create(String tag, int type, int keySize, int valueSize, int maxEntries, int flags, int innerFd) {
         if (prefix.length() + tag.length() > 15) {
             throw new IllegalArgumentException("tag too long: " + tag);
         }
@@ -36,6 +44,7 @@ public final class TestMaps implements AutoCloseable {
         try (Memory opts = new Memory(48)) {
             opts.clear();
             opts.setLong(0, 48);
+            opts.setInt(24, innerFd);
             opts.setInt(28, flags);
             int fd = Errno.check("creating map " + prefix + tag,
                     libbpf.bpf_map_create(type, prefix + tag, keySize, valueSize, maxEntries, opts));
@@ -73,12 +82,31 @@ public final class TestMaps implements AutoCloseable {
 
     /** Inserts one key (a little-endian int at the start) with a zero value. */
     public void put(int fd, int key) {
+        put(fd, key, 0);
+    }
+
+    /**
+     * Inserts one key (a little-endian int at the start) whose value starts with the int {@code value}:
+     * for a program array or a map of maps, the fd of the program or inner map.
+     */
+    public void put(int fd, int key, int value) {
         MapInfo info = MapInfo.of(fd);
-        try (Memory k = new Memory(Math.max(1, info.keySize())); Memory v = new Memory(Math.max(8, info.valueSize()))) {
+        try (Memory k = new Memory(Math.max(4, info.keySize())); Memory v = new Memory(Math.max(8, info.valueSize()))) {
             k.clear();
             v.clear();
             k.setInt(0, key);
+            v.setInt(0, value);
             Errno.check("updating map " + info.name(), libbpf.bpf_map_update_elem(fd, k, v, 0));
+        }
+    }
+
+    /** Deletes one key (a little-endian int at the start). */
+    public void remove(int fd, int key) {
+        MapInfo info = MapInfo.of(fd);
+        try (Memory k = new Memory(Math.max(4, info.keySize()))) {
+            k.clear();
+            k.setInt(0, key);
+            Errno.check("deleting from map " + info.name(), libbpf.bpf_map_delete_elem(fd, k));
         }
     }
 
