@@ -5,8 +5,8 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
- * Direct-mapped libc functions called once per map and scrape by the map statistics (reading a
- * held fdinfo file, opening one beside a map fd). A failure throws {@link LastErrorException}
+ * Direct-mapped libc functions called once per map and scrape by the map statistics (moving a map
+ * fd to a number whose fdinfo file is held open, reading that file). A failure throws {@link LastErrorException}
  * carrying errno. Each method carries its C prototype; nothing else lives here.
  */
 public final class LibCDirect {
@@ -25,6 +25,9 @@ public final class LibCDirect {
 
     /** {@code int openat(int dirfd, const char *pathname, int flags);} */
     public static native int openat(int dirfd, String path, int flags) throws LastErrorException;
+
+    /** {@code int dup3(int oldfd, int newfd, int flags);} */
+    public static native int dup3(int oldfd, int newfd, int flags) throws LastErrorException;
 
     /** {@code int close(int fd);} */
     public static native int close(int fd) throws LastErrorException;

@@ -3,55 +3,36 @@ package net.kmesh.perf.bpf.maps;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import java.nio.charset.StandardCharsets;
-import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.LibCDirect;
 
 /**
- * Reads the fdinfo of this process's BPF fds without the JDK's file machinery: a held
- * {@code /proc/self/fdinfo} directory, a reused buffer, {@code pread} at offset 0. A file opened
- * by {@link #open} stays valid while the fd it describes stays open, and each read shows that fd's
- * fdinfo afresh (a seq_file read from offset 0 starts over), so the memlock of a held map costs one
- * system call per scrape. Not thread-safe: the collector serializes its use.
+ * Reads the fdinfo of this process's BPF fds without opening a file per read. A procfs fdinfo file
+ * names an fd number, not a file: each read looks up whatever that number holds then (since Linux
+ * 2.6.22, {@code fs/proc/fd.c}, and a read from offset 0 starts the seq_file over). So one fd
+ * number, the slot, is kept with its fdinfo file open; to read a map's fdinfo, its fd is
+ * duplicated onto the slot ({@code dup3}) and the file read again ({@code pread}): two cheap system
+ * calls instead of a procfs path lookup, an open and a close. The slot goes back to a harmless
+ * file after each collection ({@link #clearSlot}), so it never keeps a map alive. Not thread-safe:
+ * the collector serializes its use.
  */
 final class FdInfoFiles implements AutoCloseable {
     private static final int SIZE = 4096;
     private final Memory buffer = new Memory(SIZE);
     private final byte[] text = new byte[SIZE];
     private Fd directory;
+    private Fd slot;
+    private Fd slotInfo;
 
-    /**
-     * Opens the fdinfo of {@code fd}.
-     *
-     * @throws OutOfFds when no file descriptor is left
-     */
-    Fd open(int fd) {
-        try {
-            return Fd.own(LibCDirect.openat(directory().get(), Integer.toString(fd), LibC.O_RDONLY | LibC.O_CLOEXEC));
-        } catch (LastErrorException e) {
-            throw OutOfFds.failure("opening /proc/self/fdinfo/" + fd, e.getErrorCode());
-        }
-    }
-
-    /** The memlock line of an fdinfo file opened by {@link #open}; -1 when it has none. */
-    long memlock(Fd info) {
-        return Memlock.parse(text, read(info));
-    }
-
-    /** The memlock of the map behind {@code fd}, opening its fdinfo for this one read; -1 when it has none. */
+    /** The memlock line of {@code fd}'s fdinfo; -1 when it has none. */
     long memlockOf(int fd) {
-        try (Fd info = open(fd)) {
-            return memlock(info);
-        }
+        return Memlock.parse(text, read(fd));
     }
 
     /** What {@code fd} is: "map", "program", "link" or "other" (the key its fdinfo starts the BPF part with). */
     String kindOf(int fd) {
-        String s;
-        try (Fd info = open(fd)) {
-            s = new String(text, 0, read(info), StandardCharsets.US_ASCII);
-        }
+        String s = new String(text, 0, read(fd), StandardCharsets.US_ASCII);
         if (s.contains("\nmap_type:")) {
             return "map";
         }
@@ -61,37 +42,72 @@ final class FdInfoFiles implements AutoCloseable {
         return s.contains("\nlink_type:") ? "link" : "other";
     }
 
-    private int read(Fd info) {
+    /** Puts the slot back on the fdinfo directory, dropping the map it held; never throws. */
+    void clearSlot() {
+        if (slot != null) {
+            try {
+                LibCDirect.dup3(directory.get(), slot.get(), LibC.O_CLOEXEC);
+            } catch (LastErrorException e) {
+                // Closing the slot drops the map as surely; it is opened again when next needed.
+                if (slotInfo != null) {
+                    slotInfo.close();
+                }
+                slot.close();
+                slotInfo = null;
+                slot = null;
+            }
+        }
+    }
+
+    private int read(int fd) {
+        openSlot();
         long n;
         try {
-            n = LibCDirect.pread(info.get(), buffer, SIZE, 0);
+            LibCDirect.dup3(fd, slot.get(), LibC.O_CLOEXEC);
+            n = LibCDirect.pread(slotInfo.get(), buffer, SIZE, 0);
         } catch (LastErrorException e) {
-            throw OutOfFds.failure("reading a map's fdinfo", e.getErrorCode());
+            throw OutOfFds.failure("reading the fdinfo of fd " + fd, e.getErrorCode());
         }
         int length = (int) Math.min(n, SIZE);
         buffer.read(0, text, 0, length);
         return length;
     }
 
-    private Fd directory() {
-        if (directory == null) {
-            try {
-                directory = Fd.own(LibCDirect.openat(LibCDirect.AT_FDCWD, "/proc/self/fdinfo",
-                        LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC));
-            } catch (LastErrorException e) {
-                throw OutOfFds.failure("opening /proc/self/fdinfo", e.getErrorCode());
-            }
+    /**
+     * Opens the directory, the slot (a second fd of the directory) and the slot's fdinfo file, once.
+     *
+     * @throws OutOfFds when no file descriptor is left
+     */
+    private void openSlot() {
+        if (slotInfo != null) {
+            return;
         }
-        return directory;
+        try {
+            int flags = LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC;
+            if (directory == null) {
+                directory = Fd.own(LibCDirect.openat(LibCDirect.AT_FDCWD, "/proc/self/fdinfo", flags));
+            }
+            if (slot == null) {
+                slot = Fd.own(LibCDirect.openat(LibCDirect.AT_FDCWD, "/proc/self/fdinfo", flags));
+            }
+            slotInfo = Fd.own(LibCDirect.openat(directory.get(), Integer.toString(slot.get()),
+                    LibC.O_RDONLY | LibC.O_CLOEXEC));
+        } catch (LastErrorException e) {
+            throw OutOfFds.failure("opening /proc/self/fdinfo", e.getErrorCode());
+        }
     }
 
-    /** Closes the directory, then frees the buffer. */
+    /** Closes the slot's fdinfo file, the slot and the directory, then frees the buffer. */
     @Override
     public void close() {
-        if (directory != null) {
-            directory.close();
-            directory = null;
+        for (Fd f : new Fd[] {slotInfo, slot, directory}) {
+            if (f != null) {
+                f.close();
+            }
         }
+        slotInfo = null;
+        slot = null;
+        directory = null;
         buffer.close();
     }
 }

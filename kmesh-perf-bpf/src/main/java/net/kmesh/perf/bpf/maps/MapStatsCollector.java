@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * scrape where it moves with the entries ({@link Memlock#followsEntries}).
  *
  * <p>What a scrape reads again is kept cheap by holding, between scrapes, an fd to each selected map
- * that needs one (and its fdinfo file, where memlock moves), at most {@link #DEFAULT_HELD_FDS} fds
- * (or the number given to {@link #open(int)}) and never more than a quarter of the process's
- * {@code RLIMIT_NOFILE}; beyond that, maps are opened and closed at each scrape. A held map is let
+ * that needs one, at most {@link #DEFAULT_HELD_FDS} fds (or the number given to {@link #open(int)})
+ * and never more than a quarter of the process's {@code RLIMIT_NOFILE}; beyond that, maps are opened
+ * and closed at each scrape. A fdinfo is read through one held procfs file ({@link FdInfoFiles}). A held map is let
  * go as soon as the iterator shows that nothing but this process's collectors keeps it alive, so the
  * collector never keeps a deleted map in the kernel. If the process runs out of file descriptors
  * during a scrape, everything held is released at once and nothing is held again.
@@ -253,7 +253,7 @@ public final class MapStatsCollector implements AutoCloseable {
         return omissions.messages();
     }
 
-    /** The file descriptors held between scrapes now: maps and their fdinfo files. */
+    /** The map fds held between scrapes now. */
     public synchronized int heldFds() {
         return held;
     }
@@ -270,6 +270,14 @@ public final class MapStatsCollector implements AutoCloseable {
      * fdinfo file, open at a time: a scrape never needs an fd per selected map at once.
      */
     private List<MapStats> attempt(MapSelector selector, Runnable midScrape) {
+        try {
+            return attemptHoldingTheSlot(selector, midScrape);
+        } finally {
+            fdinfo.clearSlot();
+        }
+    }
+
+    private List<MapStats> attemptHoldingTheSlot(MapSelector selector, Runnable midScrape) {
         generation++;
         omissions.begin();
         Map<Integer, MapRecord> pass = iterator == null ? null : index(iterator.read());
@@ -426,11 +434,11 @@ public final class MapStatsCollector implements AutoCloseable {
                 tracked.put(t.id(), t);
                 memlock = t.memlock;
             } else if (t.memlockMoves) {
-                memlock = Math.max(0, t.info != null ? fdinfo.memlock(t.info) : fdinfo.memlockOf(fd.get()));
+                memlock = Math.max(0, fdinfo.memlockOf(fd.get()));
             } else {
                 memlock = t.memlock;
             }
-            if (opened != null && everyScrape && mayHold(rec, t, limit)) {
+            if (opened != null && everyScrape && mayHold(rec, limit)) {
                 hold(t, opened);
                 opened = null;
             }
@@ -507,15 +515,13 @@ public final class MapStatsCollector implements AutoCloseable {
      * Whether {@code t}'s fd may be kept: only when the pass can later tell that the map is gone but
      * for this process (its reference count), and within the limit.
      */
-    private boolean mayHold(MapRecord rec, Tracked t, int limit) {
-        return capabilities.referenceCount() && rec.refcnt() >= 0 && held + (t.memlockMoves ? 2 : 1) <= limit;
+    private boolean mayHold(MapRecord rec, int limit) {
+        return capabilities.referenceCount() && rec.refcnt() >= 0 && held < limit;
     }
 
     private void hold(Tracked t, Fd fd) {
-        Fd info = t.memlockMoves ? fdinfo.open(fd.get()) : null;
         t.fd = fd;
-        t.info = info;
-        held += t.heldFds();
+        held++;
         ProcessHolds.add(t.id());
     }
 

@@ -5,7 +5,7 @@ import net.kmesh.perf.bpf.libbpf.Fd;
 
 /**
  * A selected map as the collector remembers it between scrapes: what cannot change (its shape, and
- * its memlock where that is fixed at creation), and the fds it holds to read the rest cheaply.
+ * its memlock where that is fixed at creation), and the fd it holds to read the rest cheaply.
  */
 final class Tracked {
     final MapRecord shape;
@@ -18,8 +18,6 @@ final class Tracked {
     long memlock;
     /** Held between scrapes, or null. */
     Fd fd;
-    /** The fdinfo of {@link #fd}, held beside it when memlock moves, or null. */
-    Fd info;
     /** The last collection that selected it. */
     long generation;
 
@@ -34,22 +32,13 @@ final class Tracked {
         return shape.id();
     }
 
-    /** The fds held for this map: 0, 1 (the map) or 2 (the map and its fdinfo). */
-    int heldFds() {
-        return (fd != null ? 1 : 0) + (info != null ? 1 : 0);
-    }
-
-    /** Closes what is held, the fdinfo first; returns how many fds that released. */
+    /** Closes the fd held, if any; returns how many fds that released (0 or 1). */
     int release() {
-        int n = heldFds();
-        if (info != null) {
-            info.close();
-            info = null;
+        if (fd == null) {
+            return 0;
         }
-        if (fd != null) {
-            fd.close();
-            fd = null;
-        }
-        return n;
+        fd.close();
+        fd = null;
+        return 1;
     }
 }

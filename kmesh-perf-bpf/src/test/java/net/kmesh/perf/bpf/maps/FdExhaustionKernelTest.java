@@ -21,15 +21,15 @@ class FdExhaustionKernelTest {
 
     @Test
     void runningOutOfFdsCostsAScrapeAtMostAndGivesTheServiceTheHeldFdsBack() throws Exception {
-        List<String> lines = run(100);
-        assertEquals("first 100 held " + LIMIT / 4, lines.get(0), "100 maps would take 200 fds: " + lines);
-        assertEquals("second 100 held 0", lines.get(1), lines.toString());
+        List<String> lines = run(200);
+        assertEquals("first 200 held " + LIMIT / 4, lines.get(0), "a quarter of the limit: " + lines);
+        assertEquals("second 200 held 0", lines.get(1), lines.toString());
         int freed = Integer.parseInt(lines.get(2).substring("freed ".length()));
         assertTrue(freed >= LIMIT / 4, "the fds the collector held came back to the process: " + lines);
         assertTrue(lines.get(3).startsWith("third failed errno 24: map statistics skipped this scrape: the process "
                 + "has no file descriptor left (EMFILE) even after map statistics released the 0 they held; raise its "
                 + "limit (ulimit -n, LimitNOFILE=) or select fewer maps"), lines.get(3));
-        assertEquals("fourth 100 held 0", lines.get(4), "fds are no longer held once the process ran out");
+        assertEquals("fourth 200 held 0", lines.get(4), "fds are no longer held once the process ran out");
     }
 
     private static List<String> run(int maps) throws Exception {
