@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * scrape where it moves with the entries ({@link Memlock#followsEntries}).
  *
  * <p>What a scrape reads again is kept cheap by holding, between scrapes, an fd to each selected map
- * that needs one, at most {@link #DEFAULT_HELD_FDS} fds (or the number given to {@link #open(int)})
+ * that needs one (from the second collection that reads it), at most {@link #DEFAULT_HELD_FDS} fds (or the number given to {@link #open(int)})
  * and never more than a quarter of the process's {@code RLIMIT_NOFILE}; beyond that, maps are opened
  * and closed at each scrape. A fdinfo is read through one held procfs file ({@link FdInfoFiles}). A held map is let
  * go as soon as the iterator shows that nothing but this process's collectors keeps it alive, so the
@@ -266,8 +266,8 @@ public final class MapStatsCollector implements AutoCloseable {
     }
 
     /**
-     * One collection. Besides the fds it holds, it has at most the iterator's fd, or one map and its
-     * fdinfo file, open at a time: a scrape never needs an fd per selected map at once.
+     * One collection. Besides the fds it holds (and the fdinfo slot), it has at most the iterator's
+     * fd or one map open at a time: a scrape never needs an fd per selected map at once.
      */
     private List<MapStats> attempt(MapSelector selector, Runnable midScrape) {
         try {
@@ -339,14 +339,12 @@ public final class MapStatsCollector implements AutoCloseable {
             }
         } else if (selector instanceof MapSelector.PinDirectories d) {
             for (Path directory : d.directories()) {
-                Object listing = pins.list(directory);
-                if (listing instanceof PinResolver.Skipped s) {
+                PinResolver.Listing listing = pins.list(directory);
+                PinResolver.Skipped s = listing.skipped();
+                if (s != null) {
                     omissions.add(s.reason() + " " + directory, s::why, s.reason() == PinResolver.Reason.REFUSED);
-                    continue;
                 }
-                @SuppressWarnings("unchecked")
-                List<Path> entries = (List<Path>) listing;
-                for (Path path : entries) {
+                for (Path path : listing.entries()) {
                     selectPin(path, d.names(), false, pass, chosen);
                 }
             }
@@ -400,7 +398,7 @@ public final class MapStatsCollector implements AutoCloseable {
     private MapStats measure(Candidate c, int limit) {
         MapRecord rec = c.record();
         Tracked t = tracked.get(rec.id());
-        if (t != null && !t.shape.sameMap(rec)) {
+        if (t != null && (!t.shape.sameMap(rec) || !Objects.equals(t.pin, c.pin()))) {
             forget(t);
             t = null;
         }
@@ -438,7 +436,9 @@ public final class MapStatsCollector implements AutoCloseable {
             } else {
                 memlock = t.memlock;
             }
-            if (opened != null && everyScrape && mayHold(rec, limit)) {
+            // Held from the second collection that reads it: a map read once (a start-up check, a map
+            // that came and went between scrapes) is not worth an fd.
+            if (opened != null && everyScrape && !fresh && mayHold(rec, limit)) {
                 hold(t, opened);
                 opened = null;
             }

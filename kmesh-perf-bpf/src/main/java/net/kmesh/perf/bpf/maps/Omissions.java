@@ -41,9 +41,9 @@ final class Omissions {
         if (e == null) {
             e = new Entry(message.get(), warn);
             if (warn) {
-                LOG.warn("map statistics leave out {}", e.message());
+                LOG.warn("map statistics: {} (left out until that changes)", e.message());
             } else {
-                LOG.info("map statistics leave out {}", e.message());
+                LOG.info("map statistics: {} (left out until that changes)", e.message());
             }
         }
         next.put(key, e);
@@ -53,7 +53,7 @@ final class Omissions {
     void end() {
         for (Map.Entry<String, Entry> e : current.entrySet()) {
             if (!next.containsKey(e.getKey())) {
-                LOG.info("map statistics no longer leave out {} ({})", e.getKey(), e.getValue().message());
+                LOG.info("map statistics: no longer left out: {} (was: {})", e.getKey(), e.getValue().message());
             }
         }
         current = next;

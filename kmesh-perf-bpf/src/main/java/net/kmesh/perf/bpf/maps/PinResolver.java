@@ -3,12 +3,15 @@ package net.kmesh.perf.bpf.maps;
 import com.sun.jna.Memory;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.kmesh.perf.bpf.libbpf.Errno;
@@ -50,6 +53,15 @@ final class PinResolver implements AutoCloseable {
         DIRECTORY,
         /** The pin's permissions refuse this process, or opening it failed otherwise. */
         REFUSED,
+    }
+
+    /**
+     * The entries of a directory of pins, or why there are none.
+     *
+     * @param entries the paths in it, sorted; empty when {@code skipped} says why
+     * @param skipped null when the directory was listed
+     */
+    record Listing(List<Path> entries, Skipped skipped) {
     }
 
     private record Known(Object fileKey, Result result) {
@@ -124,33 +136,33 @@ final class PinResolver implements AutoCloseable {
         return null;
     }
 
-    /**
-     * Lists a directory of pins, not recursively.
-     *
-     * @return the entries, or a {@link Skipped} saying why there are none
-     */
-    Object list(Path directory) {
+    /** Lists a directory of pins, not recursively. */
+    Listing list(Path directory) {
         if (!Files.isDirectory(directory)) {
-            return Files.exists(directory)
+            return none(Files.exists(directory)
                     ? new Skipped(Reason.NOT_A_MAP, directory + " is not a directory")
-                    : new Skipped(Reason.MISSING, "the maps pinned in " + directory + ": no such directory (yet)");
+                    : new Skipped(Reason.MISSING, "the maps pinned in " + directory + ": no such directory (yet)"));
         }
         if (!onBpffs(directory)) {
-            return new Skipped(Reason.NOT_A_MAP, directory + " is not in a bpffs ("
-                    + Mounts.filesystemOf(realPath(directory)).orElse("unknown filesystem") + "), so it holds no pins");
+            return none(new Skipped(Reason.NOT_A_MAP, directory + " is not in a bpffs ("
+                    + Mounts.filesystemOf(realPath(directory)).orElse("unknown filesystem") + "), so it holds no pins"));
         }
-        try (var entries = Files.newDirectoryStream(directory)) {
-            java.util.List<Path> paths = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            List<Path> paths = new ArrayList<>();
             entries.forEach(paths::add);
             paths.sort(null);
-            return paths;
+            return new Listing(paths, null);
         } catch (NoSuchFileException e) {
-            return new Skipped(Reason.MISSING, "the maps pinned in " + directory + ": no such directory (yet)");
+            return none(new Skipped(Reason.MISSING, "the maps pinned in " + directory + ": no such directory (yet)"));
         } catch (AccessDeniedException e) {
-            return new Skipped(Reason.REFUSED, "the maps pinned in " + directory + ": listing it was refused");
+            return none(new Skipped(Reason.REFUSED, "the maps pinned in " + directory + ": listing it was refused"));
         } catch (IOException e) {
-            return new Skipped(Reason.REFUSED, "the maps pinned in " + directory + ": listing it failed: " + e);
+            return none(new Skipped(Reason.REFUSED, "the maps pinned in " + directory + ": listing it failed: " + e));
         }
+    }
+
+    private static Listing none(Skipped why) {
+        return new Listing(List.of(), why);
     }
 
     /** Forgets the pins not resolved since the last call. */

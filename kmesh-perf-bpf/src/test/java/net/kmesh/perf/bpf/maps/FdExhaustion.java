@@ -28,6 +28,7 @@ public final class FdExhaustion {
                 maps.create("n" + Integer.toString(i, 36), MapType.HASH, 4, 8, 100, TestMaps.BPF_F_NO_PREALLOC);
             }
             MapSelector mine = MapSelector.namePrefix(maps.prefix());
+            collector.collect(mine);
             System.out.println("first " + collector.collect(mine).size() + " held " + collector.heldFds());
             // Out of fds, class files can no longer be opened: load every class this may need now.
             preloadClasses();

@@ -102,7 +102,8 @@ class MemlockKernelTest {
                         hashMemlock.add(s.memlockBytes());
                     }
                 }
-                assertEquals(heldFds == 0 ? 0 : 2, collector.heldFds(), "the two maps whose memlock moves");
+                assertEquals(heldFds == 0 || round == 0 ? 0 : 2, collector.heldFds(),
+                        "the two maps whose memlock moves, from their second scrape");
                 TestMaps.fill(LIBBPF, hash, 1000 * (round + 1));
                 TestMaps.fill(LIBBPF, fixed, 1000 * (round + 1));
                 fillTrie(trie);

@@ -43,7 +43,7 @@ class SelectionFaultsKernelTest {
             assertEquals(1, log.lines("map id 2147483647").size(), log.lines("map id").toString());
             collector.collect(MapSelector.ids(a));
             assertEquals(List.of(), collector.omissions());
-            assertEquals(1, log.lines("no longer leave out missing id 2147483647").size());
+            assertEquals(1, log.lines("no longer left out: missing id 2147483647").size());
         }
     }
 
@@ -59,6 +59,8 @@ class SelectionFaultsKernelTest {
                 MapSelector selector = MapSelector.ids(a, b, c);
                 // c is new to the collector when it goes: deleted between selection and reading.
                 assertEquals(List.of(a, b), ids(collector.collect(selector, () -> maps.delete(cFd))));
+                assertEquals(List.of(a, b), ids(collector.collect(selector)));
+                assertEquals(heldFds == 0 ? 0 : 1, collector.heldFds());
                 // b is known (and its fd held, by default) when it goes.
                 maps.delete(bFd);
                 assertEquals(List.of(a), ids(collector.collect(selector)));
@@ -79,6 +81,7 @@ class SelectionFaultsKernelTest {
             Path pin = pins.resolve("p");
             pin(fd, pin);
             MapSelector selector = MapSelector.pinned(pin);
+            collector.collect(selector);
             assertEquals(List.of(id), ids(collector.collect(selector)));
             assertEquals(1, collector.heldFds());
 
@@ -95,7 +98,7 @@ class SelectionFaultsKernelTest {
             pin(fd, pin);
             assertEquals(List.of(id), ids(collector.collect(selector)));
             assertEquals(List.of(), collector.omissions());
-            assertEquals(1, log.lines("no longer leave out").size());
+            assertEquals(1, log.lines("no longer left out").size());
         }
     }
 
@@ -109,7 +112,9 @@ class SelectionFaultsKernelTest {
                 Path pin = pins.resolve("p");
                 pin(fd, pin);
                 MapSelector selector = MapSelector.pinned(pin);
+                collector.collect(selector);
                 assertEquals(List.of(id), ids(collector.collect(selector)));
+                assertEquals(heldFds == 0 ? 0 : 1, collector.heldFds());
                 Runnable removeBoth = () -> {
                     try {
                         Files.delete(pin);
