@@ -134,6 +134,11 @@ static long kp_produce_one(__u32 index, void *data)
 		end_ns = bpf_ktime_get_ns();
 		args->synthetic_ns += (__u32)(bpf_ktime_get_ns() - end_ns);
 		return 0;
+	case KP_PRODUCE_ARRAY_LOOKUP:
+		/* What an OFF probe call does: look the mode up, compare, return. */
+		if (kmesh_perf_mode_of(args->operation_type) == KMESH_PERF_MODE_OFF)
+			args->synthetic_ns++;
+		return 0;
 	case KP_PRODUCE_SYNTHETIC:
 		end_ns = bpf_ktime_get_ns();
 		spread = args->synthetic_ns ? bpf_get_prandom_u32() % args->synthetic_ns : 0;

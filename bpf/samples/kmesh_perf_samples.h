@@ -27,6 +27,7 @@ enum kp_produce_mode {
 	KP_PRODUCE_SCOPED = 2,		/* kmesh_perf_scope_begin / _end, start on the stack */
 	KP_PRODUCE_SYNTHETIC = 3,	/* a record with a made-up duration, for demos and tests */
 	KP_PRODUCE_CLOCK_READS = 4,	/* two clock reads and nothing else: the floor of any timing probe */
+	KP_PRODUCE_ARRAY_LOOKUP = 5,	/* one lookup of the type's mode: what the OFF switch may cost */
 };
 
 /* Context of kp_produce, the SEC("syscall") producer run by BPF_PROG_TEST_RUN. */

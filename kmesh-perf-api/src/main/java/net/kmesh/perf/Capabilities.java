@@ -60,7 +60,7 @@ public record Capabilities(String kernelRelease, String libbpfVersion, Set<Featu
         /** The probe's mode map is present, so operation types can be switched on, off or to histograms. */
         OPERATION_MODES,
         /** The daemon target resolves to a process or cgroup whose CPU and memory are read. */
-        DAEMON_USAGE;
+        DAEMON;
 
         /**
          * The value of the {@code feature} tag of {@code kmesh_perf_feature_enabled}, e.g. {@code map_statistics}.

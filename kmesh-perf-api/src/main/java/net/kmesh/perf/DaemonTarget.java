@@ -10,6 +10,21 @@ import java.util.Objects;
 /**
  * Whose CPU time and memory are reported: this process, a pid, the oldest process with a given
  * name (looked up again on every read, so a restarted daemon is found), or a cgroup directory.
+ *
+ * <p>A cgroup target reports the cgroup's figures ({@link ResourceUsage.Basis#CGROUP_V2} or
+ * {@link ResourceUsage.Basis#CGROUP_V1}). A process target (self, pid, name) reports a cgroup's
+ * figures only for a cgroup that is <em>its own</em>, as a container is its process's, and else the
+ * process's own figures from {@code /proc} ({@link ResourceUsage.Basis#PROCESS}). Each resource is
+ * decided on its own, since on a hybrid host the memory and cpuacct cgroups of a process differ:
+ * memory from the cgroup v2 directory that has {@code memory.current}, else the v1 {@code memory}
+ * cgroup; CPU from the cgroup v2 directory ({@code cpu.stat} exists there without the cpu controller),
+ * else the v1 {@code cpuacct} cgroup. A cgroup is the process's own when it is not its hierarchy's
+ * root, and every process listed in {@code cgroup.procs} of it and of every cgroup below it is the
+ * process or one of its descendants (by parent pid): the helpers it runs count, a neighbour, a
+ * parent such as a start script, or a process the reader cannot see (pid 0 in a v2
+ * {@code cgroup.procs}) makes it shared. This is decided when a process is first read in a set of
+ * cgroups and kept while it lives there, so a counter never changes basis, and never falls, because a
+ * process joined or left its cgroup.
  */
 public sealed interface DaemonTarget {
 
@@ -19,7 +34,11 @@ public sealed interface DaemonTarget {
     /** Bytes of a process name the kernel keeps ({@code TASK_COMM_LEN} less the terminating NUL). */
     int MAX_NAME_BYTES = 15;
 
-    /** A short human description, e.g. {@code process named kmesh-daemon}. */
+    /**
+     * A short human description.
+     *
+     * @return e.g. {@code process named kmesh-daemon}
+     */
     String describe();
 
     /** The process this library runs in. */
@@ -37,6 +56,12 @@ public sealed interface DaemonTarget {
      * @param pid a process id, 1 to {@link #MAX_PID}
      */
     record Pid(long pid) implements DaemonTarget {
+        /**
+         * Validates the pid.
+         *
+         * @param pid a process id, 1 to {@link #MAX_PID}
+         * @throws IllegalArgumentException when it is out of range
+         */
         public Pid {
             if (pid < 1 || pid > MAX_PID) {
                 throw new IllegalArgumentException("a pid is between 1 and " + MAX_PID + ", got " + pid);
@@ -56,6 +81,12 @@ public sealed interface DaemonTarget {
      * @param name 1 to 15 bytes in UTF-8, without NUL or newline (the kernel truncates longer names)
      */
     record ProcessName(String name) implements DaemonTarget {
+        /**
+         * Validates the name.
+         *
+         * @param name 1 to 15 bytes in UTF-8, without NUL or newline
+         * @throws IllegalArgumentException when the kernel could not give a process this name, with the name it would keep
+         */
         public ProcessName {
             Objects.requireNonNull(name, "name");
             if (name.isEmpty()) {
@@ -95,6 +126,12 @@ public sealed interface DaemonTarget {
      * @param path an absolute path, e.g. {@code /sys/fs/cgroup/system.slice/kmesh.service}
      */
     record Cgroup(Path path) implements DaemonTarget {
+        /**
+         * Validates and normalizes the path.
+         *
+         * @param path an absolute path
+         * @throws IllegalArgumentException when it is relative
+         */
         public Cgroup {
             Objects.requireNonNull(path, "path");
             if (!path.isAbsolute()) {
@@ -110,22 +147,43 @@ public sealed interface DaemonTarget {
         }
     }
 
-    /** This process. */
+    /**
+     * This process: the default, for a library embedded in the daemon or control-plane component
+     * whose usage it reports. Point it elsewhere with {@link #processName(String)}, e.g.
+     * {@code processName("kmesh-daemon")}.
+     *
+     * @return the target
+     */
     static DaemonTarget self() {
         return new Self();
     }
 
-    /** The process with this id. */
+    /**
+     * The process with this id, pinned by its start time once read.
+     *
+     * @param pid a process id, 1 to {@link #MAX_PID}
+     * @return the target
+     */
     static DaemonTarget pid(long pid) {
         return new Pid(pid);
     }
 
-    /** The oldest process named exactly {@code name}, e.g. {@code kmesh-daemon}. */
+    /**
+     * The oldest process named exactly {@code name}, e.g. {@code kmesh-daemon}.
+     *
+     * @param name 1 to 15 bytes in UTF-8, as {@code /proc/PID/comm} shows it
+     * @return the target
+     */
     static DaemonTarget processName(String name) {
         return new ProcessName(name);
     }
 
-    /** The cgroup at this absolute path. */
+    /**
+     * The cgroup at this absolute path, which need not exist yet.
+     *
+     * @param path e.g. {@code /sys/fs/cgroup/system.slice/kmesh.service}
+     * @return the target
+     */
     static DaemonTarget cgroup(Path path) {
         return new Cgroup(path);
     }

@@ -1,13 +1,18 @@
 package net.kmesh.perf.benchmarks;
 
+import com.sun.jna.Memory;
 import java.util.concurrent.TimeUnit;
+import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.samples.SampleOptions;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.ProgInfo;
+import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.progs.ProgramStatsCollector;
 import net.kmesh.perf.bpf.samples.BundledSamples;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -38,7 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code clockReads}: two {@code bpf_ktime_get_ns()}, the floor of any probe that times an operation;</li>
  *   <li>{@code seedMap}: {@code KMESH_PERF_START}/{@code _END} through {@code kmesh_perf_map} (the seed's design);</li>
  *   <li>{@code scoped}: {@code kmesh_perf_scope_begin}/{@code _end}, the start on the stack;</li>
- *   <li>{@code histogram}: scoped, for a type in histogram mode (no ring-buffer record).</li>
+ *   <li>{@code histogram}: scoped, for a type in histogram mode (no ring-buffer record);</li>
+ *   <li>{@code arrayLookup}: one lookup of the type's mode and a compare, the reference for the switch;</li>
+ *   <li>{@code offSeed}, {@code offScoped}: the seed's and the scoped probe for a type switched OFF
+ *       through {@code kmesh_perf_mode} (no clock read, no map traffic): target, at most one array
+ *       lookup per probe call over {@code baseline} (scoped makes one call, start/end two).</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -52,6 +61,7 @@ public class ProbeOverheadBenchmark {
     static final int OPS = 8192;
     private static final long RECORD_TYPE = 1;
     private static final long HISTOGRAM_TYPE = 5;
+    private static final int OFF_TYPE = 6;
 
     private PerfMonitor monitor;
     private SampleWorkload workload;
@@ -73,7 +83,18 @@ public class ProbeOverheadBenchmark {
                 .histogramMode(HISTOGRAM_TYPE).mapStatistics(false).build()).start();
         workload = monitor.unwrap(SampleWorkload.class).orElseThrow();
         producerFd = ((BundledSamples) workload).produceProgramFd();
+        switchOff(((BundledSamples) workload).object().mapFd(ProbeLayout.MODES), OFF_TYPE);
         stats = ProgramStatsCollector.open();
+    }
+
+    /** Writes OFF into the samples' mode map directly: the benchmark measures the kernel side alone. */
+    private static void switchOff(int modeFd, int type) {
+        try (Memory key = new Memory(4); Memory value = new Memory(4)) {
+            key.setInt(0, type);
+            value.setInt(0, OperationMode.OFF.kernelValue());
+            Errno.check("switching type " + type + " off",
+                    LibbpfLoader.natives().libbpf().bpf_map_update_elem(modeFd, key, value, 0));
+        }
     }
 
     @TearDown(Level.Trial)
@@ -112,5 +133,20 @@ public class ProbeOverheadBenchmark {
     @Benchmark
     public void histogram(Kernel k) {
         run(k, HISTOGRAM_TYPE, Mode.SCOPED);
+    }
+
+    @Benchmark
+    public void arrayLookup(Kernel k) {
+        run(k, RECORD_TYPE, Mode.ARRAY_LOOKUP);
+    }
+
+    @Benchmark
+    public void offSeed(Kernel k) {
+        run(k, OFF_TYPE, Mode.SEED_MAP);
+    }
+
+    @Benchmark
+    public void offScoped(Kernel k) {
+        run(k, OFF_TYPE, Mode.SCOPED);
     }
 }

@@ -9,13 +9,21 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.Capabilities.Feature;
+import net.kmesh.perf.ListenerRegistration;
 import net.kmesh.perf.MapStats;
+import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
 import net.kmesh.perf.PerfSnapshot;
@@ -23,9 +31,8 @@ import net.kmesh.perf.ProgramStats;
 import net.kmesh.perf.RecordCounters;
 import net.kmesh.perf.RecordListener;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.ListenerRegistration;
-import net.kmesh.perf.OperationMode;
-import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.ResourceUsage;
+import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.bpf.libbpf.Capability;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
@@ -34,39 +41,55 @@ import net.kmesh.perf.bpf.libbpf.Resources;
 import net.kmesh.perf.bpf.maps.MapCapabilities;
 import net.kmesh.perf.bpf.maps.MapStatsCollector;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
-import net.kmesh.perf.bpf.ops.ProbeCounters;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
+import net.kmesh.perf.bpf.probe.ProbeMaps;
+import net.kmesh.perf.bpf.probe.SourceFollower;
 import net.kmesh.perf.bpf.progs.ProgramStatsCollector;
 import net.kmesh.perf.bpf.resources.DaemonUsageReader;
 import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
-import net.kmesh.perf.bpf.ringbuf.RingSources;
 import net.kmesh.perf.bpf.samples.BundledSamples;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The libbpf-backed {@link PerfMonitor}. Opening acquires, in order: the bundled BPF object or the
- * external source's map fds, the ring mappings, the consumer's epoll set; {@link #close()} stops
- * the consumer and releases them in reverse.
+ * The libbpf-backed {@link PerfMonitor}. Opening acquires, in order: the bundled samples (when they
+ * are the source), the source's probe (or a follower waiting for it), map and program statistics;
+ * {@link #close()} stops the consumer and releases them in reverse. A snapshot reads each family
+ * (operations, counters, maps, programs, daemon) on its own: one that fails is empty for that
+ * snapshot, says why once in the log, and is missing from {@link PerfSnapshot#features()}.
  */
 public final class BpfPerfMonitor implements PerfMonitor {
-    private static final Duration HOUSEKEEPING = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(BpfPerfMonitor.class);
+    /** How soon, at most, a data plane's restart is noticed while its ring is idle. */
+    private static final Duration EXTERNAL_IDLE_WAIT = Duration.ofMillis(100);
+    private static final Duration SAMPLES_IDLE_WAIT = Duration.ofMillis(500);
+    private static final long SCAN_MILLIS = 250;
 
     private final PerfMonitorConfig config;
     private final Capabilities capabilities;
     private final Resources resources;
     private final BundledSamples samples;
-    private final SourceTracker source;
+    private final SourceFollower source;
     private final OperationAggregator aggregator;
     private final RecordDecoder decoder;
     private final RingConsumer consumer;
     private final DaemonUsageReader daemon;
     private final MapStatsCollector mapStats;
     private final ProgramStatsCollector programStats;
+    private final Family operationsFamily = new Family("operation durations");
+    private final Family countersFamily = new Family("record counters");
+    private final Family mapsFamily = new Family("map statistics");
+    private final Family programsFamily = new Family("program statistics");
+    private final Family daemonFamily = new Family("daemon usage");
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private ScheduledExecutorService scanner;
 
     private BpfPerfMonitor(PerfMonitorConfig config, Capabilities capabilities, Resources resources,
-                           BundledSamples samples, SourceTracker source, MapStatsCollector mapStats,
-                           ProgramStatsCollector programStats) {
+                           BundledSamples samples, SourceFollower source, MapStatsCollector mapStats,
+                           ProgramStatsCollector programStats, DaemonUsageReader daemon) {
         this.config = config;
         this.capabilities = capabilities;
         this.resources = resources;
@@ -74,7 +97,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
         this.source = source;
         this.aggregator = new OperationAggregator(config.maxOperationTypes());
         this.decoder = new RecordDecoder(aggregator);
-        this.consumer = new RingConsumer(source.current().ring, decoder, new RingConsumer.BatchListener() {
+        this.consumer = new RingConsumer(source, decoder, new RingConsumer.BatchListener() {
             @Override
             public void beginBatch() {
                 aggregator.beginBatch();
@@ -87,8 +110,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
                 }
                 aggregator.endBatch();
             }
-        }, config.batchDelay(), this::housekeeping, HOUSEKEEPING, "kmesh-perf-consumer");
-        this.daemon = DaemonUsageReader.of(config.daemon());
+        }, config.batchDelay(), samples != null ? SAMPLES_IDLE_WAIT : EXTERNAL_IDLE_WAIT, "kmesh-perf-consumer");
+        this.daemon = daemon;
         this.mapStats = mapStats;
         this.programStats = programStats;
     }
@@ -99,8 +122,12 @@ public final class BpfPerfMonitor implements PerfMonitor {
     }
 
     /**
-     * Opens a monitor as {@code config} says, attaching the bundled samples {@code samples} names when
-     * the source is {@link RecordSource.Samples}.
+     * Opens a monitor as {@code config} says, attaching the bundled samples {@code sampleOptions}
+     * names when the source is {@link RecordSource.Samples} (ignored otherwise).
+     *
+     * @param config        what to monitor
+     * @param sampleOptions which sample programs to attach
+     * @return the open monitor, not started
      */
     public static BpfPerfMonitor open(PerfMonitorConfig config, SampleOptions sampleOptions) {
         LibbpfLoader.Natives natives = LibbpfLoader.natives();
@@ -117,48 +144,45 @@ public final class BpfPerfMonitor implements PerfMonitor {
         Resources resources = new Resources();
         try {
             BundledSamples samples = null;
-            SourceTracker tracker;
-            RecordSource source = config.source();
-            if (source instanceof RecordSource.Samples bundled) {
+            SourceFollower follower;
+            if (config.source() instanceof RecordSource.Samples bundled) {
                 samples = resources.add(BundledSamples.open(bundled, sampleOptions, notes, features));
-                var o = samples.object();
-                AttachedSource attached = AttachedSource.attach(new AttachedSource.MapFds(
-                        o.mapFd(BundledSamples.RING_MAP), Optional.of(o.mapFd(BundledSamples.COUNTER_MAP)),
-                        Optional.of(o.mapFd(BundledSamples.MODE_MAP)), Optional.of(o.mapFd(BundledSamples.HISTOGRAM_MAP)),
-                        Optional.of(o.mapFd(BundledSamples.START_MAP))), null, config);
-                tracker = new SourceTracker("the bundled samples", attached, null, null, null);
+                follower = resources.add(SourceFollower.of(ProbeMaps.of(samples.object()), config, notes));
             } else {
-                Path pin = source instanceof RecordSource.Pinned p ? p.path()
-                        : source instanceof RecordSource.Kmesh k ? kmeshRing(k) : null;
-                String name = source instanceof RecordSource.Named n ? n.mapName() : null;
-                String description = pin != null ? "pinned " + pin : "map named '" + name + "'";
-                AttachedSource attached = attachExternal(pin, name, config);
-                tracker = new SourceTracker(description, attached, pin, name, () -> attachExternal(pin, name, config));
+                follower = resources.add(SourceFollower.open(config.source(), config, notes));
             }
-            resources.add(tracker);
-            AttachedSource first = tracker.current();
-            if (first.counters != null) {
-                features.add(Feature.DROPPED_COUNTER);
+            if (follower.status().up()) {
+                features.add(Feature.OPERATIONS);
+                if (follower.countersKnown()) {
+                    features.add(Feature.DROPPED_COUNTER);
+                } else {
+                    notes.add(config.source().describe() + " has no counter map (kmesh_perf_cnt or km_perf_cnt): "
+                            + "dropped records are unknown");
+                }
+                if (follower.histogramCapable()) {
+                    features.add(Feature.KERNEL_HISTOGRAM);
+                }
+                if (follower.hasModes()) {
+                    features.add(Feature.OPERATION_MODES);
+                }
             } else {
-                notes.add("the source has no " + RingSources.COUNTER_MAP + " map: dropped records are not counted");
-            }
-            if (first.histogramCapable) {
-                features.add(Feature.KERNEL_HISTOGRAM);
-            }
-            if (!config.histogramTypes().isEmpty() && first.histograms == null) {
-                throw new KernelFeatureException("histogram mode was asked for operation types "
-                        + config.histogramTypes() + " but the source has no " + RingSources.MODE_MAP + " and "
-                        + RingSources.HISTOGRAM_MAP + " maps: its programs were built without kmesh_perf.h's "
-                        + "histogram mode");
-            }
-            if (!config.staleStartAge().isZero() && first.staleStarts == null) {
-                notes.add("the source has no " + RingSources.START_MAP + " map: stale starts are not swept");
+                notes.add(follower.status().problem().orElse("the source names no ring buffer yet")
+                        + ": waiting for it");
             }
             MapStatsCollector mapStats = config.mapStatistics() ? openMapStats(config, resources, features, notes) : null;
             ProgramStatsCollector programStats = config.programStatistics()
-                    ? openProgramStats(config, resources, features, notes) : null;
+                    ? openProgramStats(resources, features, notes) : null;
+            DaemonUsageReader daemon = DaemonUsageReader.of(config.daemon());
+            DaemonUsageReader.Reading first = daemon.reading();
+            if (first.matched()) {
+                features.add(Feature.DAEMON);
+            } else {
+                notes.add("daemon usage: " + first.problem().orElse(config.daemon().describe() + " matches nothing")
+                        + "; its CPU and memory are reported once it matches");
+            }
             Capabilities capabilities = new Capabilities(kernelRelease(), natives.version(), features, notes);
-            return new BpfPerfMonitor(config, capabilities, resources, samples, tracker, mapStats, programStats);
+            return new BpfPerfMonitor(config, capabilities, resources, samples, follower, mapStats, programStats,
+                    daemon);
         } catch (RuntimeException e) {
             resources.close();
             throw e;
@@ -166,8 +190,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
     }
 
     /**
-     * Opens map statistics and reads them once; without the privilege they need, the monitor goes
-     * on without them and says why in the notes.
+     * Opens map statistics and reads them once; without the privilege they need, or when the first
+     * read fails, the monitor goes on without them and says why in the notes.
      */
     private static MapStatsCollector openMapStats(PerfMonitorConfig config, Resources resources, Set<Feature> features,
                                                   List<String> notes) {
@@ -175,17 +199,12 @@ public final class BpfPerfMonitor implements PerfMonitor {
         try {
             collector = MapStatsCollector.open();
             collector.collect(config.maps());
-        } catch (PrivilegeException e) {
+        } catch (PerfMonitorException e) {
             if (collector != null) {
                 collector.close();
             }
             notes.add("map statistics are off: " + e.getMessage());
             return null;
-        } catch (RuntimeException e) {
-            if (collector != null) {
-                collector.close();
-            }
-            throw e;
         }
         resources.add(collector);
         features.add(Feature.MAP_STATISTICS);
@@ -204,8 +223,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
     }
 
     /** Opens program statistics; without CAP_SYS_ADMIN the monitor goes on without them. */
-    private static ProgramStatsCollector openProgramStats(PerfMonitorConfig config, Resources resources,
-                                                          Set<Feature> features, List<String> notes) {
+    private static ProgramStatsCollector openProgramStats(Resources resources, Set<Feature> features,
+                                                          List<String> notes) {
         try {
             ProgramStatsCollector collector = resources.add(ProgramStatsCollector.open());
             features.add(Feature.BPF_STATS);
@@ -214,28 +233,6 @@ public final class BpfPerfMonitor implements PerfMonitor {
             notes.add("program statistics are off: " + e.getMessage());
             return null;
         }
-    }
-
-    private static AttachedSource attachExternal(Path pin, String name, PerfMonitorConfig config) {
-        RingSources.Opened opened = pin != null ? RingSources.pinned(pin) : RingSources.named(name);
-        return AttachedSource.attach(new AttachedSource.MapFds(opened.ring().get(),
-                opened.counters().map(f -> f.get()), opened.modes().map(f -> f.get()),
-                opened.histograms().map(f -> f.get()), opened.starts().map(f -> f.get())), opened, config);
-    }
-
-    private static Path kmeshRing(RecordSource.Kmesh k) {
-        for (Path dir : k.mapDirectories()) {
-            for (String name : new String[] {"km_perf_info", "kmesh_perf_info"}) {
-                if (Files.exists(dir.resolve(name))) {
-                    return dir.resolve(name);
-                }
-            }
-        }
-        return k.mapDirectories().get(0).resolve("km_perf_info");
-    }
-
-    private void housekeeping() {
-        source.housekeeping(consumer, aggregator);
     }
 
     /**
@@ -256,11 +253,12 @@ public final class BpfPerfMonitor implements PerfMonitor {
     static RuntimeException ringBufferProbeFailure(int errno, String release) {
         return switch (errno) {
             case Errno.EPERM -> new PrivilegeException("creating a BPF map was refused (EPERM): "
-                    + (Capability.CAP_BPF.held() ? "" : "this process lacks CAP_BPF; ") + Errno.PRIVILEGE_HINT);
+                    + (Capability.CAP_BPF.held() ? "" : "this process lacks CAP_BPF; ") + Errno.PRIVILEGE_HINT,
+                    errno, null);
             case Errno.EINVAL -> new KernelFeatureException("the kernel " + release + " has no BPF ring buffers "
-                    + "(BPF_MAP_TYPE_RINGBUF, Linux >= 5.8): kmesh-perf cannot read operation records on it");
+                    + "(BPF_MAP_TYPE_RINGBUF, Linux >= 5.8): kmesh-perf cannot read operation records on it", errno, null);
             case Errno.ENOSYS -> new KernelFeatureException("the kernel " + release
-                    + " has no bpf() system call (CONFIG_BPF_SYSCALL is off)");
+                    + " has no bpf() system call (CONFIG_BPF_SYSCALL is off)", errno, null);
             default -> Errno.failure("creating a BPF ring buffer", errno);
         };
     }
@@ -288,34 +286,119 @@ public final class BpfPerfMonitor implements PerfMonitor {
         if (closed.get()) {
             throw new IllegalStateException("the monitor is closed");
         }
-        consumer.start();
+        if (started.compareAndSet(false, true)) {
+            if (source.scans()) {
+                scanner = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "kmesh-perf-locator");
+                    t.setDaemon(true);
+                    return t;
+                });
+                scanner.scheduleWithFixedDelay(this::scan, SCAN_MILLIS, SCAN_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            consumer.start();
+        }
         return this;
+    }
+
+    private void scan() {
+        try {
+            source.scan();
+        } catch (RuntimeException e) {
+            LOG.debug("looking for the source's ring failed: {}", e.getMessage());
+        }
     }
 
     @Override
     public PerfSnapshot snapshot() {
-        source.mergeHistograms(aggregator);
+        Set<Feature> features = EnumSet.noneOf(Feature.class);
+        features.addAll(capabilities.features());
+        features.removeAll(EnumSet.of(Feature.OPERATIONS, Feature.DROPPED_COUNTER, Feature.KERNEL_HISTOGRAM,
+                Feature.OPERATION_MODES, Feature.MAP_STATISTICS, Feature.BPF_STATS, Feature.DAEMON));
+        boolean open = !closed.get();
+
+        SourceStatus status = source.status();
+        if (status.up()) {
+            features.add(Feature.OPERATIONS);
+            if (source.hasModes()) {
+                features.add(Feature.OPERATION_MODES);
+            }
+        }
+        if (open && operationsFamily.run(() -> {
+            source.mergeHistograms(aggregator);
+            return Boolean.TRUE;
+        }).isPresent() && source.histogramCapable()) {
+            features.add(Feature.KERNEL_HISTOGRAM);
+        }
         OperationAggregator.Snapshot s = aggregator.snapshot(config::operationType);
-        Optional<long[]> counters = source.counters();
-        List<MapStats> maps = mapStats != null && !closed.get() ? collectQuietly(() -> mapStats.collect(config.maps()))
-                : List.of();
-        List<ProgramStats> programs = programStats != null && !closed.get()
-                ? collectQuietly(() -> programStats.collect(config.programs())) : List.of();
-        return new PerfSnapshot(Instant.now(), s.operations(), new RecordCounters(s.consumed(), s.invalid(), 0, 0,
-                SourceTracker.slot(counters, ProbeCounters.DROPPED), SourceTracker.slot(counters, ProbeCounters.END_WITHOUT_START),
-                s.listenerErrors(), s.corruptions(), source.staleStartsReaped()), source.status(), maps, programs,
-                daemon.read(), capabilities.features());
+        OptionalLong dropped = countersFamily.run(source::dropped).orElse(OptionalLong.empty());
+        OptionalLong endsWithoutStart = countersFamily.run(source::endsWithoutStart).orElse(OptionalLong.empty());
+        if (dropped.isPresent()) {
+            features.add(Feature.DROPPED_COUNTER);
+        }
+        long reaped = countersFamily.run(source::staleStartsReaped).orElse(0L);
+
+        List<MapStats> maps = List.of();
+        if (mapStats != null && open) {
+            Optional<List<MapStats>> m = mapsFamily.run(() -> mapStats.collect(config.maps()));
+            if (m.isPresent()) {
+                maps = m.get();
+                features.add(Feature.MAP_STATISTICS);
+            }
+        }
+        List<ProgramStats> programs = List.of();
+        if (programStats != null && open) {
+            Optional<List<ProgramStats>> p = programsFamily.run(() -> programStats.collect(config.programs()));
+            if (p.isPresent()) {
+                programs = p.get();
+                features.add(Feature.BPF_STATS);
+            }
+        }
+        Optional<ResourceUsage> usage = daemonFamily.run(daemon::reading).flatMap(DaemonUsageReader.Reading::usage);
+        if (usage.isPresent()) {
+            features.add(Feature.DAEMON);
+        }
+        RecordCounters records = new RecordCounters(s.consumed(), s.invalid(), s.typeOverflow(), s.missed(), dropped,
+                endsWithoutStart, s.listenerErrors(), s.corruptions(), reaped);
+        return new PerfSnapshot(Instant.now(), s.operations(), records, status, maps, programs, usage, features);
     }
 
-    /** A collection racing close() reads nothing rather than failing. */
-    private <T> List<T> collectQuietly(java.util.function.Supplier<List<T>> collect) {
-        try {
-            return collect.get();
-        } catch (IllegalStateException e) {
-            if (closed.get()) {
-                return List.of();
+    /**
+     * One family of a snapshot: read on its own, so that its failure leaves the others intact. A
+     * failure is logged when it starts or changes, and its recovery once.
+     */
+    private static final class Family {
+        private final String name;
+        private String failing;
+
+        Family(String name) {
+            this.name = name;
+        }
+
+        <T> Optional<T> run(Supplier<T> read) {
+            try {
+                T value = read.get();
+                recovered();
+                return Optional.of(value);
+            } catch (RuntimeException e) {
+                failed(e);
+                return Optional.empty();
             }
-            throw e;
+        }
+
+        private synchronized void recovered() {
+            if (failing != null) {
+                LOG.info("{} can be read again", name);
+                failing = null;
+            }
+        }
+
+        private synchronized void failed(RuntimeException e) {
+            String why = String.valueOf(e.getMessage());
+            if (!why.equals(failing)) {
+                LOG.warn("{} are missing from snapshots until this is fixed: {}", name, why);
+                LOG.debug("{} failed", name, e);
+            }
+            failing = why;
         }
     }
 
@@ -327,7 +410,10 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     @Override
     public void setOperationMode(long operationType, OperationMode mode) {
-        throw new UnsupportedOperationException("not yet");
+        if (closed.get()) {
+            throw new IllegalStateException("the monitor is closed");
+        }
+        source.setOperationMode(operationType, mode);
     }
 
     @Override
@@ -338,12 +424,21 @@ public final class BpfPerfMonitor implements PerfMonitor {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            ScheduledExecutorService s = scanner;
+            if (s != null) {
+                s.shutdownNow();
+                try {
+                    s.awaitTermination(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             consumer.close(resources::close);
         }
     }
 
     @Override
     public String toString() {
-        return "BpfPerfMonitor[" + config.source() + (closed.get() ? ", closed" : "") + "]";
+        return "BpfPerfMonitor[" + config.source().describe() + (closed.get() ? ", closed" : "") + "]";
     }
 }

@@ -103,12 +103,12 @@ class ExternalRingKernelTest {
     }
 
     @Test
-    void unknownPinPathsAndNamesAreClearErrors() {
+    void unknownPinPathsAndNamesAreClearErrorsWhenNotWaitedFor() {
         NotFoundException e = assertThrows(NotFoundException.class, () -> PerfMonitor.open(
-                config(RecordSource.pinned(Path.of("/sys/fs/bpf/no-such-dir/kmesh_perf_info")))));
-        assertTrue(e.getMessage().startsWith("no pinned BPF object at /sys/fs/bpf/no-such-dir/kmesh_perf_info"),
+                failFast(RecordSource.pinned(Path.of("/sys/fs/bpf/no-such-dir/kmesh_perf_info")))));
+        assertTrue(e.getMessage().startsWith("no ring buffer is pinned at /sys/fs/bpf/no-such-dir/kmesh_perf_info"),
                 e.getMessage());
-        e = assertThrows(NotFoundException.class, () -> PerfMonitor.open(config(RecordSource.named("kp_nothing_here"))));
+        e = assertThrows(NotFoundException.class, () -> PerfMonitor.open(failFast(RecordSource.named("kp_nothing_here"))));
         assertTrue(e.getMessage().contains("no ring buffer map named 'kp_nothing_here'"), e.getMessage());
         assertTrue(e.getMessage().contains("bpftool map show"), e.getMessage());
     }
@@ -139,6 +139,10 @@ class ExternalRingKernelTest {
                 () -> PerfMonitor.open(config(RecordSource.pinned(file))));
         assertTrue(e.getMessage().startsWith(file + " is not in a bpffs ("), e.getMessage());
         assertTrue(e.getMessage().endsWith("), so it is not a pinned BPF object"), e.getMessage());
+    }
+
+    private static PerfMonitorConfig failFast(RecordSource source) {
+        return config(source).toBuilder().waitForSource(false).build();
     }
 
     private static PerfMonitorConfig config(RecordSource source) {

@@ -37,7 +37,7 @@ class LifecycleKernelTest {
             long mappings = Files.readAllLines(Path.of("/proc/self/maps")).stream()
                     .filter(l -> l.contains("bpf-map")).count();
             long threads = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("kmesh-perf-consumer")).count();
+                    .filter(t -> t.getName().startsWith("kmesh-perf-")).count();
             return new Held(fds, mappings, threads, KernelObjects.heldByThisProcess());
         }
     }
@@ -69,6 +69,43 @@ class LifecycleKernelTest {
             monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, 100, Mode.SCOPED, 0);
             Await.snapshot(monitor, s -> s.records().consumed() >= 100, Duration.ofSeconds(10));
             return KernelObjects.heldByThisProcess().since(before);
+        }
+    }
+
+    /**
+     * A monitor that waited for its data plane, followed it through restarts by pin and by name,
+     * and is closed while one ring is still being drained, holds nothing afterwards.
+     */
+    @Test
+    void followingARestartingDataPlaneLeavesNothingBehind() throws Exception {
+        cycle();
+        try (PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
+            Held before = Held.now();
+            for (RecordSource source : List.of(RecordSource.pinned(pins.resolve("kmesh_perf_info")),
+                    RecordSource.named("kmesh_perf_info"))) {
+                try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(source)
+                        .mapStatistics(false).build()).start()) {
+                    for (int restart = 0; restart < 3; restart++) {
+                        try (SamplesPlane plane = SamplesPlane.load(1 << 16).pinIn(pins.path())) {
+                            int ring = plane.ringId();
+                            Await.snapshot(monitor, s -> s.source().ringMapId().equals(java.util.OptionalInt.of(ring)),
+                                    Duration.ofSeconds(10));
+                            plane.produce(1, 10);
+                            long expect = 10L * (restart + 1);
+                            Await.snapshot(monitor, s -> s.records().consumed() >= expect, Duration.ofSeconds(10));
+                        }
+                    }
+                    assertEquals(30, monitor.snapshot().records().consumed());
+                }
+                for (String map : SamplesPlane.PINNED) {
+                    Files.deleteIfExists(pins.resolve(map));
+                }
+            }
+            Held after = Held.now();
+            assertEquals(before.fds(), after.fds(), "file descriptors");
+            assertEquals(0, after.ringMappings(), "ring-buffer mappings");
+            assertEquals(0, after.consumerThreads(), "consumer and locator threads");
+            assertTrue(after.bpf().since(before.bpf()).isEmpty(), "BPF fds held: " + after.bpf().since(before.bpf()));
         }
     }
 

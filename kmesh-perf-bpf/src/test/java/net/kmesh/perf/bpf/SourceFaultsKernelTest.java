@@ -40,7 +40,8 @@ class SourceFaultsKernelTest {
                 Files.delete(pin);
                 PerfSnapshot gone = Await.snapshot(monitor, s -> !s.source().up(), Duration.ofSeconds(10));
                 assertTrue(!gone.source().up(), gone.source().toString());
-                assertTrue(gone.source().problem().orElseThrow().contains("names no ring buffer"), gone.source().toString());
+                assertTrue(gone.source().problem().orElseThrow().contains("no ring buffer is pinned at " + pin),
+                        gone.source().toString());
 
                 // It comes back with new maps at the same path.
                 try (FakeKmesh second = new FakeKmesh()) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,62 +13,52 @@ import java.util.TreeMap;
 
 /**
  * The entries of JMH's JSON result files ({@code -rf json}), one per benchmark method and
- * parameter set; the forks of an entry found in several files (a step measured again) are
- * merged. Only per-iteration figures are kept: the report's estimators work on them.
+ * parameter set, with every fork's iterations. A file whose name ends in {@value #RETRY_SUFFIX}
+ * is a second attempt at a step ({@code benchmarks/run --quick} measures a failing step again):
+ * its entries replace the first attempt's whole, so that the second attempt is judged alone.
  */
 final class JmhResults {
+    static final String RETRY_SUFFIX = "-retry.json";
 
     /**
-     * One benchmark method with one set of parameters: its primary score per iteration, and its
-     * secondary metrics per fork, then per iteration.
+     * One benchmark method with one set of parameters: its primary score and its secondary
+     * metrics, per fork, then per measurement iteration.
+     *
+     * @param retried whether these are the figures of a second attempt
      */
-    record Entry(String name, Map<String, String> params, String unit, List<Double> primary,
-                 Map<String, List<List<Double>>> secondary) {
+    record Entry(String name, Map<String, String> params, String unit, List<List<Double>> primary,
+                 Map<String, List<List<Double>>> secondary, boolean retried) {
 
-        /** The lowest primary score over all iterations (scores here are times per operation). */
-        double best() {
-            return primary.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        /** The primary score (time per operation here) over all forks × iterations. */
+        Figure score() {
+            return figure(flat(primary), "score");
         }
 
-        double median() {
-            double[] sorted = primary.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            int n = sorted.length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        }
-
-        /** The mean over iterations of a secondary metric, such as {@code gc.alloc.rate.norm}. */
-        double mean(String metric) {
-            return values(metric).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        }
-
-        /** The lowest per-iteration quotient of two auxiliary counters. */
-        double bestQuotient(String numerator, String denominator) {
-            List<Double> n = values(numerator);
-            List<Double> d = values(denominator);
-            double best = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < n.size(); i++) {
-                best = Math.min(best, n.get(i) / d.get(i));
-            }
-            return best;
+        /** A secondary metric, such as {@code gc.alloc.rate.norm}, over all forks × iterations. */
+        Figure metric(String metric) {
+            return figure(flat(forks(metric)), metric);
         }
 
         /**
-         * The largest per-fork quotient of two auxiliary counters, each summed over the fork's
-         * iterations: for two sides measured in turn, which noise slows alike, in forks that
-         * differ by JIT and memory placement.
+         * The per-iteration quotient of two auxiliary counters measured in the same iteration
+         * (CPU and wall time, or the two sides of an interleaved pair), over all forks × iterations.
          */
-        double bestForkQuotient(String numerator, String denominator) {
-            List<List<Double>> n = forks(numerator);
-            List<List<Double>> d = forks(denominator);
-            double best = Double.NEGATIVE_INFINITY;
-            for (int f = 0; f < n.size(); f++) {
-                best = Math.max(best, sum(n.get(f)) / sum(d.get(f)));
+        Figure quotient(String numerator, String denominator) {
+            List<Double> n = flat(forks(numerator));
+            List<Double> d = flat(forks(denominator));
+            if (n.size() != d.size()) {
+                throw new IllegalStateException(this + ": " + numerator + " has " + n.size() + " iterations, "
+                        + denominator + " " + d.size());
             }
-            return best;
+            List<Double> q = new ArrayList<>(n.size());
+            for (int i = 0; i < n.size(); i++) {
+                q.add(n.get(i) / d.get(i));
+            }
+            return figure(q, numerator + " ÷ " + denominator);
         }
 
-        private static double sum(List<Double> values) {
-            return values.stream().mapToDouble(Double::doubleValue).sum();
+        int forkCount() {
+            return primary.size();
         }
 
         private List<List<Double>> forks(String metric) {
@@ -80,13 +69,20 @@ final class JmhResults {
             return v;
         }
 
-        private List<Double> values(String metric) {
-            return forks(metric).stream().flatMap(List::stream).toList();
+        private Figure figure(List<Double> iterations, String what) {
+            if (iterations.isEmpty()) {
+                throw new MissingResult(this + " has no measured iteration of its " + what);
+            }
+            return Figure.of(iterations);
+        }
+
+        private static List<Double> flat(List<List<Double>> forks) {
+            return forks.stream().flatMap(List::stream).toList();
         }
 
         @Override
         public String toString() {
-            return params.isEmpty() ? name : name + params;
+            return params.isEmpty() ? name : name + " " + params;
         }
     }
 
@@ -107,10 +103,20 @@ final class JmhResults {
         this.jmh = jmh;
     }
 
-    /** Reads JMH's result files; JSON files that are not JMH results (not an array) are skipped. */
+    /** Results made of {@code entries} directly (for tests of the estimators). */
+    static JmhResults of(List<Entry> entries) {
+        return new JmhResults(List.copyOf(entries), "", "");
+    }
+
+    /**
+     * Reads JMH's result files; JSON files that are not JMH results (not an array) are skipped.
+     * Within one attempt, the forks of an entry found in several files are put together; an entry
+     * of a second attempt ({@value #RETRY_SUFFIX}) replaces the first attempt's.
+     */
     static JmhResults read(List<Path> files) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        Map<String, Entry> merged = new LinkedHashMap<>();
+        Map<String, Entry> first = new LinkedHashMap<>();
+        Map<String, Entry> second = new LinkedHashMap<>();
         String jdk = "";
         String jmh = "";
         for (Path file : files) {
@@ -119,6 +125,7 @@ final class JmhResults {
                 // Not JMH's output: the report's own results.json, in the quick run's directory.
                 continue;
             }
+            boolean retry = file.getFileName().toString().endsWith(RETRY_SUFFIX);
             for (JsonNode run : root) {
                 jdk = run.path("jdkVersion").asText() + " (" + run.path("vmName").asText() + " "
                         + run.path("vmVersion").asText() + ")";
@@ -126,19 +133,18 @@ final class JmhResults {
                 String fqn = run.path("benchmark").asText();
                 String name = fqn.substring(fqn.lastIndexOf('.', fqn.lastIndexOf('.') - 1) + 1);
                 Map<String, String> params = new TreeMap<>();
-                run.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
+                run.path("params").properties().forEach(p -> params.put(p.getKey(), p.getValue().asText()));
                 JsonNode primary = run.path("primaryMetric");
                 Map<String, List<List<Double>>> secondary = new TreeMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = run.path("secondaryMetrics").fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> m = it.next();
+                for (Map.Entry<String, JsonNode> m : run.path("secondaryMetrics").properties()) {
                     secondary.put(m.getKey(), forks(m.getValue()));
                 }
-                List<Double> iterations = forks(primary).stream().flatMap(List::stream).toList();
-                Entry e = new Entry(name, params, primary.path("scoreUnit").asText(), iterations, secondary);
-                merged.merge(name + params, e, JmhResults::concat);
+                Entry e = new Entry(name, params, primary.path("scoreUnit").asText(), forks(primary), secondary, retry);
+                (retry ? second : first).merge(name + params, e, JmhResults::concat);
             }
         }
-        return new JmhResults(List.copyOf(merged.values()), jdk, jmh);
+        first.putAll(second);
+        return new JmhResults(List.copyOf(first.values()), jdk, jmh);
     }
 
     /** The iterations of each fork of a metric. */
@@ -147,26 +153,31 @@ final class JmhResults {
         for (JsonNode fork : metric.path("rawData")) {
             List<Double> values = new ArrayList<>();
             fork.forEach(v -> values.add(v.asDouble()));
-            forks.add(values);
+            forks.add(List.copyOf(values));
         }
-        return forks;
+        return List.copyOf(forks);
     }
 
-    /** The same benchmark measured again: its forks are added to the first measurement's. */
+    /** The same benchmark in two files of one attempt: its forks are put together. */
     private static Entry concat(Entry a, Entry b) {
-        List<Double> primary = new ArrayList<>(a.primary());
-        primary.addAll(b.primary());
         Map<String, List<List<Double>>> secondary = new TreeMap<>(a.secondary());
-        b.secondary().forEach((k, v) -> secondary.merge(k, v, (x, y) -> {
-            List<List<Double>> all = new ArrayList<>(x);
-            all.addAll(y);
-            return all;
-        }));
-        return new Entry(a.name(), a.params(), a.unit(), primary, secondary);
+        b.secondary().forEach((k, v) -> secondary.merge(k, v, JmhResults::append));
+        return new Entry(a.name(), a.params(), a.unit(), append(a.primary(), b.primary()), secondary, a.retried());
+    }
+
+    private static List<List<Double>> append(List<List<Double>> a, List<List<Double>> b) {
+        List<List<Double>> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     List<Entry> entries() {
         return entries;
+    }
+
+    /** Whether any entry is a second attempt's. */
+    boolean retried() {
+        return entries.stream().anyMatch(Entry::retried);
     }
 
     /** The JVM the benchmarks ran in, as JMH recorded it. */

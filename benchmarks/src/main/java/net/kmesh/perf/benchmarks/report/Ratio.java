@@ -6,17 +6,36 @@ import java.util.Map;
 
 /**
  * One figure of the report: a ratio of benchmarks measured in the same run, how it is computed,
- * the target it should meet, and the looser bound the quick mode gates on ({@code null}: only
- * informational in that mode).
+ * the target it should meet, and the bound the quick mode gates on ({@code null}: only
+ * informational in that mode), a regression gate set from the spread seen so far.
  *
  * @param step the step of {@code benchmarks/run} that measures its inputs
  */
 record Ratio(String id, String step, String title, String definition, Unit unit, Formula formula, Bound target,
              Bound quickBound) {
 
-    /** Computes the value from the results; throws {@link JmhResults.MissingResult} if an input is absent. */
+    /**
+     * Computes the value from one figure of each benchmark it reads; {@link Estimate} runs it on
+     * the medians, then on each combination of the inputs' lowest and highest iterations.
+     */
     interface Formula {
-        double apply(JmhResults results);
+        double apply(Inputs in);
+    }
+
+    /**
+     * The benchmark figures a formula reads. Each call names one input; which of its figures comes
+     * back (median, lowest or highest iteration) is the evaluator's choice. Each throws
+     * {@link JmhResults.MissingResult} when the input is not among the results.
+     */
+    interface Inputs {
+        /** The primary score: time per operation. */
+        double time(String benchmark, String... params);
+
+        /** A secondary metric, such as {@code gc.alloc.rate.norm}. */
+        double metric(String benchmark, String metric, String... params);
+
+        /** The per-iteration quotient of two auxiliary counters measured in the same iteration. */
+        double quotient(String benchmark, String numerator, String denominator, String... params);
     }
 
     /** A condition on the value, possibly relative to another ratio's value. */
@@ -66,6 +85,19 @@ record Ratio(String id, String step, String title, String definition, Unit unit,
                 case BYTES_PER_RECORD -> (v == 0 ? "0" : v < 0.01 ? String.format(Locale.ROOT, "%.1e", v)
                         : significant(v)) + " B/record";
             };
+        }
+
+        /** A range with its unit once: "0.880 – 0.950×", "0.81 – 1.08%". */
+        String formatRange(double min, double max) {
+            String low = format(min);
+            String high = format(max);
+            String suffix = switch (this) {
+                case TIMES -> "×";
+                case FRACTION -> "";
+                case PERCENT -> "%";
+                case BYTES_PER_RECORD -> " B/record";
+            };
+            return low.substring(0, low.length() - suffix.length()) + " – " + high;
         }
 
         /** A bound as written: 0.9×, 1000×, 0.4, 2%. */

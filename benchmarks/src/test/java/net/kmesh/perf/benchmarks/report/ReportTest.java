@@ -1,6 +1,7 @@
 package net.kmesh.perf.benchmarks.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,12 +14,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The report over small synthetic JMH result files shaped like JMH 1.37's {@code -rf json}. */
+/**
+ * The report over small synthetic JMH result files shaped like JMH 1.37's {@code -rf json}. Every
+ * benchmark has iterations whose best, mean and median differ, so that each test tells which of
+ * them the report used.
+ */
 class ReportTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PKG = "net.kmesh.perf.benchmarks.";
@@ -26,9 +34,16 @@ class ReportTest {
     @TempDir
     Path dir;
 
-    /** One JMH result: primary scores per iteration of one fork, and per-iteration secondary metrics. */
-    private static ObjectNode run(String benchmark, Map<String, String> params, double[] primary,
-                                  Map<String, double[]> secondary) {
+    /** A report's exit status and what it wrote on stderr. */
+    private record Exit(int status, String err) {
+    }
+
+    /**
+     * One JMH result: primary scores of each fork (one array per fork), and per-iteration
+     * secondary metrics shaped like the primary.
+     */
+    private static ObjectNode run(String benchmark, Map<String, String> params, List<double[]> primary,
+                                  Map<String, List<double[]>> secondary) {
         ObjectNode run = JSON.createObjectNode();
         run.put("jmhVersion", "1.37");
         run.put("benchmark", PKG + benchmark);
@@ -46,74 +61,130 @@ class ReportTest {
         return run;
     }
 
-    private static void metric(ObjectNode m, double[] iterations, String unit) {
+    private static void metric(ObjectNode m, List<double[]> forks, String unit) {
         double sum = 0;
-        for (double v : iterations) {
-            sum += v;
+        int n = 0;
+        ArrayNode raw = m.putArray("rawData");
+        for (double[] fork : forks) {
+            ArrayNode f = raw.addArray();
+            for (double v : fork) {
+                f.add(v);
+                sum += v;
+                n++;
+            }
         }
-        m.put("score", sum / iterations.length);
+        // JMH's own score is the mean; the report must not use it.
+        m.put("score", sum / n);
         m.put("scoreUnit", unit);
-        ArrayNode fork = m.putArray("rawData").addArray();
-        for (double v : iterations) {
-            fork.add(v);
+    }
+
+    private static ObjectNode timed(String benchmark, Map<String, String> params, double... ns) {
+        return run(benchmark, params, List.of(ns), Map.of());
+    }
+
+    /** {@code interleaved} whose C ÷ Java quotient per iteration is as given, the machine slowing both sides alike. */
+    private static ObjectNode interleaved(double... quotients) {
+        double[] java = new double[quotients.length];
+        double[] c = new double[quotients.length];
+        for (int i = 0; i < quotients.length; i++) {
+            java[i] = 3e9 * (1 + i);
+            c[i] = quotients[i] * java[i];
         }
+        return run("RingBufferDrainBenchmark.interleaved", Map.of(), List.of(java.clone()),
+                Map.of("cNanos", List.of(c), "javaNanos", List.of(java)));
     }
 
-    private static ObjectNode timed(String benchmark, double... ns) {
-        return run(benchmark, Map.of(), ns, Map.of());
+    /** Kernel ns per operation of each iteration; wall-clock scores that would give other ratios. */
+    private static ObjectNode probe(String method, double... ns) {
+        double[] nanos = Arrays.stream(ns).map(v -> v * 1000).toArray();
+        double[] ops = Arrays.stream(ns).map(v -> 1000).toArray();
+        double[] wall = Arrays.stream(ns).map(v -> v + 9).toArray();
+        return run("ProbeOverheadBenchmark." + method, Map.of(), List.of(wall),
+                Map.of("kernelNanos", List.of(nanos), "kernelOps", List.of(ops)));
     }
 
-    /** Kernel ns per operation {@code ns} in every iteration but one, which is slower. */
-    private static ObjectNode probe(String method, double ns) {
-        return run("ProbeOverheadBenchmark." + method, Map.of(), new double[] {ns + 9, ns + 9},
-                Map.of("kernelNanos", new double[] {ns * 1000, ns * 1300}, "kernelOps", new double[] {1000, 1000}));
-    }
-
-    private static ObjectNode cpu(String rate, double share) {
+    /** Consumer CPU share of each iteration, in 3-second iterations of slightly different lengths. */
+    private static ObjectNode cpu(String binder, String rate, double... shares) {
+        double[] wall = new double[shares.length];
+        double[] cpu = new double[shares.length];
+        for (int i = 0; i < shares.length; i++) {
+            wall[i] = 3e9 + i * 1e6;
+            cpu[i] = shares[i] * wall[i];
+        }
         return run("ConsumerCpuBenchmark.paced",
-                Map.of("binder", "none", "rate", rate, "batchesPerSecond", "100", "batchDelayMillis", "10"),
-                new double[] {3000, 3000}, Map.of("consumerCpuNanos", new double[] {share * 3e9 * 1.5, share * 3e9},
-                        "wallNanos", new double[] {3e9, 3e9}));
-    }
-
-    /** Two iterations of {@code interleaved}, the second twice as slow on both sides. */
-    private static ObjectNode interleaved(double cNs, double javaNs) {
-        return run("RingBufferDrainBenchmark.interleaved", Map.of(), new double[] {(cNs + javaNs) / 2, cNs + javaNs},
-                Map.of("cNanos", new double[] {cNs * 1e6, 2 * cNs * 1e6},
-                        "javaNanos", new double[] {javaNs * 1e6, 2 * javaNs * 1e6}));
+                Map.of("binder", binder, "rate", rate, "batchesPerSecond", "100", "batchDelayMillis", "10"),
+                List.of(Arrays.stream(wall).map(w -> w / 1e6).toArray()),
+                Map.of("consumerCpuNanos", List.of(cpu), "wallNanos", List.of(wall), "records", List.of(wall)));
     }
 
     private static ObjectNode map(String method, int entries, double... us) {
-        return run("MapStatsBenchmark." + method, Map.of("totalEntries", String.valueOf(entries)), us, Map.of());
+        return timed("MapStatsBenchmark." + method, Map.of("totalEntries", String.valueOf(entries)), us);
     }
 
-    /** Every benchmark a quick run measures, all within their bounds; the ring reader's sum as given. */
-    private void writeQuickResults(String file, double javaSumNs) throws IOException {
-        ArrayNode all = JSON.createArrayNode();
-        all.add(interleaved(3.0, javaSumNs));
-        all.add(run("RingBufferDrainBenchmark.javaReader", Map.of(), new double[] {5.0, 5.5},
-                Map.of("gc.alloc.rate.norm", new double[] {1e-4, 2e-4})));
-        all.add(map("iterator", 1000, 300, 350));
-        all.add(map("iterator", 100_000, 320, 330));
-        all.add(map("keyWalk", 100_000, 400_000, 420_000));
-        all.add(map("kmeshWalk", 100_000, 600_000));
-        all.add(probe("baseline", 2));
-        all.add(probe("clockReads", 52));
-        all.add(probe("seedMap", 172));
-        all.add(probe("scoped", 72));
-        all.add(probe("histogram", 62));
-        all.add(cpu("100000", 0.012));
-        all.add(cpu("1000000", 0.025));
-        JSON.writeValue(dir.resolve(file).toFile(), all);
+    private static ObjectNode mapScrape(String method, double... ms) {
+        return timed("MapScrapeBenchmark." + method, Map.of("maps", "5000"), ms);
     }
 
-    private int report(String mode, List<String> extra) throws IOException {
-        List<String> args = new java.util.ArrayList<>(List.of("--mode", mode, "--raw", dir.toString(),
+    private static ObjectNode scrape(int types, int records, double... us) {
+        return timed("ScrapeBenchmark.scrape", Map.of("types", String.valueOf(types), "records", String.valueOf(records)),
+                us);
+    }
+
+    /** Every benchmark a quick run measures, each median within its bound, by name and parameters. */
+    private static Map<String, ObjectNode> quickResults() {
+        Map<String, ObjectNode> all = new LinkedHashMap<>();
+        for (ObjectNode r : List.of(
+                interleaved(1.00, 0.96, 0.60),
+                run("RingBufferDrainBenchmark.javaReader", Map.of(), List.of(new double[] {5.0, 5.5, 9.0}),
+                        Map.of("gc.alloc.rate.norm", List.of(new double[] {1e-4, 3e-4, 2e-4}))),
+                map("iterator", 1000, 300, 250, 900),
+                map("iterator", 100_000, 320, 330, 310),
+                map("keyWalk", 100_000, 400_000, 420_000, 380_000),
+                map("kmeshWalk", 100_000, 600_000, 650_000, 900_000),
+                mapScrape("collector", 30, 35, 60),
+                mapScrape("bpftool", 100, 110, 120),
+                probe("baseline", 2, 2.5, 4),
+                probe("clockReads", 52, 55, 70),
+                probe("seedMap", 172, 180, 200),
+                probe("scoped", 72, 75, 90),
+                probe("histogram", 62, 64, 80),
+                cpu("none", "100000", 0.009, 0.012, 0.011),
+                cpu("none", "1000000", 0.010, 0.011, 0.016),
+                cpu("prometheus", "1000000", 0.012, 0.013, 0.014))) {
+            all.put(r.path("benchmark").asText() + r.path("params"), r);
+        }
+        return all;
+    }
+
+    private void write(String file, Iterable<ObjectNode> runs) throws IOException {
+        ArrayNode array = JSON.createArrayNode();
+        runs.forEach(array::add);
+        JSON.writeValue(dir.resolve(file).toFile(), array);
+    }
+
+    private void write(String file, ObjectNode... runs) throws IOException {
+        write(file, List.of(runs));
+    }
+
+    /** The quick results with {@code replaced} in place of the entries of the same benchmark and parameters. */
+    private void writeQuick(String file, ObjectNode... replaced) throws IOException {
+        Map<String, ObjectNode> all = quickResults();
+        for (ObjectNode r : replaced) {
+            all.put(r.path("benchmark").asText() + r.path("params"), r);
+        }
+        write(file, all.values());
+    }
+
+    private Exit report(String mode, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--mode", mode, "--raw", dir.toString(),
                 "--out", dir.resolve("out").toString(), "--failed-steps", dir.resolve("failed").toString()));
-        args.addAll(extra);
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
-            return Report.run(args.toArray(String[]::new), out, out);
+        args.addAll(List.of(extra));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            int status = Report.run(args.toArray(String[]::new), o, e);
+            return new Exit(status, err.toString(StandardCharsets.UTF_8));
         }
     }
 
@@ -126,74 +197,248 @@ class ReportTest {
         throw new AssertionError("no ratio " + id);
     }
 
+    private double value(String id) throws IOException {
+        return ratio(id).path("value").asDouble();
+    }
+
+    private List<String> failedSteps() throws IOException {
+        return Files.readAllLines(dir.resolve("failed"));
+    }
+
     @Test
-    void quickRunWithinBoundsPassesAndComputesRatiosFromBestIterations() throws IOException {
-        writeQuickResults("results.json", 3.0);
+    void quickRunWithinBoundsPassesAndEveryFigureIsTheMedianOverIterations() throws IOException {
+        writeQuick("results.json");
 
-        assertEquals(0, report("quick", List.of("--context", "commit=abc1234")));
+        assertEquals(0, report("quick", "--context", "commit=abc1234").status());
 
-        assertEquals(1.0, ratio("ring.java_vs_c").path("value").asDouble(), 1e-9);
-        assertEquals(1.5e-4, ratio("ring.alloc_per_record").path("value").asDouble(), 1e-12);
-        assertEquals(400_000.0 / 320, ratio("map.keyWalk_vs_iterator@100000").path("value").asDouble(), 1e-9);
-        assertEquals(320.0 / 300, ratio("map.iterator_growth").path("value").asDouble(), 1e-9);
-        // Kernel ns per operation: the best iteration's kernelNanos / kernelOps.
-        assertEquals((72.0 - 2) / (172 - 2), ratio("probe.scoped_vs_seed").path("value").asDouble(), 1e-9);
-        assertEquals((62.0 - 52) / (172 - 52),
-                ratio("probe.histogram_vs_seed_beyond_clock").path("value").asDouble(), 1e-9);
-        assertEquals(0.012, ratio("consumer.none@100000").path("value").asDouble(), 1e-9);
+        assertEquals(0.96, value("ring.java_vs_c"), 1e-9);
+        assertEquals(2e-4, value("ring.alloc_per_record"), 1e-12);
+        assertEquals(400_000.0 / 320, value("map.keyWalk_vs_iterator@100000"), 1e-9);
+        // The best iterations would give 310 / 250.
+        assertEquals(320.0 / 300, value("map.iterator_growth"), 1e-9);
+        assertEquals(35.0 / 110, value("mapscrape.collector_vs_bpftool@5000"), 1e-9);
+        // Kernel ns per operation (kernelNanos ÷ kernelOps per iteration), not the wall-clock score.
+        assertEquals((75 - 2.5) / (180 - 2.5), value("probe.scoped_vs_seed"), 1e-9);
+        assertEquals((64 - 55.0) / (180 - 55), value("probe.histogram_vs_seed_beyond_clock"), 1e-9);
+        assertEquals(0.011, value("consumer.none@100000"), 1e-9);
+        assertEquals(0.013 / 0.011, value("consumer.prometheus_vs_none@1000000"), 1e-9);
         assertEquals("pass", ratio("probe.histogram_vs_seed").path("result").asText());
         assertEquals("info", ratio("probe.clock_share_of_scoped").path("result").asText());
 
         JsonNode root = JSON.readTree(dir.resolve("out/results.json").toFile());
         assertEquals("abc1234", root.path("context").path("commit").asText());
         assertEquals("17.0.15 (OpenJDK 64-Bit Server VM 17.0.15+6)", root.path("context").path("jdk").asText());
+        JsonNode iterator = null;
+        for (JsonNode in : root.path("inputs")) {
+            if (in.path("benchmark").asText().equals("MapStatsBenchmark.iterator")
+                    && in.path("params").path("totalEntries").asText().equals("1000")) {
+                iterator = in;
+            }
+        }
+        assertEquals(300, iterator.path("median").asDouble(), 1e-9);
+        assertEquals(250, iterator.path("min").asDouble(), 1e-9);
+        assertEquals(900, iterator.path("max").asDouble(), 1e-9);
         String md = Files.readString(dir.resolve("out/results.md"));
         assertTrue(md.contains("| Ring: Java reader vs C (same work) |"), md);
-        assertTrue(md.contains("| 1.00× | ≥ 0.9× | ≥ 0.75× | pass |"), md);
-        assertTrue(md.contains("9 of 9 quick bounds met."), md);
-        assertEquals(List.of(), Files.readAllLines(dir.resolve("failed")));
+        assertTrue(md.contains("| 0.960× | 0.600 – 1.00× | ≥ 0.9× | ≥ 0.75× | pass |"), md);
+        assertTrue(md.contains("11 of 11 quick bounds met."), md);
+        assertEquals(List.of(), failedSteps());
     }
 
     @Test
-    void quickRunFailsWhenARatioRegressesPastItsBoundAndNamesTheStep() throws IOException {
-        writeQuickResults("results.json", 4.5);
+    void rangesArePerIterationForSideBySidePairsAndEachInputsExtremesOtherwise() throws IOException {
+        writeQuick("results.json");
 
-        assertEquals(1, report("quick", List.of()));
+        assertEquals(0, report("quick").status());
 
-        assertEquals(3.0 / 4.5, ratio("ring.java_vs_c").path("value").asDouble(), 1e-9);
+        // Both sides timed in the same iteration: the quotient's own lowest and highest iteration.
+        assertRange("ring.java_vs_c", 0.60, 1.00, "iterations of its one input");
+        assertRange("consumer.none@1000000", 0.010, 0.016, "iterations of its one input");
+        // Measured apart: every combination of each side's lowest and highest iteration.
+        assertRange("map.keyWalk_vs_iterator@100000", 380_000.0 / 330, 420_000.0 / 310, "extremes of each input");
+        assertRange("consumer.prometheus_vs_none@1000000", 0.012 / 0.016, 0.014 / 0.010, "extremes of each input");
+        // (scoped − baseline) ÷ (seedMap − baseline) falls as baseline rises.
+        assertRange("probe.scoped_vs_seed", (72 - 4.0) / (200 - 4), (90 - 2.0) / (172 - 2), "extremes of each input");
+        assertEquals(3, ratio("probe.scoped_vs_seed").path("inputs").size());
+    }
+
+    private void assertRange(String id, double min, double max, String from) throws IOException {
+        JsonNode r = ratio(id);
+        assertEquals(min, r.path("min").asDouble(), 1e-9, id + " min");
+        assertEquals(max, r.path("max").asDouble(), 1e-9, id + " max");
+        assertEquals(from, r.path("rangeFrom").asText(), id);
+    }
+
+    @Test
+    void theGateJudgesTheMedianSoABestIterationWithinTheBoundDoesNotPass() throws IOException {
+        // Best iteration 0.95 (past the 0.75 bound), mean 0.79 (past it too), median 0.72 (short of it).
+        writeQuick("results.json", interleaved(0.95, 0.70, 0.72));
+
+        Exit exit = report("quick");
+
+        assertEquals(1, exit.status());
+        assertEquals(0.72, value("ring.java_vs_c"), 1e-9);
         assertEquals("FAIL", ratio("ring.java_vs_c").path("result").asText());
-        assertEquals(List.of("ring"), Files.readAllLines(dir.resolve("failed")));
+        assertEquals(List.of("ring"), failedSteps());
+        assertTrue(exit.err().contains("ring.java_vs_c: median 0.720× does not meet ≥ 0.75×"), exit.err());
     }
 
     @Test
-    void aStepMeasuredAgainIsMergedIterationByIteration() throws IOException {
-        writeQuickResults("ring.json", 4.5);
-        ArrayNode retry = JSON.createArrayNode();
-        retry.add(interleaved(3.0, 3.0));
-        JSON.writeValue(dir.resolve("ring-retry.json").toFile(), retry);
+    void theMedianPoolsTheForksOfABenchmark() throws IOException {
+        ObjectNode twoForks = run("MapScrapeBenchmark.collector", Map.of("maps", "5000"),
+                List.of(new double[] {30, 31}, new double[] {90, 95, 100}), Map.of());
+        writeQuick("results.json", twoForks);
 
+        assertEquals(1, report("quick").status());
+
+        // The median of 30, 31, 90, 95, 100: past 0.75 × 110, though the first fork alone is well within.
+        assertEquals(90.0 / 110, value("mapscrape.collector_vs_bpftool@5000"), 1e-9);
+        assertEquals(List.of("mapscrape"), failedSteps());
+    }
+
+    @Test
+    void theBinderRatioFailsTheGateWhenTheBinderCostsTwiceTheConsumer() throws IOException {
+        writeQuick("results.json", cpu("prometheus", "1000000", 0.08, 0.082, 0.084));
+
+        assertEquals(1, report("quick").status());
+
+        assertEquals(0.082 / 0.011, value("consumer.prometheus_vs_none@1000000"), 1e-9);
+        assertEquals("FAIL", ratio("consumer.prometheus_vs_none@1000000").path("result").asText());
+        assertEquals(List.of("consumer"), failedSteps());
+    }
+
+    @Test
+    void aQuickRunWithoutAGatedRatiosBenchmarkFailsAndNamesItsStep() throws IOException {
+        Map<String, ObjectNode> all = quickResults();
+        all.keySet().removeIf(k -> k.contains("MapScrapeBenchmark"));
+        write("results.json", all.values());
+
+        Exit exit = report("quick");
+
+        assertEquals(1, exit.status());
+        JsonNode r = ratio("mapscrape.collector_vs_bpftool@5000");
+        assertEquals("missing", r.path("result").asText());
+        assertTrue(r.path("problem").asText().contains("no result for MapScrapeBenchmark.collector {maps=5000}"),
+                r.toString());
+        assertEquals(List.of("mapscrape"), failedSteps());
+        assertTrue(exit.err().contains("mapscrape.collector_vs_bpftool@5000: missing (step mapscrape of benchmarks/run)"),
+                exit.err());
+        assertTrue(Files.readString(dir.resolve("out/results.md")).contains("10 of 11 quick bounds met; not met: "
+                + "mapscrape.collector_vs_bpftool@5000 (missing)."));
+    }
+
+    @Test
+    void aStepMeasuredAgainIsJudgedOnTheSecondAttemptAloneNotPooledNorBestOf() throws IOException {
+        writeQuick("ring.json", interleaved(0.60, 0.62, 0.65));
+        write("ring-retry.json", interleaved(0.95, 0.97, 0.96));
         // The quick run writes its report next to JMH's files: a second report must skip it.
         Files.writeString(dir.resolve("results.json"), "{\"mode\": \"quick\"}");
 
-        assertEquals(0, report("quick", List.of()));
+        assertEquals(0, report("quick").status());
 
-        // The second attempt is another fork: the better one counts.
-        assertEquals(1.0, ratio("ring.java_vs_c").path("value").asDouble(), 1e-9);
+        // Pooled, the median of the six iterations would be (0.65 + 0.95) / 2 = 0.80.
+        assertEquals(0.96, value("ring.java_vs_c"), 1e-9);
+        JsonNode first = ratio("ring.java_vs_c").path("firstAttempt");
+        assertEquals(0.62, first.path("value").asDouble(), 1e-9);
+        assertEquals("FAIL", first.path("result").asText());
+        // Benchmarks of steps not measured again keep their only attempt, and say nothing about one.
+        assertTrue(ratio("probe.scoped_vs_seed").path("firstAttempt").isMissingNode());
+        assertTrue(Files.readString(dir.resolve("out/results.md"))
+                .contains("`ring.java_vs_c` 0.620× (FAIL) → 0.960× (pass)"));
     }
 
     @Test
-    void fullRunReportsMissedTargetsWithoutFailingButFailsOnMissingResults() throws IOException {
-        writeQuickResults("results.json", 3.0);
+    void aSecondAttemptWhoseBestIterationPassesButMedianFailsStillFails() throws IOException {
+        writeQuick("ring.json", interleaved(0.60, 0.62, 0.65));
+        write("ring-retry.json", interleaved(0.95, 0.70, 0.72));
 
-        assertEquals(1, report("full", List.of()));
+        assertEquals(1, report("quick").status());
 
-        // A full run needs results a quick run does not make (1 000 000 entries, JNA, recording).
+        assertEquals(0.72, value("ring.java_vs_c"), 1e-9);
+        assertEquals(List.of("ring"), failedSteps());
+    }
+
+    @Test
+    void aFullRunJudgesTargetsAndMarksMissingRatiosWithoutFailing() throws IOException {
+        writeQuick("results.json");
+
+        Exit exit = report("full");
+
+        assertEquals(0, exit.status());
+        // A full run needs results a quick run does not make (1 000 000 entries, JNA, scrapes, recording).
         assertEquals("missing", ratio("ring.jna_vs_java").path("result").asText());
         assertTrue(ratio("map.keyWalk_vs_iterator@1000000").path("problem").asText().contains("totalEntries"));
-        // Measured ratios are judged against the targets: the scoped probe's 0.412 misses 0.4.
+        assertTrue(ratio("scrape.records_1000000_vs_1000@types64").path("problem").asText()
+                .contains("no result for ScrapeBenchmark.scrape"));
+        assertTrue(exit.err().contains("ring.jna_vs_java: missing"), exit.err());
+        // Medians judged against the targets: the scoped probe's 0.408 misses 0.4, a 1.10% share misses < 1%.
         assertEquals("FAIL", ratio("probe.scoped_vs_seed").path("result").asText());
         assertEquals("FAIL", ratio("consumer.none@100000").path("result").asText());
         assertEquals("pass", ratio("ring.java_vs_c").path("result").asText());
+        assertEquals("pass", ratio("consumer.prometheus_vs_none@1000000").path("result").asText());
+        assertTrue(JSON.readTree(dir.resolve("out/results.json").toFile()).path("summary").asText()
+                .contains("informational ratios missing: ring.java_vs_c_separate"));
+    }
+
+    @Test
+    void aScrapeCostsTheSameAfterAThousandTimesMoreRecordsAtEqualTypes() throws IOException {
+        writeQuick("results.json", scrape(1, 1000, 10, 12, 11), scrape(1, 1_000_000, 12, 13, 40),
+                scrape(64, 1000, 100, 101, 102), scrape(64, 1_000_000, 300, 310, 320));
+
+        assertEquals(0, report("full").status());
+
+        assertEquals(13.0 / 11, value("scrape.records_1000000_vs_1000@types1"), 1e-9);
+        assertEquals("pass", ratio("scrape.records_1000000_vs_1000@types1").path("result").asText());
+        assertEquals(310.0 / 101, value("scrape.records_1000000_vs_1000@types64"), 1e-9);
+        assertEquals("FAIL", ratio("scrape.records_1000000_vs_1000@types64").path("result").asText());
+        assertTrue(ratio("scrape.records_1000000_vs_1000@types64").path("quickBound").isNull());
+    }
+
+    @Test
+    void aRatioWhoseParametersMatchSeveralResultsIsMissingAndSaysSo() throws IOException {
+        ObjectNode one = timed("ScrapeBenchmark.scrape", Map.of("types", "1", "records", "1000", "buckets", "10"), 10);
+        ObjectNode other = timed("ScrapeBenchmark.scrape", Map.of("types", "1", "records", "1000", "buckets", "20"), 11);
+        writeQuick("results.json", one, other, scrape(1, 1_000_000, 12));
+
+        assertEquals(0, report("full").status());
+
+        JsonNode r = ratio("scrape.records_1000000_vs_1000@types1");
+        assertEquals("missing", r.path("result").asText());
+        assertTrue(r.path("problem").asText().contains("matches 2 results"), r.toString());
+    }
+
+    @Test
+    void aFullRunRewritesTheReadmesResultsSectionAndNothingElse() throws IOException {
+        writeQuick("results.json");
+        Path readme = dir.resolve("README.md");
+        Files.writeString(readme, "# Benchmarks\n\nBefore.\n\n" + Report.README_BEGIN + "\n\nold table\n\n"
+                + Report.README_END + "\n\nAfter.\n");
+
+        assertEquals(0, report("full", "--readme", readme.toString(), "--context", "commit=abc1234",
+                "--context", "command=benchmarks/run").status());
+
+        String text = Files.readString(readme);
+        assertTrue(text.startsWith("# Benchmarks\n\nBefore.\n\n" + Report.README_BEGIN + "\n"), text);
+        assertTrue(text.endsWith(Report.README_END + "\n\nAfter.\n"), text);
+        assertFalse(text.contains("old table"), text);
+        assertTrue(text.contains("Command: `benchmarks/run` at commit `abc1234`"), text);
+        assertTrue(text.contains("| Ring: Java reader vs C (same work) | 0.960× | 0.600 – 1.00× | ≥ 0.9× | ≥ 0.75× | pass |"),
+                text);
+        assertTrue(text.contains("| Ring: one JNA callback per record vs Java reader | – | – | informational | – | **missing** |"),
+                text);
+    }
+
+    @Test
+    void aReadmeWithoutTheResultsMarkersIsAnError() throws IOException {
+        writeQuick("results.json");
+        Path readme = dir.resolve("README.md");
+        Files.writeString(readme, "# Benchmarks\n");
+
+        Exit exit = report("full", "--readme", readme.toString());
+
+        assertEquals(1, exit.status());
+        assertTrue(exit.err().contains("has no results section"), exit.err());
+        assertEquals("# Benchmarks\n", Files.readString(readme));
     }
 
     @Test
@@ -207,10 +452,14 @@ class ReportTest {
         assertEquals("144 B/record", Ratio.Unit.BYTES_PER_RECORD.format(144));
         assertEquals("15%", Ratio.Unit.PERCENT.plain(0.15));
         assertEquals("1000×", Ratio.Unit.TIMES.plain(1000));
+        assertEquals("0.600 – 1.00×", Ratio.Unit.TIMES.formatRange(0.6, 1.0));
+        assertEquals("0.81 – 1.08%", Ratio.Unit.PERCENT.formatRange(0.0081, 0.0108));
+        assertEquals("0.347 – 0.518", Ratio.Unit.FRACTION.formatRange(0.3471, 0.5183));
+        assertEquals("0 – 1.0e-04 B/record", Ratio.Unit.BYTES_PER_RECORD.formatRange(0, 1e-4));
     }
 
     @Test
     void badArgumentsExitWithTwo() throws IOException {
-        assertEquals(2, report("fast", List.of()));
+        assertEquals(2, report("fast").status());
     }
 }

@@ -8,8 +8,11 @@ import com.sun.jna.Memory;
  * so the program's outputs are read from {@code context} afterwards.
  */
 public final class TestRun {
-    // struct bpf_test_run_opts: size_t sz; ... ctx_in at 32, ctx_size_in at 48, retval at 56; 80 bytes.
+    // struct bpf_test_run_opts: size_t sz; data_in at 8, data_size_in at 24, ctx_in at 32, ctx_size_in at 48,
+    // retval at 56; 80 bytes.
     private static final int OPTS_SIZE = 80;
+    private static final int DATA_IN = 8;
+    private static final int DATA_SIZE_IN = 24;
     private static final int CTX_IN = 32;
     private static final int CTX_SIZE_IN = 48;
     private static final int RETVAL = 56;
@@ -31,6 +34,23 @@ public final class TestRun {
                 opts.setPointer(CTX_IN, context);
                 opts.setInt(CTX_SIZE_IN, (int) context.size());
             }
+            Errno.check(what, LibbpfLoader.natives().libbpf().bpf_prog_test_run_opts(programFd, opts));
+            return opts.getInt(RETVAL);
+        }
+    }
+
+    /**
+     * Runs a packet program (xdp, tc, cgroup_skb) once on {@code packet} and returns its return value.
+     *
+     * @param what names the program in the error
+     */
+    public static int runOnPacket(int programFd, byte[] packet, String what) {
+        try (Memory opts = new Memory(OPTS_SIZE); Memory data = new Memory(packet.length)) {
+            opts.clear();
+            opts.setLong(0, OPTS_SIZE);
+            data.write(0, packet, 0, packet.length);
+            opts.setPointer(DATA_IN, data);
+            opts.setInt(DATA_SIZE_IN, packet.length);
             Errno.check(what, LibbpfLoader.natives().libbpf().bpf_prog_test_run_opts(programFd, opts));
             return opts.getInt(RETVAL);
         }

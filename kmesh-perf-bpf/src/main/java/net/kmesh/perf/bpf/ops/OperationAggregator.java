@@ -12,7 +12,8 @@ import net.kmesh.perf.OperationType;
 
 /**
  * Per-operation-type duration histograms with bounded memory whatever the record rate: at most
- * {@code maxTypes} types, each a fixed array of buckets. One thread writes (the consumer), with
+ * {@code maxTypes} types, each a fixed array of buckets; a record of a further type is counted as
+ * overflow and nowhere else. One thread writes (the consumer), with
  * plain stores and no allocation except the first record of a new type, holding a lock once per
  * batch of records, not per record. Any thread reads a consistent copy under the same lock; it is
  * fair, so a reader waits at most for the batch in progress even when the writer never pauses.
@@ -32,6 +33,8 @@ public final class OperationAggregator {
 
     private long consumed;
     private long invalid;
+    private long typeOverflow;
+    private long missed;
     private long listenerErrors;
     private long corruptions;
     private final ReentrantLock lock = new ReentrantLock(true);
@@ -55,15 +58,25 @@ public final class OperationAggregator {
         lock.unlock();
     }
 
-    /** A valid record of type {@code code} lasting {@code nanos}. */
-    public void recordValid(long code, long nanos) {
+    /**
+     * A valid record of type {@code code} lasting {@code nanos}.
+     *
+     * @return false when the type is past the cap: the record was counted as overflow only
+     */
+    public boolean recordValid(long code, long nanos) {
         consumed++;
         LiveHistogram h = histogram(code);
         if (h == null) {
-            invalid++;
-            return;
+            typeOverflow++;
+            return false;
         }
         h.record(nanos);
+        return true;
+    }
+
+    /** Records an observer could not read before the producer overwrote them. */
+    public void recordMissed(long n) {
+        missed += n;
     }
 
     /** A record that is not a known layout or holds impossible values. */
@@ -181,7 +194,7 @@ public final class OperationAggregator {
             stats.add(new OperationStats(naming.apply(h.code), count, h.sum, count == 0 ? 0 : h.min, h.max, histogram));
         }
         stats.sort(Comparator.comparingLong(s -> s.type().code()));
-        return new Snapshot(stats, consumed, invalid, listenerErrors, corruptions);
+        return new Snapshot(stats, consumed, invalid, typeOverflow, missed, listenerErrors, corruptions);
     }
 
     /**
@@ -189,11 +202,13 @@ public final class OperationAggregator {
      *
      * @param operations     statistics per type, by code
      * @param consumed       records read
-     * @param invalid        records not counted in any type
+     * @param invalid        records of no known layout
+     * @param typeOverflow   valid records of types past the cap, in no histogram
+     * @param missed         records an observer could not read
      * @param listenerErrors exceptions thrown by listeners
      * @param corruptions    corrupt ring headers skipped
      */
-    public record Snapshot(List<OperationStats> operations, long consumed, long invalid, long listenerErrors,
-                           long corruptions) {
+    public record Snapshot(List<OperationStats> operations, long consumed, long invalid, long typeOverflow,
+                           long missed, long listenerErrors, long corruptions) {
     }
 }

@@ -3,6 +3,7 @@ package net.kmesh.perf.bpf.ops;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.kmesh.perf.RecordListener;
+import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.ringbuf.RecordHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,14 +18,15 @@ import org.slf4j.LoggerFactory;
  * Any other size, and an end before its start, is counted as invalid; nothing throws.
  */
 public final class RecordDecoder implements RecordHandler {
-    public static final int UPSTREAM_SIZE = 32;
-    public static final int SEED_SIZE = 24;
+    public static final int UPSTREAM_SIZE = ProbeLayout.RECORD_SIZE;
+    public static final int SEED_SIZE = ProbeLayout.SEED_RECORD_SIZE;
     private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
     private static final RecordListener[] NONE = new RecordListener[0];
 
     private final OperationAggregator aggregator;
     private volatile RecordListener[] listeners = NONE;
     private boolean loggedInvalid;
+    private boolean loggedOverflow;
 
     public RecordDecoder(OperationAggregator aggregator) {
         this.aggregator = aggregator;
@@ -37,11 +39,11 @@ public final class RecordDecoder implements RecordHandler {
         long pidTgid;
         long type;
         if (length == UPSTREAM_SIZE) {
-            pidTgid = data.getLong((int) ((position + 16) & mask));
-            type = data.getInt((int) ((position + 24) & mask)) & 0xFFFF_FFFFL;
+            pidTgid = data.getLong((int) ((position + ProbeLayout.RECORD_PID_TGID_OFFSET) & mask));
+            type = data.getInt((int) ((position + ProbeLayout.RECORD_TYPE_OFFSET) & mask)) & 0xFFFF_FFFFL;
         } else if (length == SEED_SIZE) {
             pidTgid = 0;
-            type = data.getInt((int) ((position + 16) & mask)) & 0xFFFF_FFFFL;
+            type = data.getInt((int) ((position + ProbeLayout.SEED_RECORD_TYPE_OFFSET) & mask)) & 0xFFFF_FFFFL;
         } else {
             invalid("a record of " + length + " bytes (known layouts: 24 and 32 bytes)");
             return;
@@ -51,7 +53,10 @@ public final class RecordDecoder implements RecordHandler {
             invalid("a record whose end " + end + " precedes its start " + start);
             return;
         }
-        aggregator.recordValid(type, end - start);
+        if (!aggregator.recordValid(type, end - start)) {
+            overflow(type);
+            return;
+        }
         RecordListener[] ls = listeners;
         for (RecordListener l : ls) {
             try {
@@ -62,6 +67,15 @@ public final class RecordDecoder implements RecordHandler {
                 aggregator.recordListenerError();
                 LOG.warn("record listener {} threw; the reader goes on and counts it", l, t);
             }
+        }
+    }
+
+    private void overflow(long type) {
+        if (!loggedOverflow) {
+            loggedOverflow = true;
+            LOG.warn("operation type {} is past the cap of distinct operation types (maxOperationTypes): its records "
+                    + "and those of any further type are counted in records.typeOverflow only; this message is logged "
+                    + "once", type);
         }
     }
 

@@ -5,16 +5,18 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.OptionalLong;
+import net.kmesh.perf.ResourceUsage.Basis;
 import net.kmesh.perf.ResourceUsage.Bytes;
 import net.kmesh.perf.ResourceUsage.CpuTime;
 
 /**
- * The memory and CPU files of one cgroup directory, read with cAdvisor's meanings. A method is
- * called once {@link #hasV2Memory} (or its sibling) chose the directory; a file that then does not
- * hold a valid number gives an absent value, not another source.
+ * The memory and CPU files of one cgroup directory, read with cAdvisor's meanings. A value is read
+ * once {@link #has} chose the directory; a file that then does not hold a valid number gives an
+ * absent value, not another source.
  */
 final class CgroupFiles {
     static final String V2_MARKER = "cgroup.controllers";
+    static final String PROCS = "cgroup.procs";
     private static final String V2_MEMORY = "memory.current";
     private static final String V2_CPU = "cpu.stat";
     private static final String V1_MEMORY = "memory.usage_in_bytes";
@@ -27,56 +29,46 @@ final class CgroupFiles {
     /** Memory usage and the working set derived from it. */
     record Memory(Optional<Bytes> usage, Optional<Bytes> workingSet) {
         static final Memory NONE = new Memory(Optional.empty(), Optional.empty());
+
+        /** A process's resident set size: it has no working set. */
+        static Memory of(Optional<Bytes> rss) {
+            return new Memory(rss, Optional.empty());
+        }
     }
 
     static boolean isV2(Path dir) {
         return KernelFiles.has(dir, V2_MARKER);
     }
 
-    /** A v2 directory has {@code memory.current} only where its parent enabled the memory controller. */
-    static boolean hasV2Memory(Path dir) {
-        return KernelFiles.has(dir, V2_MEMORY);
+    /**
+     * The file {@code resource} is read from in a cgroup of {@code basis}. A v2 directory has
+     * {@code memory.current} only where its parent enabled the memory controller, but
+     * {@code cpu.stat} everywhere, the root too, whether or not the cpu controller is enabled.
+     */
+    static Path file(Path dir, Resource resource, Basis basis) {
+        if (basis == Basis.PROCESS) {
+            throw new IllegalArgumentException("a process has no cgroup file");
+        }
+        boolean v2 = basis == Basis.CGROUP_V2;
+        return dir.resolve(switch (resource) {
+            case MEMORY -> v2 ? V2_MEMORY : V1_MEMORY;
+            case CPU -> v2 ? V2_CPU : V1_CPU;
+        });
     }
 
-    /** {@code cpu.stat} exists in every v2 directory, the root too, whether or not the cpu controller is enabled. */
-    static boolean hasV2Cpu(Path dir) {
-        return KernelFiles.has(dir, V2_CPU);
+    /** True when {@code dir} has the file {@code resource} is read from. */
+    static boolean has(Path dir, Resource resource, Basis basis) {
+        return KernelFiles.has(dir, file(dir, resource, basis).getFileName().toString());
     }
 
-    static boolean hasV1Memory(Path dir) {
-        return KernelFiles.has(dir, V1_MEMORY);
-    }
-
-    static boolean hasV1Cpu(Path dir) {
-        return KernelFiles.has(dir, V1_CPU);
-    }
-
-    /** {@code memory.current}, and it less {@code inactive_file} of {@code memory.stat}. */
-    static Memory v2Memory(Path dir) {
-        return memory(dir, "cgroup v2 ", V2_MEMORY, "inactive_file");
-    }
-
-    /** {@code memory.usage_in_bytes}, and it less {@code total_inactive_file} (the hierarchical count) of {@code memory.stat}. */
-    static Memory v1Memory(Path dir) {
-        return memory(dir, "cgroup v1 ", V1_MEMORY, "total_inactive_file");
-    }
-
-    /** {@code usage_usec} of {@code cpu.stat}. */
-    static Optional<CpuTime> v2Cpu(Path dir) {
-        Path file = dir.resolve(V2_CPU);
-        return KernelFiles.read(file).flatMap(text -> Decimal.boxed(FlatKeyed.value(text, "usage_usec")))
-                .map(usec -> new CpuTime(Duration.of(usec, ChronoUnit.MICROS), "cgroup v2 " + file + " usage_usec"));
-    }
-
-    /** {@code cpuacct.usage}, in nanoseconds. */
-    static Optional<CpuTime> v1Cpu(Path dir) {
-        Path file = dir.resolve(V1_CPU);
-        return KernelFiles.read(file).flatMap(text -> Decimal.boxed(single(text)))
-                .map(ns -> new CpuTime(Duration.ofNanos(ns), "cgroup v1 " + file));
-    }
-
-    private static Memory memory(Path dir, String version, String usageFile, String inactiveKey) {
-        Path file = dir.resolve(usageFile);
+    /**
+     * Memory usage, and it less the inactive file-backed pages of {@code memory.stat}: v2's
+     * {@code inactive_file}, v1's {@code total_inactive_file} (the hierarchical count).
+     */
+    static Memory memory(Path dir, Basis basis) {
+        Path file = file(dir, Resource.MEMORY, basis);
+        String inactiveKey = basis == Basis.CGROUP_V2 ? "inactive_file" : "total_inactive_file";
+        String version = version(basis);
         OptionalLong usage = KernelFiles.read(file).map(CgroupFiles::single).orElse(OptionalLong.empty());
         if (usage.isEmpty()) {
             return Memory.NONE;
@@ -84,9 +76,30 @@ final class CgroupFiles {
         long bytes = usage.getAsLong();
         Optional<Bytes> workingSet = KernelFiles.read(dir.resolve(MEMORY_STAT))
                 .flatMap(text -> Decimal.boxed(FlatKeyed.value(text, inactiveKey)))
-                .map(inactive -> new Bytes(inactive > bytes ? 0 : bytes - inactive,
+                .map(inactive -> new Bytes(inactive > bytes ? 0 : bytes - inactive, basis,
                         version + file + " - " + MEMORY_STAT + " " + inactiveKey));
-        return new Memory(Optional.of(new Bytes(bytes, version + file)), workingSet);
+        return new Memory(Optional.of(new Bytes(bytes, basis, version + file)), workingSet);
+    }
+
+    /** v2's {@code usage_usec} of {@code cpu.stat}, or v1's {@code cpuacct.usage} in nanoseconds. */
+    static Optional<CpuTime> cpu(Path dir, Basis basis) {
+        Path file = file(dir, Resource.CPU, basis);
+        if (basis == Basis.CGROUP_V2) {
+            return KernelFiles.read(file).flatMap(text -> Decimal.boxed(FlatKeyed.value(text, "usage_usec")))
+                    .map(usec -> new CpuTime(Duration.of(usec, ChronoUnit.MICROS), basis,
+                            version(basis) + file + " usage_usec"));
+        }
+        return KernelFiles.read(file).flatMap(text -> Decimal.boxed(single(text)))
+                .map(ns -> new CpuTime(Duration.ofNanos(ns), basis, version(basis) + file));
+    }
+
+    /** The note for a chosen file that held no usable number. */
+    static String unreadable(Path dir, Resource resource, Basis basis) {
+        return resource.label() + ": " + file(dir, resource, basis) + " holds no decimal below 2^63";
+    }
+
+    private static String version(Basis basis) {
+        return basis == Basis.CGROUP_V2 ? "cgroup v2 " : "cgroup v1 ";
     }
 
     /** A file holding one number and a newline. */

@@ -1,9 +1,11 @@
 package net.kmesh.perf.bpf.resources;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import net.kmesh.perf.DaemonTarget;
 import net.kmesh.perf.ResourceUsage;
 import org.slf4j.Logger;
@@ -11,15 +13,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the memory and CPU time of a {@link DaemonTarget} from cgroup v2, cgroup v1 and
- * {@code /proc}, with cAdvisor's meanings (see {@link ResourceUsage}). A process target is read from
- * its own cgroups unless they are their hierarchy's root (the whole machine), then from
- * {@code /proc/PID/stat} and {@code /proc/PID/status}, each resource on its own.
+ * {@code /proc}. A cgroup target gives its cgroup's figures; a process target gives a cgroup's
+ * figures only for a cgroup that is its own and else its own figures from {@code /proc}, each
+ * resource on its own (see {@link DaemonTarget} and {@link ResourceUsage.Basis}).
  *
- * <p>{@link #read()} never throws. It is empty while the target does not exist (a pid that exited,
- * a name no live process has, a cgroup directory absent) and when none of its values can be read.
- * A value whose file holds something other than a decimal below 2^63 ({@code max}, a wrapped
- * counter near 2^64, garbage) is absent, never saturated, and not replaced by another source.
- * Thread-safe; each read reads the files anew.
+ * <p>{@link #reading()} never throws. When the target matches nothing (a pid that exited or was
+ * reused, a name no live process has, a cgroup directory absent) or none of its values can be read,
+ * the reading holds a problem instead of a usage; the reader logs a WARN when that starts and an INFO
+ * when the target is found again, once per change, and once per change of the usage's notes. A value
+ * whose file holds something other than a decimal below 2^63 ({@code max}, a wrapped counter near
+ * 2^64, garbage) is absent, never saturated, and not replaced by another source. Thread-safe; each
+ * read reads the files anew.
  */
 public final class DaemonUsageReader {
     /** Clock ticks per second of {@code /proc/PID/stat} times: 100 on every mainstream Linux architecture. */
@@ -34,11 +38,81 @@ public final class DaemonUsageReader {
     private final CgroupUsage cgroups;
     private final ProcessFinder finder;
     private final long selfPid;
+    private final StateLog log;
     private final AtomicLong pinnedStart = new AtomicLong(UNPINNED);
+    private final AtomicReference<State> state = new AtomicReference<>();
+
+    /**
+     * One read of the target: its usage, or why there is none. Exactly one of the two is present.
+     *
+     * @param usage   the target's figures, when it matched and at least one value could be read
+     * @param problem why there are none, e.g. {@code no live process is named kmesh-daemon}; a condition
+     *                that lasts gives the same text on every read
+     */
+    public record Reading(Optional<ResourceUsage> usage, Optional<String> problem) {
+        /**
+         * Checks that exactly one of the two is present.
+         *
+         * @throws IllegalArgumentException when both or neither are present
+         */
+        public Reading {
+            Objects.requireNonNull(usage, "usage");
+            Objects.requireNonNull(problem, "problem");
+            if (usage.isPresent() == problem.isPresent()) {
+                throw new IllegalArgumentException("a reading holds a usage or a problem, got " + usage + " and " + problem);
+            }
+        }
+
+        /**
+         * A reading with figures.
+         *
+         * @param usage the figures
+         * @return the reading
+         */
+        public static Reading of(ResourceUsage usage) {
+            return new Reading(Optional.of(usage), Optional.empty());
+        }
+
+        /**
+         * A reading without figures.
+         *
+         * @param problem why there are none
+         * @return the reading
+         */
+        public static Reading problem(String problem) {
+            return new Reading(Optional.empty(), Optional.of(problem));
+        }
+
+        /**
+         * True when the target matched and was read.
+         *
+         * @return whether {@link #usage()} is present
+         */
+        public boolean matched() {
+            return usage.isPresent();
+        }
+    }
+
+    /** Where the reader reports changes of state; SLF4J outside tests. */
+    interface StateLog {
+        void warn(String message);
+
+        void info(String message);
+    }
+
+    /** What is logged when it changes: the problem, or the notes of the usage and whether a value is missing. */
+    private record State(Optional<String> problem, List<String> notes, boolean valueMissing) {
+        static State of(Reading r) {
+            return new State(r.problem(), r.usage().map(ResourceUsage::notes).orElse(List.of()),
+                    r.usage().filter(u -> u.memoryUsage().isEmpty() || u.cpuTime().isEmpty()).isPresent());
+        }
+    }
 
     /**
      * A reader of this machine's {@code /proc} and this process's mount table.
      *
+     * @param target whose usage to read
+     * @return the reader
      * @throws NullPointerException when {@code target} is null
      */
     public static DaemonUsageReader of(DaemonTarget target) {
@@ -55,62 +129,134 @@ public final class DaemonUsageReader {
      * @throws IllegalArgumentException when {@code clockTicksPerSecond} is out of range
      */
     public DaemonUsageReader(DaemonTarget target, Path procRoot, Path mountTable, long clockTicksPerSecond) {
+        this(target, procRoot, mountTable, clockTicksPerSecond, slf4j());
+    }
+
+    DaemonUsageReader(DaemonTarget target, Path procRoot, Path mountTable, long clockTicksPerSecond, StateLog log) {
         this.target = Objects.requireNonNull(target, "target");
         this.proc = new ProcFs(Objects.requireNonNull(procRoot, "procRoot"), clockTicksPerSecond);
         Objects.requireNonNull(mountTable, "mountTable");
         this.processes = new ProcessUsage(proc, mountTable);
-        this.cgroups = new CgroupUsage(mountTable);
+        this.cgroups = new CgroupUsage(proc, mountTable);
         this.finder = target instanceof DaemonTarget.ProcessName n ? new ProcessFinder(proc, n.name()) : null;
         this.selfPid = ProcessHandle.current().pid();
+        this.log = Objects.requireNonNull(log, "log");
     }
 
+    /**
+     * The target this reader reads.
+     *
+     * @return the target given at construction
+     */
     public DaemonTarget target() {
         return target;
     }
 
-    /** The target's usage now; empty when it does not exist or nothing could be read. Never throws. */
-    public Optional<ResourceUsage> read() {
+    /**
+     * The target's usage now, or why there is none. Never throws.
+     *
+     * @return the reading
+     */
+    public Reading reading() {
+        Reading r;
         try {
-            if (target instanceof DaemonTarget.Cgroup c) {
-                return cgroups.read(c.path(), target.describe());
-            }
-            if (target instanceof DaemonTarget.ProcessName n) {
-                return readByName(n.name());
-            }
-            if (target instanceof DaemonTarget.Pid p) {
-                return readPinned(p.pid());
-            }
-            return proc.stat(selfPid)
-                    .flatMap(stat -> processes.read(selfPid, stat, target.describe() + " (pid " + selfPid + ")"));
+            r = readTarget();
         } catch (RuntimeException e) {
             LOG.debug("reading the usage of {} failed", target.describe(), e);
-            return Optional.empty();
+            r = Reading.problem("reading " + target.describe() + " failed: " + e);
         }
+        report(r);
+        return r;
     }
 
-    private Optional<ResourceUsage> readByName(String name) {
+    /**
+     * The target's usage now; empty when it matches nothing or nothing could be read (see
+     * {@link #reading()} for why). Never throws.
+     *
+     * @return the usage, if any
+     */
+    public Optional<ResourceUsage> read() {
+        return reading().usage();
+    }
+
+    private Reading readTarget() {
+        if (target instanceof DaemonTarget.Cgroup c) {
+            return cgroups.read(c.path(), target.describe());
+        }
+        if (target instanceof DaemonTarget.ProcessName n) {
+            return readByName(n.name());
+        }
+        if (target instanceof DaemonTarget.Pid p) {
+            return readPinned(p.pid());
+        }
+        Optional<ProcStat> stat = proc.stat(selfPid);
+        if (stat.isEmpty()) {
+            return Reading.problem("this process (pid " + selfPid + ") cannot read " + proc.dir(selfPid).resolve("stat"));
+        }
+        return processes.read(selfPid, stat.get(), target.describe() + " (pid " + selfPid + ")");
+    }
+
+    private Reading readByName(String name) {
         Optional<ProcessFinder.Found> found = finder.find();
         if (found.isEmpty()) {
-            LOG.debug("no live process is named {}", name);
-            return Optional.empty();
+            return Reading.problem("no live process is named " + name + " (/proc/PID/comm)");
         }
         long pid = found.get().pid();
         return processes.read(pid, found.get().stat(), target.describe() + " (pid " + pid + ")");
     }
 
-    private Optional<ResourceUsage> readPinned(long pid) {
+    private Reading readPinned(long pid) {
         Optional<ProcStat> stat = proc.stat(pid).filter(s -> !s.exited());
         if (stat.isEmpty()) {
-            LOG.debug("pid {} has exited", pid);
-            return Optional.empty();
+            return Reading.problem(pinnedStart.get() == UNPINNED ? "no live process has pid " + pid
+                    : "pid " + pid + " has exited");
         }
         long start = stat.get().startTicks();
         pinnedStart.compareAndSet(UNPINNED, start);
         if (pinnedStart.get() != start) {
-            LOG.debug("pid {} has exited and its id was reused by a process started at tick {}", pid, start);
-            return Optional.empty();
+            return Reading.problem("pid " + pid + " has exited and its id now belongs to another process");
         }
         return processes.read(pid, stat.get(), target.describe());
+    }
+
+    /** Logs what changed since the last reading: the target lost or found, or the notes of its usage. */
+    private void report(Reading r) {
+        State now = State.of(r);
+        State before = state.getAndSet(now);
+        if (now.equals(before)) {
+            return;
+        }
+        if (now.problem().isPresent()) {
+            log.warn("daemon usage: " + now.problem().get() + "; no CPU or memory is reported for " + target.describe()
+                    + " while it matches nothing");
+            return;
+        }
+        String read = r.usage().orElseThrow().target();
+        if (before != null && before.problem().isPresent()) {
+            log.info("daemon usage: found " + read);
+        }
+        if (!now.notes().isEmpty() && (before == null || !now.notes().equals(before.notes()))) {
+            String message = "daemon usage of " + read + ": " + String.join("; ", now.notes());
+            if (now.valueMissing()) {
+                log.warn(message);
+            } else {
+                log.info(message);
+            }
+        }
+    }
+
+    private static StateLog slf4j() {
+        return new StateLog() {
+            @Override
+            public void warn(String message) {
+                LOG.warn(message);
+            }
+
+            @Override
+            public void info(String message) {
+                LOG.info(message);
+            }
+        };
     }
 
     @Override

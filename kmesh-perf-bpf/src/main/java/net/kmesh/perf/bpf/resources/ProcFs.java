@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import net.kmesh.perf.ResourceUsage.Basis;
 import net.kmesh.perf.ResourceUsage.Bytes;
 import net.kmesh.perf.ResourceUsage.CpuTime;
 import org.slf4j.Logger;
@@ -55,19 +56,25 @@ record ProcFs(Path root, long clockTicksPerSecond) {
                 .orElseGet(() -> new ProcCgroups(List.of()));
     }
 
-    /** Resident set size from {@code /proc/PID/status}. */
+    /**
+     * Resident set size from {@code /proc/PID/status}: {@code VmRSS}, which the kernel prints as the
+     * sum {@code RssAnon + RssFile + RssShmem}.
+     */
     Optional<Bytes> rss(long pid) {
         Path status = dir(pid).resolve("status");
         return KernelFiles.read(status).flatMap(text -> Decimal.boxed(ProcStatus.rssBytes(text)))
-                .map(b -> new Bytes(b, status + " VmRSS"));
+                .map(b -> new Bytes(b, Basis.PROCESS, status + " VmRSS"));
     }
 
-    /** utime + stime of an already read {@code stat} of {@code pid}. */
+    /**
+     * utime + stime of an already read {@code stat} of {@code pid}: every thread of the process, those
+     * that exited too, but not its children (cutime, cstime).
+     */
     CpuTime cpu(long pid, ProcStat stat) {
         long ticks = stat.cpuTicks();
         Duration time = Duration.ofSeconds(ticks / clockTicksPerSecond,
                 ticks % clockTicksPerSecond * 1_000_000_000L / clockTicksPerSecond);
-        return new CpuTime(time, dir(pid).resolve("stat") + " utime+stime");
+        return new CpuTime(time, Basis.PROCESS, dir(pid).resolve("stat") + " utime+stime");
     }
 
     /** The ids of the processes listed now. */

@@ -3,54 +3,152 @@ package net.kmesh.perf.bpf.resources;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import net.kmesh.perf.ResourceUsage;
+import java.util.concurrent.atomic.AtomicReference;
+import net.kmesh.perf.ResourceUsage.Basis;
 import net.kmesh.perf.ResourceUsage.CpuTime;
 import net.kmesh.perf.bpf.resources.CgroupFiles.Memory;
+import net.kmesh.perf.bpf.resources.DaemonUsageReader.Reading;
 import net.kmesh.perf.bpf.resources.Mounts.Mount;
 
 /**
- * Reads the usage of one process. Each resource comes from the first of these that has it: the
- * process's cgroup v2, its cgroup v1 (memory, cpuacct), its own {@code /proc} counters. A cgroup
- * that is its hierarchy's root is skipped, since it describes the whole machine; any other is
- * reported whole, with whatever else runs in it, as cAdvisor reports a container.
+ * Reads the usage of one process. Each resource comes from a cgroup of the process that is its own
+ * (see {@link CgroupMembers#sharing}), trying cgroup v2 then v1 ({@code memory}, {@code cpuacct}),
+ * else from the process's own counters in {@code /proc}. The choice is made the first time a process
+ * (pid and start time) is read in a set of cgroups and kept while both stay the same: a counter
+ * whose basis changed under a running process could fall, which Prometheus reads as a reset.
  */
 final class ProcessUsage {
     private final ProcFs proc;
     private final Path mountTable;
+    private final AtomicReference<Decision> decided = new AtomicReference<>();
+
+    /** Where each resource of one process in one set of cgroups is read. */
+    private record Decision(long pid, long startTicks, ProcCgroups cgroups, Choice memory, Choice cpu) {
+        boolean holdsFor(long pid, ProcStat stat, ProcCgroups cgroups) {
+            return this.pid == pid && startTicks == stat.startTicks() && this.cgroups.equals(cgroups);
+        }
+    }
+
+    /**
+     * A cgroup directory to read with its basis, or the process's own counters and why.
+     *
+     * @param dir   the cgroup directory, absent for {@link Basis#PROCESS}
+     * @param basis what the value will describe
+     * @param why   for {@link Basis#PROCESS}, why no cgroup was taken
+     */
+    private record Choice(Optional<Path> dir, Basis basis, String why) {
+        static Choice cgroup(Path dir, Basis basis) {
+            return new Choice(Optional.of(dir), basis, "");
+        }
+
+        static Choice process(String why) {
+            return new Choice(Optional.empty(), Basis.PROCESS, why);
+        }
+    }
+
+    /**
+     * Where a process sits in one hierarchy: a cgroup directory, or why there is none to read.
+     *
+     * @param name  the hierarchy, e.g. {@code v1 memory}
+     * @param basis what a value read there describes
+     * @param dir   the directory, when it is not the root and exists under the mount
+     * @param why   when {@code dir} is absent and the process is in that hierarchy, why
+     */
+    private record Place(String name, Basis basis, Optional<Path> dir, Optional<String> why) {
+    }
 
     ProcessUsage(ProcFs proc, Path mountTable) {
         this.proc = proc;
         this.mountTable = mountTable;
     }
 
-    /**
-     * The usage of {@code pid}, whose {@code stat} was just read; empty when the process exits
-     * before the read ends or no value can be read.
-     */
-    Optional<ResourceUsage> read(long pid, ProcStat stat, String target) {
+    /** The usage of {@code pid}, whose {@code stat} was just read. */
+    Reading read(long pid, ProcStat stat, String target) {
         ProcCgroups cgroups = proc.cgroups(pid);
-        boolean inSomeCgroup = cgroups.entries().stream().anyMatch(e -> !e.path().equals("/"));
-        List<Mount> mounts = inSomeCgroup ? Mounts.read(mountTable) : List.of();
-        Optional<Path> v2 = cgroups.unified()
-                .flatMap(path -> Mounts.cgroup2(mounts).flatMap(root -> directory(root, path)));
-        Optional<Path> v1Memory = cgroups.v1("memory")
-                .flatMap(path -> Mounts.cgroupV1(mounts, "memory").flatMap(root -> directory(root, path)));
-        Optional<Path> v1Cpu = cgroups.v1("cpuacct")
-                .flatMap(path -> Mounts.cgroupV1(mounts, "cpuacct").flatMap(root -> directory(root, path)));
-
-        Memory memory = v2.filter(CgroupFiles::hasV2Memory).map(CgroupFiles::v2Memory)
-                .or(() -> v1Memory.filter(CgroupFiles::hasV1Memory).map(CgroupFiles::v1Memory))
-                .orElseGet(() -> new Memory(proc.rss(pid), Optional.empty()));
-        Optional<CpuTime> cpu = v2.filter(CgroupFiles::hasV2Cpu).map(CgroupFiles::v2Cpu)
-                .or(() -> v1Cpu.filter(CgroupFiles::hasV1Cpu).map(CgroupFiles::v1Cpu))
-                .orElseGet(() -> Optional.of(proc.cpu(pid, stat)));
-
-        if (!proc.exists(pid)) {
-            return Optional.empty();
+        Decision d = decided.get();
+        if (d == null || !d.holdsFor(pid, stat, cgroups)) {
+            d = decide(pid, stat, cgroups);
+            decided.set(d);
         }
-        return Usages.of(target, memory, cpu);
+        List<String> notes = new ArrayList<>();
+        Memory memory;
+        if (d.memory().dir().isPresent()) {
+            memory = CgroupFiles.memory(d.memory().dir().get(), d.memory().basis());
+            if (memory.usage().isEmpty()) {
+                notes.add(CgroupFiles.unreadable(d.memory().dir().get(), Resource.MEMORY, d.memory().basis()));
+            }
+        } else {
+            memory = Memory.of(proc.rss(pid));
+            notes.add(memory.usage().isPresent()
+                    ? "memory is the process's own VmRSS: " + d.memory().why()
+                    : "memory: " + proc.dir(pid).resolve("status") + " has no VmRSS in kB below 2^63");
+        }
+        Optional<CpuTime> cpu;
+        if (d.cpu().dir().isPresent()) {
+            cpu = CgroupFiles.cpu(d.cpu().dir().get(), d.cpu().basis());
+            if (cpu.isEmpty()) {
+                notes.add(CgroupFiles.unreadable(d.cpu().dir().get(), Resource.CPU, d.cpu().basis()));
+            }
+        } else {
+            cpu = Optional.of(proc.cpu(pid, stat));
+            notes.add("cpu is the process's own utime+stime: " + d.cpu().why());
+        }
+        if (!proc.exists(pid)) {
+            return Reading.problem(target + " exited while it was read");
+        }
+        return Usages.of(target, memory, cpu, notes);
+    }
+
+    private Decision decide(long pid, ProcStat stat, ProcCgroups cgroups) {
+        List<Mount> mounts = Mounts.read(mountTable);
+        Place v2 = place(cgroups.unified(), Mounts.cgroup2(mounts), "v2", Basis.CGROUP_V2);
+        Place memory = place(cgroups.v1("memory"), Mounts.cgroupV1(mounts, "memory"), "v1 memory", Basis.CGROUP_V1);
+        Place cpuacct = place(cgroups.v1("cpuacct"), Mounts.cgroupV1(mounts, "cpuacct"), "v1 cpuacct", Basis.CGROUP_V1);
+        return new Decision(pid, stat.startTicks(), cgroups,
+                choose(pid, Resource.MEMORY, List.of(v2, memory)), choose(pid, Resource.CPU, List.of(v2, cpuacct)));
+    }
+
+    /** The first place that has the resource's file and is the process's own, else why none is. */
+    private Choice choose(long pid, Resource resource, List<Place> places) {
+        List<String> why = new ArrayList<>();
+        for (Place place : places) {
+            if (place.dir().isEmpty()) {
+                place.why().ifPresent(why::add);
+                continue;
+            }
+            Path dir = place.dir().get();
+            if (!CgroupFiles.has(dir, resource, place.basis())) {
+                why.add(place.name() + " cgroup " + dir + " has no "
+                        + CgroupFiles.file(dir, resource, place.basis()).getFileName()
+                        + (resource == Resource.MEMORY && place.basis() == Basis.CGROUP_V2
+                                ? " (its parent does not enable the memory controller)" : ""));
+                continue;
+            }
+            Optional<String> shared = CgroupMembers.sharing(proc, dir, pid);
+            if (shared.isEmpty()) {
+                return Choice.cgroup(dir, place.basis());
+            }
+            why.add(place.name() + " cgroup " + shared.get());
+        }
+        return Choice.process(why.isEmpty() ? "it is in no " + resource.label() + " cgroup this reader can see"
+                : String.join("; ", why));
+    }
+
+    /** Where the process's cgroup {@code path} is in the hierarchy mounted at {@code root}. */
+    private static Place place(Optional<String> path, Optional<Path> root, String name, Basis basis) {
+        if (path.isEmpty() || root.isEmpty()) {
+            return new Place(name, basis, Optional.empty(), Optional.empty());
+        }
+        if (path.get().equals("/")) {
+            return new Place(name, basis, Optional.empty(), Optional.of("its " + name + " cgroup is the root, the whole machine"));
+        }
+        Optional<Path> dir = directory(root.get(), path.get());
+        return new Place(name, basis, dir, dir.isPresent() ? Optional.empty()
+                : Optional.of("its " + name + " cgroup " + path.get() + " is not under " + root.get()
+                        + " (removed, or from another cgroup namespace)"));
     }
 
     /**

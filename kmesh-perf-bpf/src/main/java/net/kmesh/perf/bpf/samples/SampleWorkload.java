@@ -19,6 +19,8 @@ public interface SampleWorkload {
         SYNTHETIC,
         /** Two clock reads and nothing else: the floor of any probe that times an operation. */
         CLOCK_READS,
+        /** One lookup of the type's mode and nothing else: the reference for the cost of a type switched off. */
+        ARRAY_LOOKUP,
     }
 
     /**

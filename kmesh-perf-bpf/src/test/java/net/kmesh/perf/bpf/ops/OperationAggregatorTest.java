@@ -30,7 +30,9 @@ class OperationAggregatorTest {
         });
         writer.start();
         try {
-            for (int i = 0; i < 2000; i++) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            for (int i = 0; i < 2000 || (aggregator.snapshot(OperationType::unnamed).consumed() == 0
+                    && System.nanoTime() < deadline); i++) {
                 OperationAggregator.Snapshot s = aggregator.snapshot(OperationType::unnamed);
                 assertEquals(0, s.consumed() % (2L * batch), "a snapshot ends on a batch boundary");
                 long total = 0;

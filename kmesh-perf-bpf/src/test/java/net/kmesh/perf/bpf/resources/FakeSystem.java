@@ -6,6 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.kmesh.perf.DaemonTarget;
 
@@ -13,6 +17,9 @@ import net.kmesh.perf.DaemonTarget;
  * A synthetic machine in a temporary directory: a procfs, a cgroup v2 hierarchy, v1 memory and
  * co-mounted cpu,cpuacct hierarchies, and a mount table naming them. The roots hold large
  * machine-wide values that a correct reader never reports for a process in a cgroup of its own.
+ * Every cgroup's {@code cgroup.procs} lists the processes written here whose {@code /proc/PID/cgroup}
+ * names it, rewritten after each change as the kernel keeps it; a test that wants other content
+ * writes the file after its last change.
  */
 final class FakeSystem {
     /** Not 100, so that a reader ignoring its USER_HZ parameter is caught. */
@@ -24,13 +31,16 @@ final class FakeSystem {
     final Path v2Root;
     final Path memoryRoot;
     final Path cpuRoot;
+    final Path systemdRoot;
+    private final Map<Long, Process> processes = new TreeMap<>();
 
     FakeSystem(Path dir) {
         proc = mkdirs(dir.resolve("proc"));
         v2Root = mkdirs(dir.resolve("cgroup/unified"));
         memoryRoot = mkdirs(dir.resolve("cgroup/memory"));
         cpuRoot = mkdirs(dir.resolve("cgroup/cpu,cpuacct"));
-        Path systemd = mkdirs(dir.resolve("cgroup/systemd"));
+        systemdRoot = mkdirs(dir.resolve("cgroup/systemd"));
+        Path systemd = systemdRoot;
         write(v2Root.resolve("cgroup.controllers"), "");
         write(v2Root.resolve("cpu.stat"), "usage_usec " + ROOT_VALUE + "\nuser_usec 1\nsystem_usec 2\n");
         write(memoryRoot.resolve("memory.usage_in_bytes"), ROOT_VALUE + "\n");
@@ -45,6 +55,7 @@ final class FakeSystem {
                 "cgroup " + memoryRoot + " cgroup rw,nosuid,nodev,noexec,relatime,memory 0 0",
                 "cgroup " + cpuRoot + " cgroup rw,nosuid,nodev,noexec,relatime,cpu,cpuacct 0 0",
                 ""));
+        syncProcs();
     }
 
     /** Replaces the mount table. */
@@ -56,29 +67,42 @@ final class FakeSystem {
         return new DaemonUsageReader(target, proc, mountTable, HZ);
     }
 
+    DaemonUsageReader reader(DaemonTarget target, RecordingLog log) {
+        return new DaemonUsageReader(target, proc, mountTable, HZ, log);
+    }
+
     /** A process as procfs shows it. */
-    record Process(long pid, String comm, char state, long startTicks, long utime, long stime, long rssKb,
+    record Process(long pid, long ppid, String comm, char state, long startTicks, long utime, long stime, long rssKb,
                    String cgroups) {
-        /** A sleeping process in the root cgroups. */
+        /** A sleeping child of init in the root cgroups. */
         static Process of(long pid, String comm, long startTicks) {
-            return new Process(pid, comm, 'S', startTicks, 1_000 + pid, 200 + pid, 4_000 + pid,
+            return new Process(pid, 1, comm, 'S', startTicks, 1_000 + pid, 200 + pid, 4_000 + pid,
                     "0::/\n4:memory:/\n3:cpu,cpuacct:/\n1:name=systemd:/\n");
         }
 
         Process cgroups(String text) {
-            return new Process(pid, comm, state, startTicks, utime, stime, rssKb, text);
+            return new Process(pid, ppid, comm, state, startTicks, utime, stime, rssKb, text);
+        }
+
+        /** In the same cgroup in each of the v2, v1 memory and v1 cpu,cpuacct hierarchies. */
+        Process in(String path) {
+            return cgroups("0::" + path + "\n4:memory:" + path + "\n3:cpu,cpuacct:" + path + "\n");
+        }
+
+        Process parent(long p) {
+            return new Process(pid, p, comm, state, startTicks, utime, stime, rssKb, cgroups);
         }
 
         Process state(char s) {
-            return new Process(pid, comm, s, startTicks, utime, stime, rssKb, cgroups);
+            return new Process(pid, ppid, comm, s, startTicks, utime, stime, rssKb, cgroups);
         }
 
         Process cpu(long u, long s) {
-            return new Process(pid, comm, state, startTicks, u, s, rssKb, cgroups);
+            return new Process(pid, ppid, comm, state, startTicks, u, s, rssKb, cgroups);
         }
 
         Process rssKb(long kb) {
-            return new Process(pid, comm, state, startTicks, utime, stime, kb, cgroups);
+            return new Process(pid, ppid, comm, state, startTicks, utime, stime, kb, cgroups);
         }
     }
 
@@ -87,7 +111,7 @@ final class FakeSystem {
         Path dir = mkdirs(proc.resolve(Long.toString(p.pid())));
         byte[] comm = p.comm().getBytes(StandardCharsets.UTF_8);
         writeBytes(dir.resolve("comm"), concat(comm, new byte[] {'\n'}));
-        String after = " " + p.state() + " 1 " + p.pid() + " " + p.pid() + " 0 -1 4194560 5000 0 12 0 "
+        String after = " " + p.state() + " " + p.ppid() + " " + p.pid() + " " + p.pid() + " 0 -1 4194560 5000 0 12 0 "
                 + p.utime() + " " + p.stime() + " 0 0 20 0 8 0 " + p.startTicks()
                 + " 1234567890 " + p.rssKb() / 4 + " 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 "
                 + "0 0 0 0 0 0 0\n";
@@ -97,12 +121,50 @@ final class FakeSystem {
                 + " (sleeping)\nVmPeak:\t  999999 kB\nVmRSS:\t" + String.format("%8d", p.rssKb())
                 + " kB\nRssAnon:\t    1 kB\nThreads:\t8\n");
         write(dir.resolve("cgroup"), p.cgroups());
+        processes.put(p.pid(), p);
+        syncProcs();
         return p;
     }
 
     /** The process exits and is reaped: its directory disappears. */
     void exit(long pid) {
         deleteTree(proc.resolve(Long.toString(pid)));
+        processes.remove(pid);
+        syncProcs();
+    }
+
+    /** Rewrites every cgroup's {@code cgroup.procs} from the processes' {@code /proc/PID/cgroup}. */
+    void syncProcs() {
+        for (Path root : List.of(v2Root, memoryRoot, cpuRoot, systemdRoot)) {
+            try (Stream<Path> dirs = Files.walk(root)) {
+                for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                    String rel = "/" + root.relativize(dir).toString();
+                    String pids = processes.values().stream().filter(p -> rel.equals(pathIn(p, root)))
+                            .map(p -> p.pid() + "\n").collect(Collectors.joining());
+                    write(dir.resolve("cgroup.procs"), pids);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The process's cgroup in the hierarchy mounted at {@code root}, as its cgroup file names it. */
+    private String pathIn(Process p, Path root) {
+        for (String line : p.cgroups().split("\n")) {
+            String[] f = line.split(":", 3);
+            if (f.length < 3) {
+                continue;
+            }
+            boolean match = root.equals(v2Root) ? f[0].equals("0") && f[1].isEmpty()
+                    : root.equals(memoryRoot) ? List.of(f[1].split(",")).contains("memory")
+                    : root.equals(cpuRoot) ? List.of(f[1].split(",")).contains("cpuacct")
+                    : f[1].equals("name=systemd");
+            if (match) {
+                return f[2].equals("/") ? "/" : f[2].replaceAll("/+$", "");
+            }
+        }
+        return null;
     }
 
     /** A v2 cgroup; {@code memoryCurrent} null when the memory controller is not enabled for it. */
@@ -116,6 +178,7 @@ final class FakeSystem {
         }
         write(dir.resolve("cpu.stat"), "usage_usec " + usageUsec + "\nuser_usec " + usageUsec / 3 + "\nsystem_usec "
                 + (usageUsec - usageUsec / 3) + "\nnr_periods 0\n");
+        syncProcs();
         return dir;
     }
 
@@ -126,6 +189,7 @@ final class FakeSystem {
         write(dir.resolve("memory.limit_in_bytes"), "9223372036854771712\n");
         write(dir.resolve("memory.stat"), "cache 1\nrss 2\ninactive_file 3\nhierarchical_memory_limit "
                 + "9223372036854771712\ntotal_cache 1\ntotal_inactive_file " + totalInactiveFile + "\n");
+        syncProcs();
         return dir;
     }
 
@@ -134,6 +198,7 @@ final class FakeSystem {
         Path dir = mkdirs(cpuRoot.resolve(path.substring(1)));
         write(dir.resolve("cpuacct.usage"), usageNanos + "\n");
         write(dir.resolve("cpu.shares"), "1024\n");
+        syncProcs();
         return dir;
     }
 

@@ -20,44 +20,49 @@ class ProcStatProperties {
     private static final int FIELDS_AFTER_COMM = 50;
 
     @Property
-    void readsNameStateCpuAndStartWhateverTheNameHolds(
+    void readsNameStateParentCpuAndStartWhateverTheNameHolds(
             @ForAll @LongRange(min = 1, max = 4_194_304) long pid, @ForAll("comms") String comm,
-            @ForAll("states") char state, @ForAll("counters") BigInteger utime, @ForAll("counters") BigInteger stime,
-            @ForAll("counters") BigInteger start, @ForAll("separator") String sep) {
-        String text = pid + " (" + comm + ") " + String.join(sep, fields(state, utime, stime, start)) + "\n";
+            @ForAll("states") char state, @ForAll("counters") BigInteger ppid, @ForAll("counters") BigInteger utime,
+            @ForAll("counters") BigInteger stime, @ForAll("counters") BigInteger start, @ForAll("separator") String sep) {
+        String text = pid + " (" + comm + ") " + String.join(sep, fields(state, ppid, utime, stime, start)) + "\n";
 
-        boolean fits = utime.add(stime).compareTo(Gen.TWO_63) < 0 && start.compareTo(Gen.TWO_63) < 0;
+        boolean fits = utime.add(stime).compareTo(Gen.TWO_63) < 0 && start.compareTo(Gen.TWO_63) < 0
+                && ppid.compareTo(Gen.TWO_63) < 0;
         Optional<ProcStat> expected = fits
-                ? Optional.of(new ProcStat(comm, state, utime.add(stime).longValueExact(), start.longValueExact()))
+                ? Optional.of(new ProcStat(comm, state, ppid.longValueExact(), utime.add(stime).longValueExact(),
+                        start.longValueExact()))
                 : Optional.empty();
         assertEquals(expected, ProcStat.parse(text));
     }
 
     @Property
     void aLineCutBeforeTheStartTimeIsAbsent(@ForAll("comms") String comm, @ForAll @IntRange(max = 19) int kept) {
-        List<String> f = fields('S', BigInteger.ONE, BigInteger.TWO, BigInteger.TEN).subList(0, kept);
+        List<String> f = fields('S', BigInteger.ONE, BigInteger.ONE, BigInteger.TWO, BigInteger.TEN).subList(0, kept);
         assertEquals(Optional.empty(), ProcStat.parse("42 (" + comm + ") " + String.join(" ", f) + "\n"));
     }
 
     @Property
-    void aFieldThatIsNotANumberMakesItAbsent(@ForAll @IntRange(min = 11, max = 13) int index,
+    void aFieldThatIsNotANumberMakesItAbsent(@ForAll @IntRange(min = 10, max = 13) int index,
                                               @ForAll("notNumbers") String bad) {
-        List<String> f = fields('R', BigInteger.ONE, BigInteger.TWO, BigInteger.TEN);
-        f.set(index == 13 ? 19 : index, bad);
+        List<String> f = fields('R', BigInteger.ONE, BigInteger.ONE, BigInteger.TWO, BigInteger.TEN);
+        // f[1] is the parent pid (field 4), f[11] and f[12] utime and stime, f[19] the start time.
+        f.set(index == 10 ? 1 : index == 13 ? 19 : index, bad);
         assertEquals(Optional.empty(), ProcStat.parse("42 (x) " + String.join(" ", f)));
     }
 
     @Property
     void anyTextNeverThrows(@ForAll("statLike") String text) {
-        ProcStat.parse(text).ifPresent(s -> assertTrue(s.cpuTicks() >= 0 && s.startTicks() >= 0, s.toString()));
+        ProcStat.parse(text).ifPresent(s -> assertTrue(s.cpuTicks() >= 0 && s.startTicks() >= 0 && s.ppid() >= 0,
+                s.toString()));
     }
 
-    /** Fields 3 to 52 with the given state, utime (14), stime (15) and start time (22). */
-    private static List<String> fields(char state, BigInteger utime, BigInteger stime, BigInteger start) {
+    /** Fields 3 to 52 with the given state, parent pid (4), utime (14), stime (15) and start time (22). */
+    private static List<String> fields(char state, BigInteger ppid, BigInteger utime, BigInteger stime, BigInteger start) {
         List<String> f = new ArrayList<>();
         f.add(String.valueOf(state));
         for (int field = 4; field < FIELDS_AFTER_COMM + 3; field++) {
             f.add(switch (field) {
+                case 4 -> ppid.toString();
                 case 14 -> utime.toString();
                 case 15 -> stime.toString();
                 case 22 -> start.toString();

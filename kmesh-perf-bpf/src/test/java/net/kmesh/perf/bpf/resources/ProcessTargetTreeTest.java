@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import net.kmesh.perf.DaemonTarget;
 import net.kmesh.perf.ResourceUsage;
+import net.kmesh.perf.ResourceUsage.Basis;
 import net.kmesh.perf.ResourceUsage.Bytes;
 import net.kmesh.perf.ResourceUsage.CpuTime;
 import net.kmesh.perf.bpf.resources.FakeSystem.Process;
@@ -41,10 +42,10 @@ class ProcessTargetTreeTest {
 
         ResourceUsage u = read(PID);
 
-        assertEquals(new Bytes(current, "cgroup v2 " + dir.resolve("memory.current")), u.memoryUsage().orElseThrow());
+        assertEquals(new Bytes(current, Basis.CGROUP_V2, "cgroup v2 " + dir.resolve("memory.current")), u.memoryUsage().orElseThrow());
         assertEquals(current - inactive, u.workingSetBytes().getAsLong());
         assertTrue(u.workingSet().orElseThrow().source().contains("inactive_file"), u.toString());
-        assertEquals(new CpuTime(Duration.ofNanos(usec * 1000), "cgroup v2 " + dir.resolve("cpu.stat") + " usage_usec"),
+        assertEquals(new CpuTime(Duration.ofNanos(usec * 1000), Basis.CGROUP_V2, "cgroup v2 " + dir.resolve("cpu.stat") + " usage_usec"),
                 u.cpuTime().orElseThrow());
         assertEquals("pid " + PID, u.target());
     }
@@ -61,10 +62,10 @@ class ProcessTargetTreeTest {
 
         ResourceUsage u = read(PID);
 
-        assertEquals(new Bytes(usage, "cgroup v1 " + memory.resolve("memory.usage_in_bytes")), u.memoryUsage().orElseThrow());
+        assertEquals(new Bytes(usage, Basis.CGROUP_V1, "cgroup v1 " + memory.resolve("memory.usage_in_bytes")), u.memoryUsage().orElseThrow());
         // total_inactive_file (hierarchical), not the decoy inactive_file, as cAdvisor does for v1.
         assertEquals(usage - totalInactive, u.workingSetBytes().getAsLong());
-        assertEquals(new CpuTime(Duration.ofNanos(nanos), "cgroup v1 " + cpu.resolve("cpuacct.usage")), u.cpuTime().orElseThrow());
+        assertEquals(new CpuTime(Duration.ofNanos(nanos), Basis.CGROUP_V1, "cgroup v1 " + cpu.resolve("cpuacct.usage")), u.cpuTime().orElseThrow());
     }
 
     @Test
@@ -91,7 +92,7 @@ class ProcessTargetTreeTest {
         ResourceUsage u = read(PID);
 
         Path dir = sys.proc.resolve(Long.toString(PID));
-        assertEquals(new Bytes(p.rssKb() * 1024, dir.resolve("status") + " VmRSS"), u.memoryUsage().orElseThrow());
+        assertEquals(new Bytes(p.rssKb() * 1024, Basis.PROCESS, dir.resolve("status") + " VmRSS"), u.memoryUsage().orElseThrow());
         assertEquals(Optional.empty(), u.workingSet(), "/proc gives no working set");
         long ticks = p.utime() + p.stime();
         assertEquals(Duration.ofNanos(ticks * 1_000_000_000L / FakeSystem.HZ), u.cpuTime().orElseThrow().time());

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -169,6 +170,102 @@ class ThisMachineUsageTest {
             child.waitFor();
             Files.delete(dir);
         }
+    }
+
+    /**
+     * The issue's case: {@code --daemon-pid} of a process that shares its cgroups (here with this JVM,
+     * its parent) reports the process's RSS and CPU, not its cgroup's.
+     */
+    @Test
+    void aChildSharingThisProcesssCgroupsIsReadFromItsOwnRssAndTimes() throws Exception {
+        Process child = new ProcessBuilder("/bin/sleep", "300").start();
+        try {
+            DaemonUsageReader reader = DaemonUsageReader.of(DaemonTarget.pid(child.pid()));
+            awaitRead(reader, u -> true);
+            long rssBefore = vmRssBytes(child.pid());
+            ResourceUsage u = reader.read().orElseThrow();
+            long rssAfter = vmRssBytes(child.pid());
+
+            String facts = "sleep's VmRSS " + rssBefore + ".." + rssAfter + " bytes, this JVM's " + vmRssBytes(
+                    ProcessHandle.current().pid()) + ", read " + u;
+            assertEquals(ResourceUsage.Basis.PROCESS, u.memoryUsage().orElseThrow().basis(), facts);
+            long bytes = u.memoryUsageBytes().getAsLong();
+            assertTrue(bytes >= Math.min(rssBefore, rssAfter) && bytes <= Math.max(rssBefore, rssAfter), facts);
+            assertTrue(bytes < vmRssBytes(ProcessHandle.current().pid()), facts);
+            assertEquals(ResourceUsage.Basis.PROCESS, u.cpuTime().orElseThrow().basis(), facts);
+            assertTrue(u.cpuSeconds().getAsDouble() <= child.info().totalCpuDuration().orElseThrow().toNanos() / 1e9
+                    + CPU_SLACK_SECONDS, facts);
+            assertTrue(u.notes().get(0).startsWith("memory is the process's own VmRSS: "), facts);
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+    }
+
+    /**
+     * A hybrid host (v1 memory hierarchy beside cgroup v2): a child alone in a v1 memory cgroup made
+     * for it is read from that cgroup, and so is a v2 cgroup holding it, whose memory controller is in v1.
+     */
+    @Test
+    void onAHybridHostAV2CgroupTakesMemoryFromItsProcessesV1Cgroup() throws Exception {
+        List<Mounts.Mount> mounts = Mounts.all();
+        Path v1Root = Mounts.cgroupV1(mounts, "memory").orElse(null);
+        Path v2Root = Mounts.cgroup2(mounts).orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(v1Root != null && v2Root != null,
+                "not a hybrid host: v1 memory " + v1Root + ", v2 " + v2Root);
+        String name = "kmesh-perf-test-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+        Path memory = v1Root.resolve(name);
+        Path v2 = v2Root.resolve(name);
+        try {
+            Files.createDirectory(memory);
+            Files.createDirectory(v2);
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("cannot create cgroups here (needs root): " + e);
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(v2.resolve("memory.current")),
+                "the v2 hierarchy has the memory controller");
+        Process child = new ProcessBuilder("/bin/sleep", "300").start();
+        try {
+            Files.writeString(v2.resolve("cgroup.procs"), Long.toString(child.pid()));
+            DaemonUsageReader byCgroup = DaemonUsageReader.of(DaemonTarget.cgroup(v2));
+            ResourceUsage shared = byCgroup.read().orElseThrow();
+            assertEquals(Optional.empty(), shared.memoryUsage(), shared.toString());
+            assertTrue(shared.notes().get(0).startsWith("memory: cgroup v2 " + v2 + " has no memory.current"), shared.toString());
+
+            Files.writeString(memory.resolve("cgroup.procs"), Long.toString(child.pid()));
+            ResourceUsage byPid = DaemonUsageReader.of(DaemonTarget.pid(child.pid())).read().orElseThrow();
+            ResourceUsage own = byCgroup.read().orElseThrow();
+
+            String usageFile = "cgroup v1 " + memory.resolve("memory.usage_in_bytes");
+            assertEquals(usageFile, byPid.memoryUsage().orElseThrow().source(), byPid.toString());
+            assertEquals(ResourceUsage.Basis.CGROUP_V1, byPid.memoryUsage().orElseThrow().basis(), byPid.toString());
+            assertEquals(usageFile, own.memoryUsage().orElseThrow().source(), own.toString());
+            assertEquals(ResourceUsage.Basis.CGROUP_V2, own.cpuTime().orElseThrow().basis(), own.toString());
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+            removeCgroup(v2);
+            removeCgroup(memory);
+        }
+    }
+
+    /** Removes an emptied cgroup; the kernel may take a moment to let go of an exited process. */
+    private static void removeCgroup(Path dir) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Files.exists(dir)) {
+            try {
+                Files.delete(dir);
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("cannot remove " + dir, e);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static long vmRssBytes(long pid) throws IOException {
+        return ProcStatus.rssBytes(Files.readString(Path.of("/proc/" + pid + "/status"))).orElseThrow();
     }
 
     private static ResourceUsage awaitRead(DaemonUsageReader reader, Predicate<ResourceUsage> done)

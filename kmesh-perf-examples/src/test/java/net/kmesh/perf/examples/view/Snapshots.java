@@ -59,8 +59,8 @@ final class Snapshots {
     }
 
     static ResourceUsage usage(String target, long memoryBytes, Duration cpu) {
-        return new ResourceUsage(target, Optional.of(new ResourceUsage.Bytes(memoryBytes, "test")), Optional.empty(),
-                Optional.of(new ResourceUsage.CpuTime(cpu, "test")));
+        return new ResourceUsage(target, Optional.of(new ResourceUsage.Bytes(memoryBytes, ResourceUsage.Basis.PROCESS, "test")),
+                Optional.empty(), Optional.of(new ResourceUsage.CpuTime(cpu, ResourceUsage.Basis.PROCESS, "test")), List.of());
     }
 
     static final SourceStatus SOURCE = new SourceStatus("the bundled samples", SourceStatus.State.ATTACHED,

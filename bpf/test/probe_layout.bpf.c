@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Puts every struct of kmesh_perf.h that user space reads into this object's BTF (the argument
+ * types of a program are emitted; types only used inside inlined code are not), so that
+ * ProbeLayoutKernelTest can compare them with net.kmesh.perf.bpf.probe.ProbeLayout. Never loaded.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "kmesh_perf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct probe_layout {
+	struct kmesh_perf_record record;
+	struct kmesh_perf_key thread_key;
+	struct kmesh_perf_sock_key socket_key;
+	struct kmesh_perf_value value;
+	struct kmesh_perf_hist hist;
+	enum kmesh_perf_mode mode;
+	enum kmesh_perf_counter counter;
+};
+
+SEC("syscall")
+int probe_layout(struct probe_layout *ctx)
+{
+	return 0;
+}

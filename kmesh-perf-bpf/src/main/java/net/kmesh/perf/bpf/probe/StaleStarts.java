@@ -1,0 +1,90 @@
+package net.kmesh.perf.bpf.probe;
+
+import com.sun.jna.Memory;
+import java.util.ArrayList;
+import java.util.List;
+import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.Libbpf;
+import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+import net.kmesh.perf.bpf.libbpf.MapInfo;
+
+/**
+ * Deletes starts older than a limit from the probe's start map: operations whose end never came,
+ * because their thread died or a program returned early. Both the probe's stamps and
+ * {@link System#nanoTime()} read CLOCK_MONOTONIC, so the age is their difference. The key and value
+ * sizes are the map's own (the thread-keyed layout has 8-byte keys, Kmesh's socket-keyed one 16);
+ * every value begins with the start time. A walk visits at most the map's capacity of keys, so a
+ * map that changes under it cannot keep it going. The map fd is borrowed.
+ */
+final class StaleStarts {
+    private final int mapFd;
+    private final int keySize;
+    private final int valueSize;
+    private final int maxEntries;
+    private final long maxAgeNanos;
+    private long reaped;
+
+    private StaleStarts(int mapFd, MapInfo info, long maxAgeNanos) {
+        this.mapFd = mapFd;
+        this.keySize = info.keySize();
+        this.valueSize = info.valueSize();
+        this.maxEntries = info.maxEntries();
+        this.maxAgeNanos = maxAgeNanos;
+    }
+
+    /**
+     * A sweeper for the start map {@code info} describes, or null with the reason in {@code notes}
+     * when its layout is not one the probe writes.
+     */
+    static StaleStarts of(int mapFd, MapInfo info, long maxAgeNanos, List<String> notes) {
+        if (maxAgeNanos <= 0) {
+            throw new IllegalArgumentException("maxAgeNanos must be positive, got " + maxAgeNanos);
+        }
+        boolean knownKey = info.keySize() == ProbeLayout.START_KEY_TID_SIZE
+                || info.keySize() == ProbeLayout.START_KEY_COOKIE_SIZE;
+        if (!knownKey || info.valueSize() < 8) {
+            notes.add("the start map '" + info.name() + "' has " + info.keySize() + "-byte keys and "
+                    + info.valueSize() + "-byte values, not a layout of the probe's (keys of "
+                    + ProbeLayout.START_KEY_TID_SIZE + " or " + ProbeLayout.START_KEY_COOKIE_SIZE
+                    + " bytes, values beginning with the start time): stale starts are not swept");
+            return null;
+        }
+        return new StaleStarts(mapFd, info, maxAgeNanos);
+    }
+
+    /** Starts deleted so far. */
+    synchronized long reaped() {
+        return reaped;
+    }
+
+    /** Deletes every start older than the limit at {@code nowNanos}; returns how many. */
+    synchronized int sweep(long nowNanos) {
+        Libbpf libbpf = LibbpfLoader.natives().libbpf();
+        List<byte[]> stale = new ArrayList<>();
+        try (Memory key = new Memory(keySize); Memory next = new Memory(keySize); Memory value = new Memory(valueSize)) {
+            boolean first = true;
+            for (long visited = 0; visited < maxEntries
+                    && libbpf.bpf_map_get_next_key(mapFd, first ? null : key, next) == 0; visited++) {
+                first = false;
+                key.write(0, next.getByteArray(0, keySize), 0, keySize);
+                // Gone between listing and reading: it ended, which is not stale.
+                if (libbpf.bpf_map_lookup_elem(mapFd, key, value) == 0
+                        && nowNanos - value.getLong(ProbeLayout.START_VALUE_START_NS_OFFSET) > maxAgeNanos) {
+                    stale.add(key.getByteArray(0, keySize));
+                }
+            }
+            int deleted = 0;
+            for (byte[] k : stale) {
+                key.write(0, k, 0, keySize);
+                int ret = libbpf.bpf_map_delete_elem(mapFd, key);
+                if (ret == 0) {
+                    deleted++;
+                } else if (-ret != Errno.ENOENT) {
+                    throw Errno.failure("deleting a stale start from the start map", -ret);
+                }
+            }
+            reaped += deleted;
+            return deleted;
+        }
+    }
+}

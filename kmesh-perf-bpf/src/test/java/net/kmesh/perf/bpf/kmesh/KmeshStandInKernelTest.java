@@ -1,0 +1,299 @@
+package net.kmesh.perf.bpf.kmesh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.Memory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.kmesh.perf.OperationMode;
+import net.kmesh.perf.bpf.KernelObjects;
+import net.kmesh.perf.bpf.KernelRequired;
+import net.kmesh.perf.bpf.Syscalls;
+import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.Fd;
+import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
+import net.kmesh.perf.bpf.libbpf.MapInfo;
+import net.kmesh.perf.bpf.libbpf.MapType;
+import net.kmesh.perf.bpf.libbpf.Pins;
+import net.kmesh.perf.bpf.probe.ProbeLayout;
+import net.kmesh.perf.bpf.probe.RawProbeMaps;
+import net.kmesh.perf.bpf.probe.RawProbeMaps.Record;
+import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.samples.SampleCgroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@KernelRequired
+class KmeshStandInKernelTest {
+    private static final int PROG_ARRAY = 3;
+    private static final int ARRAY_OF_MAPS = 12;
+    private static final int HASH_OF_MAPS = 13;
+    private static final int BPF_F_NO_PREALLOC = 1;
+    private static final int TYPE = 9;
+
+    private PrivateBpffs bpffs;
+
+    @BeforeEach
+    void mount() throws Exception {
+        bpffs = PrivateBpffs.mount();
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        bpffs.close();
+    }
+
+    /** type, key size, value size, max entries, flags (-1: any) of every pin, as Kmesh defines them. */
+    private static final Map<String, int[]> KMESH_MAPS = Map.ofEntries(
+            Map.entry("km_perf_info", new int[] {MapType.RINGBUF, 0, 0, KmeshStandIn.RING_BYTES, -1}),
+            Map.entry("km_perf_map", new int[] {MapType.HASH, ProbeLayout.START_KEY_COOKIE_SIZE, 32, 131072,
+                BPF_F_NO_PREALLOC}),
+            Map.entry("km_perf_cnt", new int[] {MapType.PERCPU_ARRAY, 4, 8, ProbeLayout.COUNTER_SLOTS, -1}),
+            Map.entry("km_perf_mode", new int[] {MapType.ARRAY, 4, 4, ProbeLayout.MODE_TYPES, -1}),
+            Map.entry("km_perf_hist", new int[] {MapType.PERCPU_ARRAY, 4, ProbeLayout.HIST_VALUE_SIZE,
+                ProbeLayout.MODE_TYPES, -1}),
+            Map.entry("km_frontend", new int[] {MapType.HASH, 16, 4, 105000, BPF_F_NO_PREALLOC}),
+            Map.entry("km_cgr_tailcall", new int[] {PROG_ARRAY, 4, 4, 8, -1}),
+            Map.entry("km_outer", new int[] {ARRAY_OF_MAPS, 4, 4, 4, -1}),
+            Map.entry("km_inner_a", new int[] {MapType.ARRAY, 4, 64, 16, -1}),
+            Map.entry("km_maglev_outer", new int[] {HASH_OF_MAPS, 4, 4, 16, BPF_F_NO_PREALLOC}),
+            Map.entry("km_inner_b", new int[] {MapType.ARRAY, 4, 64, 16, -1}));
+
+    @Test
+    void everyMapIsPinnedByNameWhereKmeshPinsItWithKmeshsTypesAndSizes() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            Path dir = bpffs.path().resolve("bpf_kmesh_workload").resolve("map");
+            assertEquals(dir, kmesh.mapDirectory());
+            assertEquals(KMESH_MAPS.keySet(), Set.copyOf(KmeshStandIn.MAPS));
+            for (String name : KmeshStandIn.MAPS) {
+                try (Fd fd = Pins.openMap(dir.resolve(name))) {
+                    MapInfo info = MapInfo.of(fd.get());
+                    int[] want = KMESH_MAPS.get(name);
+                    assertEquals(name, info.name());
+                    assertEquals(MapType.name(want[0]), info.typeName(), name);
+                    assertEquals(want[1], info.keySize(), name + " key size");
+                    assertEquals(want[2], info.valueSize(), name + " value size");
+                    assertEquals(want[3], info.maxEntries(), name + " max entries");
+                    if (want[4] >= 0) {
+                        assertEquals(want[4], info.flags(), name + " flags");
+                    }
+                    assertEquals(kmesh.mapId(name), info.id(), "the pin is the stand-in's own map");
+                }
+            }
+        }
+    }
+
+    @Test
+    void adsModePinsUnderBpfKmesh() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path(), KmeshStandIn.Mode.ADS)) {
+            assertTrue(Files.exists(bpffs.path().resolve("bpf_kmesh/map/km_perf_info")));
+            assertFalse(Files.exists(bpffs.path().resolve("bpf_kmesh_workload")));
+        }
+    }
+
+    @Test
+    void theTailCallAndMapInMapSlotsAreFilledAtLoad() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            assertEquals(Set.of(KmeshStandIn.TAIL_SLOT), filledSlots(kmesh.mapFd(KmeshStandIn.TAIL_CALLS), 8));
+            assertEquals(Set.of(KmeshStandIn.OUTER_SLOT), filledSlots(kmesh.mapFd(KmeshStandIn.ARRAY_OF_MAPS), 4));
+            List<ByteBuffer> keys = RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.HASH_OF_MAPS));
+            assertEquals(1, keys.size());
+            assertEquals(KmeshStandIn.MAGLEV_KEY, keys.get(0).getInt(0));
+        }
+    }
+
+    private static Set<Integer> filledSlots(int fd, int slots) {
+        Set<Integer> filled = new HashSet<>();
+        try (Memory key = new Memory(4); Memory value = new Memory(4)) {
+            for (int i = 0; i < slots; i++) {
+                key.setInt(0, i);
+                int ret = LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(fd, key, value);
+                if (ret == 0) {
+                    filled.add(i);
+                } else if (-ret != Errno.ENOENT) {
+                    throw Errno.failure("looking up slot " + i, -ret);
+                }
+            }
+        }
+        return filled;
+    }
+
+    @Test
+    void produceWritesOneUpstreamRecordPerOperationIntoTheFourKibRing() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            assertEquals(new KmeshStandIn.Result(50, 0, 0, 0), kmesh.produce(TYPE, 50));
+            List<Record> records = RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
+            assertEquals(50, records.size());
+            for (Record r : records) {
+                assertEquals(TYPE, r.operationType());
+                assertTrue(r.endNs() > r.startNs());
+                assertEquals(ProcessHandle.current().pid(), r.tgid());
+            }
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "every start ended");
+        }
+    }
+
+    @Test
+    void aFullRingDropsWhatDoesNotFitAndCountsIt() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            KmeshStandIn.Result r = kmesh.produce(TYPE, 500);
+            // 32-byte records with an 8-byte header: 102 fit in 4 KiB.
+            assertEquals(KmeshStandIn.RING_BYTES / (ProbeLayout.RECORD_SIZE + 8), r.recorded());
+            assertEquals(500 - r.recorded(), r.dropped());
+            assertEquals(r.dropped(), RawProbeMaps.perCpuSum(kmesh.mapFd(KmeshStandIn.COUNTERS), ProbeLayout.COUNTER_DROPPED));
+            assertEquals(r.recorded(), RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size());
+        }
+    }
+
+    @Test
+    void modesSwitchTheStandInsProbeAndTypesWithoutSlotAreAlwaysRecorded() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            int modes = kmesh.mapFd(KmeshStandIn.MODES);
+            for (int t = 0; t < ProbeLayout.MODE_TYPES; t++) {
+                RawProbeMaps.setMode(modes, t, OperationMode.OFF);
+            }
+            assertEquals(new KmeshStandIn.Result(0, 0, 0, 20), kmesh.produce(TYPE, 20));
+            assertEquals(new KmeshStandIn.Result(0, 0, 0, 20), kmesh.produceStarts(TYPE, 20));
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)));
+            assertEquals(List.of(), RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)));
+            assertEquals(new KmeshStandIn.Result(20, 0, 0, 0), kmesh.produce(ProbeLayout.MODE_TYPES, 20));
+
+            RawProbeMaps.setMode(modes, TYPE, OperationMode.HISTOGRAM);
+            assertEquals(new KmeshStandIn.Result(0, 0, 30, 0), kmesh.produce(TYPE, 30));
+            assertEquals(30, RawProbeMaps.histogramCount(kmesh.mapFd(KmeshStandIn.HISTOGRAMS), TYPE));
+        }
+    }
+
+    @Test
+    void startsWhoseEndNeverComesStayInTheStartMapUnderSixteenByteKeys() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            kmesh.produceStarts(TYPE, 40);
+            List<ByteBuffer> keys = RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS));
+            assertEquals(40, keys.size());
+            for (ByteBuffer k : keys) {
+                assertEquals(ProbeLayout.START_KEY_COOKIE_SIZE, k.capacity());
+                assertEquals(TYPE, k.getInt(ProbeLayout.START_KEY_COOKIE_TYPE_OFFSET));
+            }
+            assertEquals(40, keys.stream().map(k -> k.getLong(0)).distinct().count(), "one cookie per operation");
+        }
+    }
+
+    @Test
+    void connectsToAFrontendAreTimedAsTrafficControlAndOthersLeaveTheirStart() throws Exception {
+        int n = 30;
+        try (SampleCgroup cgroup = SampleCgroup.enter("kmesh-standin-" + ProcessHandle.current().pid() + "-"
+                + System.nanoTime());
+             KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            kmesh.attachConnect(cgroup.path());
+            Inet4Address service = (Inet4Address) InetAddress.getByName("127.0.0.2");
+            kmesh.addFrontend(service);
+            Syscalls.udpConnects(new InetSocketAddress(service, 9), n);
+            List<Record> records = RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
+            assertEquals(n, records.size());
+            int thisThread = Syscalls.gettid();
+            for (Record r : records) {
+                assertEquals(KmeshStandIn.SOCK_TRAFFIC_CONTROL, r.operationType());
+                assertEquals(thisThread, r.tid(), "a connect4 program runs in the connecting task");
+            }
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)));
+
+            Syscalls.udpConnects(new InetSocketAddress("127.0.0.3", 9), 5);
+            assertEquals(List.of(), RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)));
+            assertEquals(5, RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)).size(), "as Kmesh, no end off a frontend");
+        }
+    }
+
+    @Test
+    void restartPinsNewMapsAtTheSamePathsAndReattachesTheConnectProgram() throws Exception {
+        try (SampleCgroup cgroup = SampleCgroup.enter("kmesh-standin-re-" + ProcessHandle.current().pid() + "-"
+                + System.nanoTime());
+             KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            kmesh.attachConnect(cgroup.path());
+            Map<String, Integer> before = pinnedIds(kmesh);
+            kmesh.produceStarts(TYPE, 3);
+            kmesh.restart();
+            Map<String, Integer> after = pinnedIds(kmesh);
+            assertEquals(before.keySet(), after.keySet());
+            for (String name : KmeshStandIn.MAPS) {
+                assertTrue(!before.get(name).equals(after.get(name)), name + " kept id " + before.get(name));
+                assertEquals(kmesh.mapId(name), after.get(name));
+            }
+            Set<Integer> stillThere = KernelObjects.stillLoaded(new KernelObjects(Set.copyOf(before.values()),
+                    Set.of(), Set.of()), Duration.ofSeconds(5)).maps();
+            assertEquals(Set.of(), stillThere, "the old maps were released");
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "a new, empty start map");
+            assertEquals(new KmeshStandIn.Result(5, 0, 0, 0), kmesh.produce(TYPE, 5));
+            assertEquals(5, RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size());
+
+            kmesh.addFrontend((Inet4Address) InetAddress.getByName("127.0.0.2"));
+            Syscalls.udpConnects(new InetSocketAddress("127.0.0.2", 9), 4);
+            assertEquals(4, RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size(), "attached again after restart");
+        }
+    }
+
+    private static Map<String, Integer> pinnedIds(KmeshStandIn kmesh) {
+        Map<String, Integer> ids = new HashMap<>();
+        for (String name : KmeshStandIn.MAPS) {
+            try (Fd fd = Pins.openMap(kmesh.pinOf(name))) {
+                ids.put(name, MapInfo.of(fd.get()).id());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void closeLeavesNoPinNoDirectoryNoMapNoProgramNoLink() throws Exception {
+        KernelObjects before = KernelObjects.heldByThisProcess();
+        KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path());
+        KernelObjects ours;
+        try (SampleCgroup cgroup = SampleCgroup.enter("kmesh-standin-close-" + ProcessHandle.current().pid() + "-"
+                + System.nanoTime())) {
+            kmesh.attachConnect(cgroup.path());
+            ours = KernelObjects.heldByThisProcess().since(before);
+            assertEquals(KmeshStandIn.MAPS.size(), ours.maps().size(), ours.toString());
+            assertFalse(ours.programs().isEmpty());
+            assertEquals(1, ours.links().size());
+            kmesh.close();
+        }
+        assertFalse(Files.exists(bpffs.path().resolve("bpf_kmesh_workload")));
+        assertTrue(KernelObjects.stillLoaded(ours, Duration.ofSeconds(5)).isEmpty());
+        assertThrows(IllegalStateException.class, () -> kmesh.produce(TYPE, 1));
+    }
+
+    @Test
+    void aSecondStandInOnTheSamePinsIsRefused() {
+        try (KmeshStandIn first = KmeshStandIn.start(bpffs.path())) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> KmeshStandIn.start(bpffs.path()));
+            assertTrue(e.getMessage().contains("exists already"), e.getMessage());
+            assertTrue(Files.exists(first.pinOf(KmeshStandIn.RING)), "the refused one removed no pin of the first");
+        }
+    }
+
+    @Test
+    void thePrivateBpffsIsABpffsAndGoneAfterClose() throws Exception {
+        PrivateBpffs own = PrivateBpffs.mount();
+        Path path = own.path();
+        assertTrue(Mounts.isOnFilesystem(path.toRealPath(), "bpf"));
+        try (KmeshStandIn kmesh = KmeshStandIn.start(path)) {
+            assertTrue(Files.exists(kmesh.pinOf(KmeshStandIn.RING)));
+        }
+        own.close();
+        assertFalse(Files.exists(path));
+        assertTrue(Mounts.all().stream().noneMatch(m -> m.mountPoint().equals(path)), "unmounted");
+    }
+}
