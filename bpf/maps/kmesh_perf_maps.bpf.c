@@ -8,8 +8,9 @@
  * The kfunc is weak, so the object loads on older kernels too (Linux 5.8 has iter/bpf_map): the
  * call is then dead code the verifier removes, and every record says KP_MAP_UNCOUNTED.
  *
- * Each record also carries the map's reference count, so that user space holding an fd to a map
- * can tell when nothing but that fd (and this walk) keeps the map alive, and let it go.
+ * Each record also carries the map's reference counts, so that user space holding an fd to a map
+ * can tell when nothing but that fd (and this walk) keeps the map alive, and let it go, and so that
+ * it never opens a program array that no fd or pin holds any more (see kmesh_perf_maps.h).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -38,6 +39,7 @@ struct bpf_map {
 	__u32 id;
 	char name[16];
 	struct kp_atomic64 refcnt;	/* atomic64_t */
+	struct kp_atomic64 usercnt;
 	__s64 *elem_count;	/* per-CPU; NULL for maps without a counter (Linux 6.6) */
 } __attribute__((preserve_access_index));
 
@@ -77,8 +79,9 @@ int kp_map_stats(struct bpf_iter__bpf_map *ctx)
 			record.entries = bpf_map_sum_elem_count(map);
 	}
 	/* The walk holds one reference to the map it shows (bpf_map_seq_next drops it afterwards). */
-	if (bpf_core_field_exists(map->refcnt)) {
+	if (bpf_core_field_exists(map->refcnt) && bpf_core_field_exists(map->usercnt)) {
 		record.refcnt = map->refcnt.counter;
+		record.usercnt = map->usercnt.counter;
 		record.flags |= KP_MAP_F_REFCNT;
 	}
 	bpf_seq_write(ctx->meta->seq, &record, sizeof(record));

@@ -19,13 +19,14 @@ import net.kmesh.perf.bpf.libbpf.MapType;
  *                     -1 unless both {@code kfunc} and {@code counter}
  * @param refcnt       the map's reference count during the walk, which holds one reference itself;
  *                     -1 when unknown
+ * @param usercnt      its user references (fds and pins); -1 when unknown
  */
 record MapRecord(int id, int type, String name, int keySize, int valueSize, long maxEntries, int mapFlags,
-                 boolean kfunc, boolean counter, long entries, long refcnt) {
+                 boolean kfunc, boolean counter, long entries, long refcnt, long usercnt) {
 
     /** A map described by {@code BPF_OBJ_GET_INFO_BY_FD}: its shape only. */
     static MapRecord shape(int id, int type, String name, int keySize, int valueSize, long maxEntries, int mapFlags) {
-        return new MapRecord(id, type, name, keySize, valueSize, maxEntries, mapFlags, false, false, -1, -1);
+        return new MapRecord(id, type, name, keySize, valueSize, maxEntries, mapFlags, false, false, -1, -1, -1);
     }
 
     /** True when {@link #entries()} comes from the kernel's counter. */

@@ -407,6 +407,16 @@ public final class MapStatsCollector implements AutoCloseable {
             forget(t);
             return null;
         }
+        if (rec.type() == MapType.PROG_ARRAY && rec.usercnt() == 0) {
+            // No fd or pin holds it: the kernel is emptying it (prog_array_map_clear, deferred to a
+            // work item) on its way out. Opening it by id now and closing it again schedules a second
+            // clear, which on Linux 6.18 takes a reference that is never put back when the first is
+            // still pending: the map would stay in the kernel for good. So it is not touched.
+            if (t != null) {
+                forget(t);
+            }
+            return null;
+        }
         boolean fresh = t == null;
         if (fresh) {
             t = new Tracked(rec, c.pin());

@@ -33,7 +33,7 @@ class HeldFdsKernelTest {
 
     @Test
     void onlyMapsReadAgainAtEveryScrapeAreHeldAndTheirFigureIsTheKernels() throws Exception {
-        try (TestMaps maps = new TestMaps(); MapStatsCollector collector = MapStatsCollector.open()) {
+        try (TestMaps maps = TestMaps.unselectedByKmesh(); MapStatsCollector collector = MapStatsCollector.open()) {
             int moving = maps.create("hn", MapType.HASH, 4, 8, 100, NO_PREALLOC); // fd: memlock moves
             int prog = maps.create("pg", MapType.PROG_ARRAY, 4, 4, 8, 0);         // fd: slots are looked up
             maps.create("h", MapType.HASH, 4, 8, 100, 0);                        // counted by the iterator
@@ -120,7 +120,7 @@ class HeldFdsKernelTest {
 
     @Test
     void closeReleasesEveryFdTheCollectorHeld() throws Exception {
-        try (TestMaps maps = new TestMaps()) {
+        try (TestMaps maps = TestMaps.unselectedByKmesh()) {
             for (int i = 0; i < 10; i++) {
                 maps.create("n" + i, MapType.HASH, 4, 8, 100, NO_PREALLOC);
             }
@@ -134,6 +134,30 @@ class HeldFdsKernelTest {
             assertTrue(during.size() >= before.size() + 11, during.toString());
             collector.close();
             assertEquals(before, bpfFdsOfThisProcess());
+        }
+    }
+
+    @Test
+    void aProgramArrayThatNoFdOrPinHoldsIsLeftAloneAndFreed() throws Exception {
+        try (MapStatsCollector collector = MapStatsCollector.open()) {
+            for (int round = 0; round < 20; round++) {
+                try (TestMaps maps = TestMaps.unselectedByKmesh()) {
+                    int fd = maps.create("pg", MapType.PROG_ARRAY, 4, 4, 8, 0);
+                    int id = TestMaps.id(fd);
+                    MapSelector mine = MapSelector.namePrefix(maps.prefix());
+                    collector.collect(mine);
+                    assertEquals(1, collector.collect(mine).size());
+                    assertEquals(1, collector.heldFds());
+                    maps.delete(fd);
+                    // The collector lets go of it, then finds it again while the kernel empties it.
+                    for (int i = 0; i < 5; i++) {
+                        assertEquals(List.of(), collector.collect(mine));
+                    }
+                    assertEquals(0, collector.heldFds());
+                    assertTrue(KernelObjects.stillLoaded(new KernelObjects(Set.of(id), Set.of(), Set.of()),
+                            Duration.ofSeconds(5)).isEmpty(), "round " + round + ": the program array is freed");
+                }
+            }
         }
     }
 

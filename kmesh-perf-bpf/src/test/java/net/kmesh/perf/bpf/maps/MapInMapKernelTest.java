@@ -26,7 +26,7 @@ class MapInMapKernelTest {
     @ParameterizedTest
     @EnumSource(value = CountMethod.class, names = {"ITERATOR", "BATCH", "KEY_WALK"})
     void filledSlotsAreCountedAndFollowInsertsAndDeletes(CountMethod start) {
-        try (TestMaps maps = new TestMaps(); MapStatsCollector collector = MapStatsCollector.open(start);
+        try (TestMaps maps = TestMaps.unselectedByKmesh(); MapStatsCollector collector = MapStatsCollector.open(start);
              BpfObject tick = BpfObject.openResource(getClass(), "/net/kmesh/perf/bpf/kp_stats_tick.bpf.o", "kp_tick")) {
             tick.load();
             int program = tick.programFd("kp_stats_tick");
@@ -75,7 +75,7 @@ class MapInMapKernelTest {
 
     @Test
     void emptyMapsOfMapsAndProgramArraysCountZero() {
-        try (TestMaps maps = new TestMaps(); MapStatsCollector collector = MapStatsCollector.open()) {
+        try (TestMaps maps = TestMaps.unselectedByKmesh(); MapStatsCollector collector = MapStatsCollector.open()) {
             int inner = maps.create("in", MapType.ARRAY, 4, 4, 1, 0);
             maps.create("pg", MapType.PROG_ARRAY, 4, 4, 8, 0);
             maps.create("aom", MapType.ARRAY_OF_MAPS, 4, 4, 8, 0, inner);

@@ -34,7 +34,7 @@ class MemlockKernelTest {
 
     @Test
     void theMemlockOfEachTypeMovesWithItsEntriesExactlyWhenTheCollectorRereadsIt() throws Exception {
-        try (TestMaps maps = new TestMaps(); FakeKmesh kmesh = new FakeKmesh();
+        try (TestMaps maps = TestMaps.unselectedByKmesh(); FakeKmesh kmesh = new FakeKmesh();
              BpfObject tick = BpfObject.openResource(getClass(), "/net/kmesh/perf/bpf/kp_stats_tick.bpf.o", "kp_tick")) {
             tick.load();
             int program = tick.programFd("kp_stats_tick");

@@ -18,10 +18,28 @@ import net.kmesh.perf.bpf.libbpf.MapInfo;
 public final class TestMaps implements AutoCloseable {
     public static final int BPF_F_NO_PREALLOC = 1;
     private final Deque<Fd> fds = new ArrayDeque<>();
-    private final String prefix = String.format("kmesh_%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    private final String prefix;
     private final Libbpf libbpf = LibbpfLoader.natives().libbpf();
 
-    /** The prefix of every map name here: 12 characters, so tags may have 3. */
+    /** Maps named {@code kmesh_} and six hex digits, as Kmesh's are: Kmesh's selectors pick them. */
+    public TestMaps() {
+        this("kmesh_");
+    }
+
+    private TestMaps(String stem) {
+        prefix = stem + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    /**
+     * Maps named {@code kpt_} and six hex digits, which no Kmesh selector picks: for program arrays.
+     * Linux 6.18 keeps a program array for good when someone opens it by id while its last fd is
+     * being closed, and the monitors other tests on this host run open every {@code kmesh_*} map.
+     */
+    public static TestMaps unselectedByKmesh() {
+        return new TestMaps("kpt_");
+    }
+
+    /** The prefix of every map name here: 12 characters (tags may have 3), or 10 (tags may have 5). */
     public String prefix() {
         return prefix;
     }
