@@ -7,6 +7,10 @@
  *
  * The kfunc is weak, so the object loads on older kernels too (Linux 5.8 has iter/bpf_map): the
  * call is then dead code the verifier removes, and every record says KP_MAP_UNCOUNTED.
+ *
+ * Each record also carries the map's reference counts, so that user space holding an fd to a map
+ * can tell when nothing but that fd (and this walk) keeps the map alive, and let it go, and so that
+ * it never opens a program array that no fd or pin holds any more (see kmesh_perf_maps.h).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -22,6 +26,10 @@ struct bpf_iter_meta {
 	struct seq_file *seq;
 } __attribute__((preserve_access_index));
 
+struct kp_atomic64 {
+	__s64 counter;
+} __attribute__((preserve_access_index));
+
 struct bpf_map {
 	enum bpf_map_type map_type;
 	__u32 key_size;
@@ -30,6 +38,8 @@ struct bpf_map {
 	__u32 map_flags;
 	__u32 id;
 	char name[16];
+	struct kp_atomic64 refcnt;	/* atomic64_t */
+	struct kp_atomic64 usercnt;
 	__s64 *elem_count;	/* per-CPU; NULL for maps without a counter (Linux 6.6) */
 } __attribute__((preserve_access_index));
 
@@ -67,6 +77,12 @@ int kp_map_stats(struct bpf_iter__bpf_map *ctx)
 		record.flags |= KP_MAP_F_KFUNC;
 		if (counter)
 			record.entries = bpf_map_sum_elem_count(map);
+	}
+	/* The walk holds one reference to the map it shows (bpf_map_seq_next drops it afterwards). */
+	if (bpf_core_field_exists(map->refcnt) && bpf_core_field_exists(map->usercnt)) {
+		record.refcnt = map->refcnt.counter;
+		record.usercnt = map->usercnt.counter;
+		record.flags |= KP_MAP_F_REFCNT;
 	}
 	bpf_seq_write(ctx->meta->seq, &record, sizeof(record));
 	return 0;

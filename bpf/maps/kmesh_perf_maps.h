@@ -9,6 +9,7 @@
 /* kp_map_record.flags */
 #define KP_MAP_F_KFUNC		(1U << 0)	/* bpf_map_sum_elem_count resolved on this kernel */
 #define KP_MAP_F_COUNTER	(1U << 1)	/* the map keeps an element counter (the hash family) */
+#define KP_MAP_F_REFCNT		(1U << 2)	/* refcnt and usercnt hold the map's reference counts */
 
 /* kp_map_record.entries when the map was not counted (flags lack either bit). */
 #define KP_MAP_UNCOUNTED	(-1LL)
@@ -29,14 +30,18 @@ struct kp_map_record {
 	__u32 pad;
 	__s64 entries;		/* bpf_map_sum_elem_count(), or KP_MAP_UNCOUNTED */
 	char name[16];
+	__s64 refcnt;		/* bpf_map.refcnt during the walk, which holds one itself; 0 without KP_MAP_F_REFCNT */
+	__s64 usercnt;		/* bpf_map.usercnt: fds and pins (0: a program array is being emptied) */
 };
 
 #define KP_ASSERT_OFFSET(type, field, offset) \
 	_Static_assert(__builtin_offsetof(type, field) == (offset), #type "." #field " moved: fix the Java decoder")
 
-_Static_assert(sizeof(struct kp_map_record) == 56, "kp_map_record changed size: fix MapRecords.SIZE");
+_Static_assert(sizeof(struct kp_map_record) == 72, "kp_map_record changed size: fix MapRecords.SIZE");
 KP_ASSERT_OFFSET(struct kp_map_record, entries, 32);
 KP_ASSERT_OFFSET(struct kp_map_record, name, 40);
+KP_ASSERT_OFFSET(struct kp_map_record, refcnt, 56);
+KP_ASSERT_OFFSET(struct kp_map_record, usercnt, 64);
 
 /* net.kmesh.perf.bpf.libbpf.ProgInfo */
 _Static_assert(sizeof(struct bpf_prog_info) == 232, "bpf_prog_info changed size: fix ProgInfo.SIZE");

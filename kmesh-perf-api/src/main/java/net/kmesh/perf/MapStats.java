@@ -63,7 +63,14 @@ public record MapStats(int id, String name, String type, int keySize, int valueS
         ARRAY_CAPACITY,
         /** A ring buffer: bytes written and not yet consumed (producer minus consumer position). */
         RING_FILL,
-        /** The map type offers no way to count its entries (queues, storage maps, program arrays...). */
+        /**
+         * The non-empty slots of a program array or an array of maps, found by looking up every slot
+         * from user space (one system call per slot: an empty slot answers ENOENT, a filled one the
+         * id of its program or inner map). An array of maps is counted by batch lookup instead
+         * ({@link #BATCH}, which skips empty slots) where the kernel offers it.
+         */
+        SLOT_LOOKUP,
+        /** The map type offers no way to count its entries (queues, stacks, storage maps, device and socket maps...). */
         UNKNOWN,
     }
 }

@@ -19,6 +19,16 @@ class MapStatsTest {
     }
 
     @Test
+    void everyMethodButUnknownCounts() {
+        for (CountMethod m : CountMethod.values()) {
+            assertEquals(m != CountMethod.UNKNOWN, stats(32, m == CountMethod.UNKNOWN ? -1 : 2, m).counted(), m.name());
+        }
+        MapStats slots = new MapStats(7, "km_tail_call", "prog_array", 4, 4, 32, 3, 376, CountMethod.SLOT_LOOKUP);
+        assertEquals(3.0 / 32, slots.pressure());
+        assertThrows(IllegalArgumentException.class, () -> stats(32, 33, CountMethod.SLOT_LOOKUP));
+    }
+
+    @Test
     void anUncountedMapHasNoPressure() {
         MapStats s = stats(10, -1, CountMethod.UNKNOWN);
         assertFalse(s.counted());

@@ -13,11 +13,14 @@ public final class Errno {
     public static final int E2BIG = 7;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
+    public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
     public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
+    public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
     public static final int ENOSYS = 38;
     public static final int EOPNOTSUPP = 95;
@@ -44,11 +47,14 @@ public final class Errno {
             case E2BIG -> "E2BIG";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
+            case ENOMEM -> "ENOMEM";
             case EACCES -> "EACCES";
             case EFAULT -> "EFAULT";
             case EEXIST -> "EEXIST";
             case ENOTDIR -> "ENOTDIR";
             case EINVAL -> "EINVAL";
+            case ENFILE -> "ENFILE";
+            case EMFILE -> "EMFILE";
             case ENOSPC -> "ENOSPC";
             case ENOSYS -> "ENOSYS";
             case EOPNOTSUPP -> "EOPNOTSUPP";
@@ -59,16 +65,17 @@ public final class Errno {
 
     /**
      * The exception for a failed operation: a {@link PrivilegeException} for EPERM, a
-     * {@link NotFoundException} for ENOENT, a plain {@link PerfMonitorException} otherwise.
+     * {@link NotFoundException} for ENOENT, a plain {@link PerfMonitorException} otherwise; each
+     * keeps {@code errno} ({@link PerfMonitorException#errno()}).
      *
      * @param what what was being done, e.g. "opening pinned map /sys/fs/bpf/x"
      */
     public static PerfMonitorException failure(String what, int errno) {
         String reason = what + ": " + name(errno);
         return switch (errno) {
-            case EPERM -> new PrivilegeException(reason + " (operation not permitted): " + PRIVILEGE_HINT);
-            case ENOENT -> new NotFoundException(reason + " (no such object)");
-            default -> new PerfMonitorException(reason);
+            case EPERM -> new PrivilegeException(reason + " (operation not permitted): " + PRIVILEGE_HINT, errno, null);
+            case ENOENT -> new NotFoundException(reason + " (no such object)", errno, null);
+            default -> new PerfMonitorException(reason, errno, null);
         };
     }
 

@@ -22,6 +22,9 @@ public interface LibC extends Library {
     int EFD_NONBLOCK = 0x800;
     int EFD_CLOEXEC = 0x80000;
     int SC_PAGESIZE = 30;
+    int RLIMIT_NOFILE = 7;
+    /** {@code statfs.f_type} of a bpffs. */
+    long BPF_FS_MAGIC = 0xcafe4a11L;
 
     /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);} */
     Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
@@ -52,6 +55,12 @@ public interface LibC extends Library {
 
     /** {@code int close(int fd);} */
     int close(int fd);
+
+    /** {@code int getrlimit(int resource, struct rlimit *rlim);} ({@code struct rlimit} is two {@code rlim_t}, 64-bit) */
+    int getrlimit(int resource, Pointer rlim);
+
+    /** {@code int statfs(const char *path, struct statfs *buf);} ({@code f_type}, a {@code long}, comes first) */
+    int statfs(String path, Pointer buf);
 
     /** {@code long sysconf(int name);} */
     long sysconf(int name);

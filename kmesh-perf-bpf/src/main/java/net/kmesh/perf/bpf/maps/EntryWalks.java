@@ -74,6 +74,27 @@ final class EntryWalks {
         }
     }
 
+    /**
+     * Counts the non-empty slots of a program array or an array of maps: each slot is looked up,
+     * an empty one answers ENOENT, a filled one the id of its program or inner map.
+     */
+    static long slots(int fd, long maxEntries, Scratch scratch) {
+        Memory m = scratch.atLeast(16);
+        Pointer key = m.share(0, 4);
+        Pointer value = m.share(8, 8);
+        long count = 0;
+        for (long slot = 0; slot < maxEntries; slot++) {
+            key.setInt(0, (int) slot);
+            int ret = LibbpfDirect.bpf_map_lookup_elem(fd, key, value);
+            if (ret == 0) {
+                count++;
+            } else if (-ret != Errno.ENOENT) {
+                throw Errno.failure("looking up slot " + slot, -ret);
+            }
+        }
+        return count;
+    }
+
     /** Counts by {@code BPF_MAP_GET_NEXT_KEY}, one call per key, stopping at {@code maxEntries}. */
     static long keyWalk(int fd, int keySize, long maxEntries, Scratch scratch) {
         Memory m = scratch.atLeast(2L * Math.max(1, keySize));

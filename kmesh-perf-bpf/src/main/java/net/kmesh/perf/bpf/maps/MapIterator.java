@@ -72,7 +72,10 @@ final class MapIterator implements AutoCloseable {
 
     /** One pass: the record of every map of the system, ascending by id. */
     synchronized List<MapRecord> read() {
-        int fd = Errno.check("creating a map iterator", LibbpfLoader.natives().libbpf().bpf_iter_create(link.fd()));
+        int fd = LibbpfLoader.natives().libbpf().bpf_iter_create(link.fd());
+        if (fd < 0) {
+            throw OutOfFds.failure("creating a map iterator", -fd);
+        }
         int length = 0;
         try {
             while (true) {

@@ -10,24 +10,27 @@ enum MapKind {
     RING,
     /** The keys returned by BPF_MAP_GET_NEXT_KEY are exactly the entries (hash maps, tries...). */
     KEYED,
-    /** No way to count: keys are slots that may be empty, or there are no keys at all. */
+    /**
+     * Every key exists but a slot may be empty, and a lookup from user space tells which: program
+     * arrays and arrays of maps answer the id of the program or inner map, or ENOENT.
+     */
+    SLOTS,
+    /** No way to count: slots that user space cannot look up, or no keys at all. */
     UNCOUNTABLE;
 
-    static final int HASH_OF_MAPS = 13;
-    static final int LPM_TRIE = 11;
     static final int STACK_TRACE = 7;
     static final int SOCKHASH = 18;
     static final int CGROUP_STORAGE = 19;
     static final int PERCPU_CGROUP_STORAGE = 21;
     static final int DEVMAP_HASH = 25;
-    static final int USER_RINGBUF = 31;
 
     static MapKind of(int type) {
         return switch (type) {
             case MapType.ARRAY, MapType.PERCPU_ARRAY -> ARRAY;
-            case MapType.RINGBUF, USER_RINGBUF -> RING;
-            case MapType.HASH, MapType.PERCPU_HASH, MapType.LRU_HASH, MapType.LRU_PERCPU_HASH, HASH_OF_MAPS,
-                    LPM_TRIE, STACK_TRACE, SOCKHASH, CGROUP_STORAGE, PERCPU_CGROUP_STORAGE, DEVMAP_HASH -> KEYED;
+            case MapType.RINGBUF, MapType.USER_RINGBUF -> RING;
+            case MapType.HASH, MapType.PERCPU_HASH, MapType.LRU_HASH, MapType.LRU_PERCPU_HASH, MapType.HASH_OF_MAPS,
+                    MapType.LPM_TRIE, STACK_TRACE, SOCKHASH, CGROUP_STORAGE, PERCPU_CGROUP_STORAGE, DEVMAP_HASH -> KEYED;
+            case MapType.PROG_ARRAY, MapType.ARRAY_OF_MAPS -> SLOTS;
             default -> UNCOUNTABLE;
         };
     }

@@ -7,24 +7,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes and encodes the output of the map iterator: a run of 56-byte {@code struct kp_map_record}
+ * Decodes the output of the map iterator: a run of 72-byte {@code struct kp_map_record}
  * in host byte order (layout fixed by {@code bpf/maps/kmesh_perf_maps.h}, whose static asserts
  * keep it in step with the offsets here):
  *
  * <pre>
  *  0 u32 id    4 u32 type   8 u32 key_size  12 u32 value_size  16 u32 max_entries  20 u32 map_flags
- * 24 u32 flags (1 kfunc, 2 counter)  28 u32 pad  32 s64 entries  40 char name[16]
+ * 24 u32 flags (1 kfunc, 2 counter, 4 refcnt)  28 u32 pad  32 s64 entries  40 char name[16]  56 s64 refcnt
+ * 64 s64 usercnt
  * </pre>
  */
 final class MapRecords {
     /** Bytes per record. */
-    static final int SIZE = 56;
+    static final int SIZE = 72;
     static final int FLAGS = 24;
     static final int FLAG_KFUNC = 1;
     static final int FLAG_COUNTER = 2;
+    static final int FLAG_REFCNT = 4;
     static final int ENTRIES = 32;
     static final int NAME = 40;
     static final int NAME_LENGTH = 16;
+    static final int REFCNT = 56;
+    static final int USERCNT = 64;
 
     private MapRecords() {
     }
@@ -53,7 +57,9 @@ final class MapRecords {
             }
             records.add(new MapRecord(b.getInt(at), b.getInt(at + 4), new String(name, 0, end, StandardCharsets.UTF_8),
                     b.getInt(at + 8), b.getInt(at + 12), Integer.toUnsignedLong(b.getInt(at + 16)), b.getInt(at + 20),
-                    kfunc, counter, kfunc && counter ? b.getLong(at + ENTRIES) : -1));
+                    kfunc, counter, kfunc && counter ? b.getLong(at + ENTRIES) : -1,
+                    (flags & FLAG_REFCNT) != 0 ? b.getLong(at + REFCNT) : -1,
+                    (flags & FLAG_REFCNT) != 0 ? b.getLong(at + USERCNT) : -1));
         }
         return records;
     }

@@ -19,8 +19,11 @@ class MapKindTest {
         assertEquals(MapKind.ARRAY, MapKind.of(MapType.PERCPU_ARRAY));
         assertEquals(MapKind.RING, MapKind.of(MapType.RINGBUF));
         assertEquals(MapKind.RING, MapKind.of(type("user_ringbuf")));
-        // Slots that may be empty, or no keys at all: nothing to count by.
-        for (String name : new String[] {"prog_array", "perf_event_array", "cgroup_array", "array_of_maps", "devmap",
+        // Slots that may be empty, and a lookup from user space tells which.
+        assertEquals(MapKind.SLOTS, MapKind.of(type("prog_array")));
+        assertEquals(MapKind.SLOTS, MapKind.of(type("array_of_maps")));
+        // Slots that user space cannot look up, or no keys at all: nothing to count by.
+        for (String name : new String[] {"perf_event_array", "cgroup_array", "devmap",
                 "sockmap", "cpumap", "xskmap", "queue", "stack", "sk_storage", "task_storage", "inode_storage",
                 "cgrp_storage", "bloom_filter", "struct_ops", "reuseport_sockarray", "arena"}) {
             assertEquals(MapKind.UNCOUNTABLE, MapKind.of(type(name)), name);

@@ -27,15 +27,17 @@ class MapRecordsProperties {
                 .ofMinLength(0).ofMaxLength(15);
         Arbitrary<Integer> u31 = Arbitraries.integers().between(0, Integer.MAX_VALUE);
         Arbitrary<Long> u32 = Arbitraries.longs().between(0, 0xFFFF_FFFFL);
-        // flags (kfunc 1, counter 2) and the counter's sum, which may stray below 0 while CPUs update it
-        Arbitrary<long[]> counted = Combinators.combine(Arbitraries.integers().between(0, 3),
-                Arbitraries.longs().between(-10, 1L << 32)).as((f, e) -> new long[] {f, e});
+        // flags (kfunc 1, counter 2, refcnt 4), the counter's sum, which may stray below 0 while CPUs
+        // update it, and the reference counts
+        Arbitrary<long[]> counted = Combinators.combine(Arbitraries.integers().between(0, 7),
+                Arbitraries.longs().between(-10, 1L << 32), Arbitraries.longs().between(1, 1L << 40),
+                Arbitraries.longs().between(0, 1L << 40)).as((f, e, r, u) -> new long[] {f, e, r, u});
         return Combinators.combine(u31.filter(i -> i > 0), Arbitraries.integers().between(0, 40), names, u31, u31,
                 u32, u31, counted).as((id, type, name, key, value, max, mapFlags, c) -> {
                     boolean kfunc = (c[0] & 1) != 0;
                     boolean counter = (c[0] & 2) != 0;
                     return new MapRecord(id, type, name, key, value, max, mapFlags, kfunc, counter,
-                            kfunc && counter ? c[1] : -1);
+                            kfunc && counter ? c[1] : -1, (c[0] & 4) != 0 ? c[2] : -1, (c[0] & 4) != 0 ? c[3] : -1);
                 });
     }
 
@@ -60,6 +62,16 @@ class MapRecordsProperties {
     }
 
     @Property
+    void referenceCountsAreReadOnlyWhenFlagged(@ForAll boolean flagged, @ForAll long refcnt, @ForAll long usercnt) {
+        ByteBuffer out = ByteBuffer.allocate(MapRecords.SIZE).order(ByteOrder.nativeOrder());
+        out.putInt(0, 9).putInt(MapRecords.FLAGS, flagged ? MapRecords.FLAG_REFCNT : 0).putLong(MapRecords.REFCNT, refcnt)
+                .putLong(MapRecords.USERCNT, usercnt);
+        MapRecord r = MapRecords.decode(out).get(0);
+        assertEquals(flagged ? refcnt : -1, r.refcnt());
+        assertEquals(flagged ? usercnt : -1, r.usercnt());
+    }
+
+    @Property
     void aNameStopsAtItsFirstNulOrAfterSixteenBytes(@ForAll @Size(max = 16) byte[] raw) {
         ByteBuffer out = ByteBuffer.allocate(MapRecords.SIZE).order(ByteOrder.nativeOrder());
         for (int i = 0; i < raw.length; i++) {
@@ -80,13 +92,13 @@ class MapRecordsProperties {
         int length = records * MapRecords.SIZE + extra;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MapRecords.decode(ByteBuffer.allocate(length)));
-        assertEquals("map iterator output of " + length + " bytes is not a whole number of 56-byte records",
+        assertEquals("map iterator output of " + length + " bytes is not a whole number of 72-byte records",
                 e.getMessage());
     }
 
     @Example
     void decodingStartsAtThePosition() {
-        MapRecord r = new MapRecord(42, 1, "kmesh_perf_map", 8, 24, 1024, 0, true, true, 17);
+        MapRecord r = new MapRecord(42, 1, "kmesh_perf_map", 8, 24, 1024, 0, true, true, 17, 3, 2);
         ByteBuffer out = ByteBuffer.allocate(8 + MapRecords.SIZE);
         out.position(8);
         write(r, out, (byte) 0x55);
@@ -99,12 +111,13 @@ class MapRecordsProperties {
     static void write(MapRecord r, ByteBuffer out, byte pad) {
         ByteBuffer b = out.slice().order(ByteOrder.nativeOrder());
         b.putInt(r.id()).putInt(r.type()).putInt(r.keySize()).putInt(r.valueSize()).putInt((int) r.maxEntries())
-                .putInt(r.mapFlags()).putInt((r.kfunc() ? 1 : 0) | (r.counter() ? 2 : 0)).put(new byte[] {pad, pad, pad, pad})
-                .putLong(r.counted() ? r.entries() : -1);
+                .putInt(r.mapFlags()).putInt((r.kfunc() ? 1 : 0) | (r.counter() ? 2 : 0) | (r.refcnt() >= 0 ? 4 : 0))
+                .put(new byte[] {pad, pad, pad, pad}).putLong(r.counted() ? r.entries() : -1);
         byte[] name = r.name().getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < 16; i++) {
             b.put(i < name.length ? name[i] : 0);
         }
+        b.putLong(r.refcnt() >= 0 ? r.refcnt() : 0).putLong(r.usercnt() >= 0 ? r.usercnt() : 0);
         out.position(out.position() + MapRecords.SIZE);
     }
 }

@@ -18,16 +18,42 @@ import net.kmesh.perf.bpf.libbpf.MapInfo;
 public final class TestMaps implements AutoCloseable {
     public static final int BPF_F_NO_PREALLOC = 1;
     private final Deque<Fd> fds = new ArrayDeque<>();
-    private final String prefix = String.format("kmesh_%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    private final String prefix;
     private final Libbpf libbpf = LibbpfLoader.natives().libbpf();
 
-    /** The prefix of every map name here: 12 characters, so tags may have 3. */
+    /** Maps named {@code kmesh_} and six hex digits, as Kmesh's are: Kmesh's selectors pick them. */
+    public TestMaps() {
+        this("kmesh_");
+    }
+
+    private TestMaps(String stem) {
+        prefix = stem + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    /**
+     * Maps named {@code kpt_} and six hex digits, which no Kmesh selector picks: for program arrays.
+     * Linux 6.18 keeps a program array for good when someone opens it by id while its last fd is
+     * being closed, and the monitors other tests on this host run open every {@code kmesh_*} map.
+     */
+    public static TestMaps unselectedByKmesh() {
+        return new TestMaps("kpt_");
+    }
+
+    /** The prefix of every map name here: 12 characters (tags may have 3), or 10 (tags may have 5). */
     public String prefix() {
         return prefix;
     }
 
     /** Creates a map named prefix + {@code tag}; returns its fd, owned by this object. */
     public int create(String tag, int type, int keySize, int valueSize, int maxEntries, int flags) {
+        return create(tag, type, keySize, valueSize, maxEntries, flags, 0);
+    }
+
+    /**
+     * Creates a map named prefix + {@code tag}, a map of maps whose inner maps are like the map
+     * {@code innerFd} when that is not 0; returns its fd, owned by this object.
+     */
+    public int create(String tag, int type, int keySize, int valueSize, int maxEntries, int flags, int innerFd) {
         if (prefix.length() + tag.length() > 15) {
             throw new IllegalArgumentException("tag too long: " + tag);
         }
@@ -36,6 +62,7 @@ public final class TestMaps implements AutoCloseable {
         try (Memory opts = new Memory(48)) {
             opts.clear();
             opts.setLong(0, 48);
+            opts.setInt(24, innerFd);
             opts.setInt(28, flags);
             int fd = Errno.check("creating map " + prefix + tag,
                     libbpf.bpf_map_create(type, prefix + tag, keySize, valueSize, maxEntries, opts));
@@ -73,12 +100,31 @@ public final class TestMaps implements AutoCloseable {
 
     /** Inserts one key (a little-endian int at the start) with a zero value. */
     public void put(int fd, int key) {
+        put(fd, key, 0);
+    }
+
+    /**
+     * Inserts one key (a little-endian int at the start) whose value starts with the int {@code value}:
+     * for a program array or a map of maps, the fd of the program or inner map.
+     */
+    public void put(int fd, int key, int value) {
         MapInfo info = MapInfo.of(fd);
-        try (Memory k = new Memory(Math.max(1, info.keySize())); Memory v = new Memory(Math.max(8, info.valueSize()))) {
+        try (Memory k = new Memory(Math.max(4, info.keySize())); Memory v = new Memory(Math.max(8, info.valueSize()))) {
             k.clear();
             v.clear();
             k.setInt(0, key);
+            v.setInt(0, value);
             Errno.check("updating map " + info.name(), libbpf.bpf_map_update_elem(fd, k, v, 0));
+        }
+    }
+
+    /** Deletes one key (a little-endian int at the start). */
+    public void remove(int fd, int key) {
+        MapInfo info = MapInfo.of(fd);
+        try (Memory k = new Memory(Math.max(4, info.keySize()))) {
+            k.clear();
+            k.setInt(0, key);
+            Errno.check("deleting from map " + info.name(), libbpf.bpf_map_delete_elem(fd, k));
         }
     }
 
