@@ -202,12 +202,19 @@ public final class BpfPerfMonitor implements PerfMonitor {
         try {
             collector = MapStatsCollector.open();
             collector.collect(config.maps());
-        } catch (PerfMonitorException e) {
+        } catch (PrivilegeException e) {
             if (collector != null) {
                 collector.close();
             }
             notes.add("map statistics are off: " + e.getMessage());
             return null;
+        } catch (PerfMonitorException e) {
+            if (collector == null) {
+                notes.add("map statistics are off: " + e.getMessage());
+                return null;
+            }
+            // A passing condition (no fd left, no memory): snapshots try again.
+            notes.add("map statistics could not be read at open, snapshots try again: " + e.getMessage());
         }
         resources.add(collector);
         features.add(Feature.MAP_STATISTICS);
@@ -371,6 +378,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
      */
     private static final class Family {
         private final String name;
+        /** What kind of failure is going on (exception class and errno), or null. */
         private String failing;
 
         Family(String name) {
@@ -396,12 +404,14 @@ public final class BpfPerfMonitor implements PerfMonitor {
         }
 
         private synchronized void failed(RuntimeException e) {
-            String why = String.valueOf(e.getMessage());
-            if (!why.equals(failing)) {
-                LOG.warn("{} are missing from snapshots until this is fixed: {}", name, why);
+            // Keyed by kind, not text: messages that name a map or a pid would log every snapshot.
+            String kind = e.getClass().getName() + (e instanceof PerfMonitorException p
+                    ? p.errno().stream().mapToObj(n -> " errno " + n).findFirst().orElse("") : "");
+            if (!kind.equals(failing)) {
+                LOG.warn("{} are missing from snapshots until this is fixed: {}", name, e.getMessage());
                 LOG.debug("{} failed", name, e);
             }
-            failing = why;
+            failing = kind;
         }
     }
 

@@ -52,7 +52,8 @@ class BundledSamplesKernelTest {
     @Test
     void closeLeavesNothingOfOursInTheKernel() throws InterruptedException {
         KernelObjects heldBefore = KernelObjects.heldByThisProcess();
-        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build()).start();
+        PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
+                .maps(net.kmesh.perf.MapSelector.namePrefix("kp_own_only")).build()).start();
         KernelObjects ours = KernelObjects.heldByThisProcess().since(heldBefore);
         assertEquals(7, ours.maps().size(), "probe and sample maps: " + ours);
         assertEquals(2, ours.programs().size(), "the producer and the map iterator (connect4 and the span pair are off): "

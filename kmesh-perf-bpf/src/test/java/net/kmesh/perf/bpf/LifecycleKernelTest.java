@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
@@ -65,7 +66,9 @@ class LifecycleKernelTest {
 
     private static KernelObjects cycle() throws InterruptedException {
         KernelObjects before = KernelObjects.heldByThisProcess();
-        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build()).start()) {
+        // Map statistics of no map but its own name: other processes' kmesh maps would be held between scrapes.
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
+                .maps(MapSelector.namePrefix("kp_lifecycle")).build()).start()) {
             monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, 100, Mode.SCOPED, 0);
             Await.snapshot(monitor, s -> s.records().consumed() >= 100, Duration.ofSeconds(10));
             return KernelObjects.heldByThisProcess().since(before);
