@@ -64,7 +64,7 @@ final class DemoRun {
     void run() throws InterruptedException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String finalMetrics = null;
-        try (MetricsServer server = MetricsServer.bind(options.listenAddress(), registry::scrape)) {
+        try (MetricsServer server = MetricsServer.bind(options.listenAddress(), registry.getPrometheusRegistry())) {
             Optional<RecordSource> external = options.externalSource();
             boolean workload = external.isEmpty() && options.workload() > 0;
             try (SampleCgroup cgroup = workload ? enterCgroup() : null;
