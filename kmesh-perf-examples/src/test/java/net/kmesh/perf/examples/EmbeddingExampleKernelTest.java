@@ -1,6 +1,7 @@
 package net.kmesh.perf.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import net.kmesh.perf.bpf.Await;
 import net.kmesh.perf.bpf.KernelRequired;
@@ -38,16 +40,30 @@ class EmbeddingExampleKernelTest {
     @Test
     void aMonitorThatCannotOpenRegistersNothing() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        PerfMonitorConfig missing = PerfMonitorConfig.builder()
+        PerfMonitorConfig missing = PerfMonitorConfig.builder().waitForSource(false)
                 .source(RecordSource.pinned(Path.of("/sys/fs/bpf/kmesh-perf-examples-test-absent"))).build();
         assertThrows(NotFoundException.class, () -> new EmbeddingExample(registry, missing));
         assertTrue(registry.getMeters().isEmpty());
     }
 
     @Test
+    void aServiceStartsBeforeItsDataPlaneAndWaitsForIt() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PerfMonitorConfig later = PerfMonitorConfig.builder()
+                .source(RecordSource.pinned(Path.of("/sys/fs/bpf/kmesh-perf-examples-test-absent-" + ProcessHandle.current().pid())))
+                .build();
+        try (EmbeddingExample service = new EmbeddingExample(registry, later)) {
+            assertEquals(SourceStatus.State.WAITING, service.monitor().snapshot().source().state());
+            assertFalse(registry.getMeters().isEmpty(), "the meters are there from the start");
+        }
+        assertEquals("", registry.getMetersAsString(), "closing removes the meters");
+    }
+
+    @Test
     void byDefaultItWatchesTheRunningKmesh() {
         PerfMonitorConfig config = EmbeddingExample.kmeshConfig();
-        assertEquals(RecordSource.named("kmesh_perf_info"), config.source());
+        assertEquals(RecordSource.kmesh(), config.source());
+        assertTrue(config.waitForSource(), "a service starts before Kmesh does");
         assertEquals(DaemonTarget.processName("kmesh-daemon"), config.daemon());
     }
 }

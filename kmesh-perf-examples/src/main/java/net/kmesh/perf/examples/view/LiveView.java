@@ -19,6 +19,7 @@ public final class LiveView {
     private final boolean terminal;
     private final String header;
     private final List<Section> sections = List.of(
+            new SourceSection(),
             new OperationsSection(),
             new RecordsSection(),
             new MapsSection(),
