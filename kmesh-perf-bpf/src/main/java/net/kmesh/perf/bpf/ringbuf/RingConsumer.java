@@ -20,6 +20,7 @@ public final class RingConsumer implements AutoCloseable {
     private static final long BUSY_HEAD_PAUSE_NANOS = 20_000;
     /** The wait after records arrive on an idle ring, before their rate is known. */
     private static final long FIRST_DELAY_NANOS = 1_000_000;
+    static final long PEAK_HALF_LIFE_NANOS = 1_000_000_000L;
 
     /** The rings to read and how to follow them; implemented by the probe's source follower. */
     public interface Source {
@@ -60,6 +61,8 @@ public final class RingConsumer implements AutoCloseable {
     private long lastDrainNanos;
     /** The last turn found records and waited a known delay: this turn's bytes over its time are a rate. */
     private boolean delayed;
+    /** Bytes per nanosecond the current ring was seen to fill at recently (decaying peak). */
+    private double peakRate;
     private volatile boolean stopping;
     private boolean started;
     private Runnable afterStop;
@@ -129,13 +132,19 @@ public final class RingConsumer implements AutoCloseable {
         delayed = false;
         if (records > 0) {
             long delay;
+            long bytes = current != null ? current.consumerPosition() - before : 0;
             if (current == null) {
                 delay = batchDelayNanos;
+            } else if (bytes >= current.size() / 4) {
+                // A quarter of the ring filled during one wait: read again at once.
+                delay = 0;
+                peakRate = plannedRate(peakRate, bytes, elapsed);
             } else if (rateKnown) {
-                delay = delayAfter(current.size(), current.consumerPosition() - before, elapsed, batchDelayNanos);
+                peakRate = plannedRate(peakRate, bytes, elapsed);
+                delay = delayFor(current.size(), peakRate, batchDelayNanos);
             } else {
                 // Woken from idle by the first records: their rate is unknown until the next read.
-                delay = Math.min(batchDelayNanos, FIRST_DELAY_NANOS);
+                delay = Math.min(delayFor(current.size(), peakRate, batchDelayNanos), FIRST_DELAY_NANOS);
             }
             if (delay > 0) {
                 LockSupport.parkNanos(this, delay);
@@ -157,20 +166,26 @@ public final class RingConsumer implements AutoCloseable {
     }
 
     /**
-     * How long to wait after a read that consumed {@code bytes} of a ring of {@code ringSize} bytes
-     * over the last {@code elapsedNanos}: the batch delay, but never longer than a quarter of the
-     * ring takes to fill at that rate, and not at all when a quarter filled already.
+     * How long to wait after a read, for a ring of {@code ringSize} bytes filling at
+     * {@code bytesPerNano}: the batch delay, but never longer than a quarter of the ring takes to
+     * fill at that rate.
      */
-    static long delayAfter(int ringSize, long bytes, long elapsedNanos, long batchDelayNanos) {
-        long quarter = ringSize / 4;
-        if (bytes >= quarter) {
-            return 0;
-        }
-        if (bytes <= 0 || elapsedNanos <= 0) {
+    static long delayFor(int ringSize, double bytesPerNano, long batchDelayNanos) {
+        if (!(bytesPerNano > 0)) {
             return batchDelayNanos;
         }
-        double quarterFill = (double) quarter * elapsedNanos / bytes;
-        return (long) Math.min(batchDelayNanos, quarterFill);
+        return (long) Math.min(batchDelayNanos, (ringSize / 4) / bytesPerNano);
+    }
+
+    /**
+     * The rate to plan the next wait for: the rate just seen, or the recent peak decaying with a
+     * half-life of {@link #PEAK_HALF_LIFE_NANOS}, whichever is higher. A producer that pauses for a
+     * moment (or is descheduled) does not stretch the wait a burst right after it would overflow.
+     */
+    static double plannedRate(double previousPeak, long bytes, long elapsedNanos) {
+        double seen = elapsedNanos > 0 ? (double) bytes / elapsedNanos : 0;
+        double decayed = previousPeak * Math.pow(0.5, (double) Math.max(0, elapsedNanos) / PEAK_HALF_LIFE_NANOS);
+        return Math.max(seen, decayed);
     }
 
     private int drainAll(long now) {
