@@ -78,7 +78,8 @@ final class DemoRun {
                 logCapabilities(monitor);
                 metrics.bindTo(registry);
                 monitor.start();
-                try (Workload w = workload ? startWorkload(monitor.unwrap(SampleWorkload.class).orElseThrow()) : null) {
+                try (Workload w = workload ? Workload.start(monitor.unwrap(SampleWorkload.class).orElseThrow(), monitor,
+                        options.workload()) : null) {
                     server.start();
                     String what = server.metricsUri() + "   " + describe(external);
                     if (!terminal) {
@@ -134,11 +135,6 @@ final class DemoRun {
         return samples;
     }
 
-    private Workload startWorkload(SampleWorkload samples) {
-        samples.traceSyscalls(ProcessHandle.current().pid(), 0);
-        return Workload.start(samples, options.workload());
-    }
-
     /** connect(2)'s number on {@code arch} ({@code os.arch}); empty where the demo does not know it. */
     static OptionalInt connectSyscall(String arch) {
         return switch (arch) {
@@ -162,14 +158,15 @@ final class DemoRun {
     /**
      * Shows an interval every {@link #VIEW_INTERVAL} until the run ends. Off a terminal, a change of
      * the source's state (attached, waiting and why) is also a status line of its own, once per
-     * change. A snapshot that fails (no fd left, say) skips that interval and is logged once per
-     * change of its message; the run goes on.
+     * change. A snapshot or a view that fails (no fd left, say) skips that interval and is logged
+     * once per change of its message; the run goes on.
      */
     private void showUntilStopped(PerfMonitor monitor, LiveView view) throws InterruptedException {
         long deadline = options.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         PerfSnapshot previous = null;
         String shownState = null;
         String failure = null;
+        String viewFailure = null;
         while (true) {
             PerfSnapshot current;
             try {
@@ -192,7 +189,15 @@ final class DemoRun {
                 }
                 shownState = state;
                 if (previous != null) {
-                    view.show(new Interval(previous, current));
+                    try {
+                        view.show(new Interval(previous, current));
+                        viewFailure = null;
+                    } catch (RuntimeException e) {
+                        if (!Objects.equals(viewFailure, e.getMessage())) {
+                            LOG.warn("showing an interval failed: {}", Demo.oneLine(e));
+                            viewFailure = e.getMessage();
+                        }
+                    }
                 }
                 previous = current;
             }

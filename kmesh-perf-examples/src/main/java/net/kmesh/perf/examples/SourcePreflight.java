@@ -29,10 +29,10 @@ final class SourcePreflight {
     static void check(RecordSource source, List<Mount> mounts) {
         if (source instanceof RecordSource.Pinned p) {
             Path existing = nearestExisting(p.path());
-            String fs = filesystemOf(existing, mounts).orElse("no known");
+            String fs = filesystemOf(existing, mounts).orElse("no known filesystem");
             if (!fs.equals(BPF_FS)) {
-                throw new DemoException("--ringbuf-pin " + p.path() + " is not in a bpffs (" + existing + " is on a " + fs
-                        + " filesystem): BPF objects are pinned in a bpf filesystem, e.g. under "
+                throw new DemoException("--ringbuf-pin " + p.path() + " is not in a bpffs (" + existing + " is on " + fs
+                        + "): BPF objects are pinned in a bpf filesystem, e.g. under "
                         + RecordSource.DEFAULT_BPFFS, null);
             }
         } else if (source instanceof RecordSource.Kmesh k) {
@@ -41,9 +41,9 @@ final class SourcePreflight {
                 throw new DemoException("--kmesh=" + bpffs + " is not a directory: name the bpffs Kmesh pins under (its "
                         + "--bpf-fs-path, " + RecordSource.DEFAULT_BPFFS + " by default)", null);
             }
-            String fs = filesystemOf(realPath(bpffs), mounts).orElse("no known");
+            String fs = filesystemOf(realPath(bpffs), mounts).orElse("no known filesystem");
             if (!fs.equals(BPF_FS)) {
-                throw new DemoException("--kmesh=" + bpffs + " is not a bpffs (it is on a " + fs + " filesystem): name "
+                throw new DemoException("--kmesh=" + bpffs + " is not a bpffs (it is on " + fs + "): name "
                         + "the bpffs Kmesh pins under (its --bpf-fs-path, " + RecordSource.DEFAULT_BPFFS
                         + " by default), or mount one: mount -t bpf bpf " + bpffs, null);
             }

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import net.kmesh.perf.ListenerRegistration;
 import net.kmesh.perf.OperationType;
+import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import org.slf4j.Logger;
@@ -39,10 +41,22 @@ final class Workload implements AutoCloseable {
     private final Pacer encodings;
     private final Pacer shutdowns;
     private final ScheduledExecutorService thread;
+    private final ListenerRegistration pidListener;
+    /** The kernel's tgid of this process (0 until a record told it), see {@link #start}. */
+    private volatile long kernelTgid;
+    private long tracedTgid;
+    private boolean listenerClosed;
     private boolean failed;
 
-    private Workload(SampleWorkload samples, int perSecond) {
+    private Workload(SampleWorkload samples, PerfMonitor monitor, int perSecond) {
         this.samples = samples;
+        this.tracedTgid = ProcessHandle.current().pid();
+        samples.traceSyscalls(tracedTgid, 0);
+        this.pidListener = monitor.addRecordListener((type, start, end, pidTgid) -> {
+            if (kernelTgid == 0 && pidTgid != 0) {
+                kernelTgid = pidTgid >>> 32;
+            }
+        });
         long now = System.nanoTime();
         int maxBatch = Math.max(1, (int) Math.ceil(perSecond * TICK.toNanos() / 1e9 * MAX_TICKS_BEHIND));
         // Counts per 10 s, so that XDP_SHUTDOWN's R/10 per second stays an integer.
@@ -56,9 +70,14 @@ final class Workload implements AutoCloseable {
         });
     }
 
-    /** Starts {@code perSecond} connect() calls per second (and the synthetic records with them). */
-    static Workload start(SampleWorkload samples, int perSecond) {
-        Workload w = new Workload(samples, perSecond);
+    /**
+     * Starts {@code perSecond} connect() calls per second (and the synthetic records with them), with
+     * the spanning sample timing this process's connect() calls. The sample knows a process by the
+     * kernel's pid, which is not this process's own in a pid namespace (pid 1 in a container): the
+     * first record of the samples, all made by this process, says which it is.
+     */
+    static Workload start(SampleWorkload samples, PerfMonitor monitor, int perSecond) {
+        Workload w = new Workload(samples, monitor, perSecond);
         w.thread.scheduleAtFixedRate(w::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         return w;
     }
@@ -66,6 +85,7 @@ final class Workload implements AutoCloseable {
     private void tick() {
         long now = System.nanoTime();
         try {
+            followKernelPid();
             for (int i = connects.due(now); i > 0 && !Thread.currentThread().isInterrupted(); i--) {
                 connectOnce();
             }
@@ -80,6 +100,21 @@ final class Workload implements AutoCloseable {
                 LOG.debug("workload: {}", e.toString());
             }
         }
+    }
+
+    private void followKernelPid() {
+        long tgid = kernelTgid;
+        if (tgid == 0 || listenerClosed) {
+            return;
+        }
+        if (tracedTgid != tgid) {
+            LOG.info("the kernel knows this process as pid {} (a pid namespace): the spanning sample times its connect() calls",
+                    tgid);
+            samples.traceSyscalls(tgid, 0);
+            tracedTgid = tgid;
+        }
+        pidListener.close();
+        listenerClosed = true;
     }
 
     private static void connectOnce() throws IOException {
@@ -97,6 +132,7 @@ final class Workload implements AutoCloseable {
     /** Stops the thread and waits for a tick in progress to end. */
     @Override
     public void close() {
+        pidListener.close();
         thread.shutdownNow();
         try {
             if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {

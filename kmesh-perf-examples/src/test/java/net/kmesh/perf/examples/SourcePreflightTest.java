@@ -38,8 +38,7 @@ class SourcePreflightTest {
         Path elsewhere = dir.toRealPath().resolve("not-bpf/km_perf_info");
         DemoException e = assertThrows(DemoException.class,
                 () -> SourcePreflight.check(RecordSource.pinned(elsewhere), table(bpffs)));
-        assertEquals("--ringbuf-pin " + elsewhere + " is not in a bpffs (" + dir.toRealPath() + " is on a tmpfs "
-                + "filesystem): BPF objects are pinned in a bpf filesystem, e.g. under /sys/fs/bpf", e.getMessage());
+        assertEquals("--ringbuf-pin " + elsewhere + " is not in a bpffs (" + dir.toRealPath() + " is on tmpfs): BPF objects are pinned in a bpf filesystem, e.g. under /sys/fs/bpf", e.getMessage());
     }
 
     @Test
@@ -49,7 +48,7 @@ class SourcePreflightTest {
         assertDoesNotThrow(() -> SourcePreflight.check(RecordSource.kmesh(bpffs).observing(), table(bpffs)));
         DemoException notBpf = assertThrows(DemoException.class,
                 () -> SourcePreflight.check(RecordSource.kmesh(dir), table(bpffs)));
-        assertTrue(notBpf.getMessage().startsWith("--kmesh=" + dir + " is not a bpffs (it is on a tmpfs filesystem)"),
+        assertTrue(notBpf.getMessage().startsWith("--kmesh=" + dir + " is not a bpffs (it is on tmpfs)"),
                 notBpf.getMessage());
         assertTrue(notBpf.getMessage().endsWith("mount -t bpf bpf " + dir), notBpf.getMessage());
         DemoException absent = assertThrows(DemoException.class,
