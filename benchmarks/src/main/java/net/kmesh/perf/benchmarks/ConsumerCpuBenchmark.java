@@ -34,8 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * steady stream for a consumer that waits {@code batchDelayMillis}, the monitor's batch delay,
  * 1 ms by default, after each read), and adds the consumer thread's CPU time and the wall time to
  * the auxiliary counters {@code consumerCpuNanos} and {@code wallNanos}: consumer CPU share =
- * their ratio. With {@code binder=prometheus} a {@link KmeshPerfMetrics} bound to a Prometheus
- * registry records every record into Micrometer timers on the same thread.
+ * their ratio. With {@code binder=prometheus} a {@link KmeshPerfMetrics} is bound to a Prometheus
+ * registry, which is scraped once at the end of each invocation (on the benchmark's thread, as a
+ * Prometheus server's request would be): the binder publishes the monitor's own histograms, so
+ * nothing it does runs on the consumer thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
@@ -60,6 +62,7 @@ public class ConsumerCpuBenchmark {
 
     private PerfMonitor monitor;
     private KmeshPerfMetrics metrics;
+    private PrometheusMeterRegistry registry;
     private SampleWorkload workload;
     private long consumerThreadId;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -71,6 +74,7 @@ public class ConsumerCpuBenchmark {
         public long consumerCpuNanos;
         public long wallNanos;
         public long records;
+        public long scrapeBytes;
     }
 
     @Setup(Level.Trial)
@@ -80,7 +84,8 @@ public class ConsumerCpuBenchmark {
                 .batchDelay(Duration.ofMillis(batchDelayMillis)).mapStatistics(false).build());
         if (binder.equals("prometheus")) {
             metrics = new KmeshPerfMetrics(monitor);
-            metrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            metrics.bindTo(registry);
         }
         monitor.start();
         workload = monitor.unwrap(SampleWorkload.class).orElseThrow();
@@ -110,6 +115,9 @@ public class ConsumerCpuBenchmark {
             if (sleep > 0) {
                 TimeUnit.NANOSECONDS.sleep(sleep);
             }
+        }
+        if (registry != null) {
+            cpu.scrapeBytes += registry.scrape().length();
         }
         cpu.wallNanos += System.nanoTime() - start;
         cpu.consumerCpuNanos += threads.getThreadCpuTime(consumerThreadId) - cpuBefore;

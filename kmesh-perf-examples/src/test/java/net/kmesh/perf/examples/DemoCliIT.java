@@ -288,8 +288,8 @@ class DemoCliIT {
                 assertFalse(Files.exists(Leftovers.demoCgroup(p.pid())), "no cgroup of its own");
 
                 assertEquals(50, kmesh.emit(32, 50, 2, 1_000_000, 25_000));
-                String body = p.awaitBody(metrics, b -> b.contains(
-                        "kmesh_bpf_prog_operation_duration_seconds_count{operation_type=\"XDP_SHUTDOWN\"} 50"),
+                String body = p.awaitBody(metrics, b -> b.lines().anyMatch(l -> l.startsWith(
+                        "kmesh_bpf_prog_operation_duration_seconds_count{") && l.endsWith("operation_type=\"XDP_SHUTDOWN\"} 50")),
                         Duration.ofSeconds(10));
                 assertFalse(body.contains("kmesh_perf_records_dropped_total"), "no counter map is pinned beside the ring");
 

@@ -9,12 +9,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Meters whose sources come and go (maps, programs, the daemon): each sync names the meters that
- * should exist; those missing are registered, those no longer named are removed.
+ * Meters whose series come and go (maps, programs, the daemon): each plan names the meters that
+ * should exist; those missing are registered, those no longer named are removed. Once
+ * {@link #removeAll()} ran, nothing is registered again.
  */
 final class DynamicMeters {
     private final MeterRegistry registry;
     private final Map<String, Meter> meters = new HashMap<>();
+    private boolean closed;
 
     DynamicMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -25,8 +27,20 @@ final class DynamicMeters {
         return new Plan();
     }
 
+    synchronized boolean closed() {
+        return closed;
+    }
+
+    /** Removes every meter and registers none from now on. Never throws. */
     synchronized void removeAll() {
-        meters.values().forEach(registry::remove);
+        closed = true;
+        for (Meter m : meters.values()) {
+            try {
+                registry.remove(m);
+            } catch (RuntimeException e) {
+                // A registry that fails to remove one meter must not keep the others.
+            }
+        }
         meters.clear();
     }
 
@@ -37,7 +51,9 @@ final class DynamicMeters {
         void want(String key, Supplier<Meter> register) {
             wanted.add(key);
             synchronized (DynamicMeters.this) {
-                meters.computeIfAbsent(key, k -> register.get());
+                if (!closed) {
+                    meters.computeIfAbsent(key, k -> register.get());
+                }
             }
         }
 

@@ -1,275 +1,274 @@
 package net.kmesh.perf.micrometer;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
-import net.kmesh.perf.Capabilities.Feature;
-import net.kmesh.perf.ListenerRegistration;
-import net.kmesh.perf.MapStats;
-import net.kmesh.perf.OperationStats;
+import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.PerfMonitor;
-import net.kmesh.perf.PerfSnapshot;
-import net.kmesh.perf.ProgramStats;
-import net.kmesh.perf.ResourceUsage;
+import net.kmesh.perf.PerfMonitorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Exposes a {@link PerfMonitor} through Micrometer, with the names, units and tags of kmesh-perf's
- * metric contract (see the README): operation durations as a histogram per operation type,
- * record losses, eBPF map and program statistics, and the daemon's CPU and memory.
+ * Publishes a {@link PerfMonitor} through Micrometer: operation durations per operation type,
+ * the monitor's own status and record counters, eBPF map and program statistics, and the daemon's
+ * CPU and memory, in kmesh-perf's names or Kmesh's own ({@link MetricNaming}). Every series
+ * carries {@code node_name}.
  *
- * <p>Durations go into a {@link Timer} per operation type as the monitor's consumer thread reads
- * each record: a Micrometer histogram can only be fed one observation at a time (the benchmarks'
- * README gives the cost). Operation types in the kernel's histogram mode have no records: what
- * the kernel counted is replayed into their timers when a snapshot merges it, one observation
- * per count at the middle of its bucket: their counts are exact, their sums within a bucket's
- * width (12.5%), and a Prometheus bucket bound that cuts through a kernel bucket may see that
- * bucket's counts on its other side. A scrape may read their timer before it merges new counts:
- * those then show in the next scrape. Everything else is read from a snapshot of the monitor, taken at most
- * once per {@link #SNAPSHOT_TTL} while a registry reads the meters, so nothing polls in the
- * background. Meters whose source comes and goes (a map, a program, the daemon) are registered by
- * the scrape that first sees it and removed by the scrape after it is gone.
+ * <p>Nothing is done per record: every value is read from the monitor's snapshot, whose
+ * histograms are the monitor's own aggregation (kernel histogram-mode counts merged per bucket).
+ * How that reaches a registry depends on the registry:
+ * <ul>
+ *   <li>a Prometheus registry ({@code micrometer-registry-prometheus}, used only when it is on the
+ *       class path) gets a collector that writes, at each scrape and from one snapshot taken for it,
+ *       each operation type's histogram with exact counts at the {@link #DURATION_BUCKETS} bounds,
+ *       its exact sum, and a {@code _max};</li>
+ *   <li>any other registry gets Micrometer meters that read the snapshot when the registry reads
+ *       them: a {@link FunctionTimer} (count and total time) and a maximum gauge per operation type,
+ *       gauges and function counters for the rest; no bucket counts, since Micrometer fills those
+ *       only one value at a time;</li>
+ *   <li>a {@link CompositeMeterRegistry} (Spring Boot hands one over when it has several
+ *       registries) is bound through each of its registries, so that its Prometheus registry gets
+ *       the collector; one that has none yet is bound as any other registry.</li>
+ * </ul>
  *
- * <p>Bind it before {@link PerfMonitor#start()} for the histograms to hold every record. It may
- * be bound to several registries; {@link #close()} removes its meters from all of them.
+ * <p>A scrape never throws because of this binder: a snapshot that cannot be taken leaves
+ * kmesh-perf's series out of that scrape (the registry's other meters stay), a part that fails
+ * (maps, programs...) leaves that part out, and each failure is logged once per change of state.
+ * Series exist only for what the snapshot holds: at most {@link PerfMonitorConfig#maxOperationTypes()}
+ * operation types, the selected maps and programs; a meter whose map or program is gone is removed.
+ *
+ * <p>It may be bound to several registries; {@link #close()} removes everything it registered in
+ * all of them.
  */
 public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
-    /** Upper bounds of the duration histogram's buckets: kernel operations take hundreds of ns to ms. */
-    public static final List<Duration> DURATION_BUCKETS = List.of(
-            Duration.ofNanos(100), Duration.ofNanos(250), Duration.ofNanos(500),
-            Duration.ofNanos(1_000), Duration.ofNanos(2_500), Duration.ofNanos(5_000),
-            Duration.ofNanos(10_000), Duration.ofNanos(25_000), Duration.ofNanos(50_000),
-            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
-            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
-            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1));
+    private static final Logger LOG = LoggerFactory.getLogger(KmeshPerfMetrics.class);
+    private static final boolean PROMETHEUS_ON_CLASS_PATH = onClassPath("io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
 
-    /** How long one snapshot serves meter reads, so that one scrape reads one consistent snapshot. */
+    /**
+     * Upper bounds of the published duration buckets (then {@code +Inf}): every power of two from
+     * 128 ns to 2<sup>30</sup> ns (1.07 s). Each is a bucket bound of the monitor's
+     * {@link DurationHistogram}, so the count published at each bound is exact.
+     */
+    public static final List<Duration> DURATION_BUCKETS = durationBuckets();
+
+    /**
+     * How long one snapshot serves the meters of registries other than Prometheus', so that one
+     * read of every meter sees one snapshot. A Prometheus scrape takes a snapshot of its own.
+     */
     public static final Duration SNAPSHOT_TTL = Duration.ofMillis(500);
 
-    private final PerfMonitor monitor;
+    private final Publication publication;
     private final Tags tags;
-    private final SnapshotCache snapshots;
-    private final List<Bound> bound = new CopyOnWriteArrayList<>();
-    private volatile Bound[] recording = new Bound[0];
-    private final ListenerRegistration listener;
+    private final String nodeName;
+    private final Map<MeterRegistry, Binding> bindings = new IdentityHashMap<>();
     private boolean closed;
 
+    /**
+     * A binder with kmesh-perf's names and no tags but {@code node_name} ({@code NODE_NAME} from the
+     * environment, else the host name).
+     *
+     * @param monitor the monitor to publish
+     */
     public KmeshPerfMetrics(PerfMonitor monitor) {
-        this(monitor, Tags.empty());
+        this(builder(monitor));
     }
 
-    /** @param tags added to every meter; common tags such as {@code node_name} belong on the registry */
-    public KmeshPerfMetrics(PerfMonitor monitor, Iterable<Tag> tags) {
-        this.monitor = Objects.requireNonNull(monitor, "monitor");
-        this.tags = Tags.of(tags);
-        this.snapshots = new SnapshotCache(monitor::snapshot, SNAPSHOT_TTL);
-        this.listener = monitor.addRecordListener(this::onRecord);
+    private KmeshPerfMetrics(Builder b) {
+        PerfMonitor monitor = b.monitor;
+        StateLog log = new StateLog();
+        PerfMonitorConfig config = monitor.config();
+        this.publication = new Publication(new SnapshotCache(monitor::snapshot, b.snapshotTtl, log),
+                new Series.Settings(b.naming, config.maxOperationTypes(), !config.staleStartAge().isZero()), log);
+        this.tags = b.tags;
+        this.nodeName = b.nodeName != null ? b.nodeName : NodeName.ofThisHost();
     }
 
+    /**
+     * A builder of a binder for {@code monitor}.
+     *
+     * @param monitor the monitor to publish
+     * @return a builder with kmesh-perf's names, no tags and the default {@code node_name}
+     */
+    public static Builder builder(PerfMonitor monitor) {
+        return new Builder(monitor);
+    }
+
+    /** Chooses a binder's names and tags. */
+    public static final class Builder {
+        private final PerfMonitor monitor;
+        private MetricNaming naming = MetricNaming.KMESH_PERF;
+        private Tags tags = Tags.empty();
+        private String nodeName;
+        private Duration snapshotTtl = SNAPSHOT_TTL;
+
+        private Builder(PerfMonitor monitor) {
+            this.monitor = Objects.requireNonNull(monitor, "monitor");
+        }
+
+        /**
+         * The metric names (default {@link MetricNaming#KMESH_PERF}).
+         *
+         * @param naming kmesh-perf's names or Kmesh's own
+         * @return this builder
+         */
+        public Builder naming(MetricNaming naming) {
+            this.naming = Objects.requireNonNull(naming, "naming");
+            return this;
+        }
+
+        /**
+         * Tags added to every series. A series' own labels ({@code operation_type}, {@code map_name}...)
+         * win over a tag of the same name.
+         *
+         * @param tags the tags
+         * @return this builder
+         */
+        public Builder tags(Iterable<Tag> tags) {
+            this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
+            return this;
+        }
+
+        /**
+         * The value of {@code node_name} on every series (default: {@code NODE_NAME} from the
+         * environment, else the host name). A {@code node_name} common tag of the registry wins.
+         *
+         * @param nodeName the node's name, not blank
+         * @return this builder
+         */
+        public Builder nodeName(String nodeName) {
+            if (Objects.requireNonNull(nodeName, "nodeName").isBlank()) {
+                throw new IllegalArgumentException("nodeName must not be blank");
+            }
+            this.nodeName = nodeName;
+            return this;
+        }
+
+        /** For tests: how long a snapshot serves other registries' meters. */
+        Builder snapshotTtl(Duration ttl) {
+            this.snapshotTtl = Objects.requireNonNull(ttl, "ttl");
+            return this;
+        }
+
+        /**
+         * Builds the binder; nothing is registered until {@link KmeshPerfMetrics#bindTo(MeterRegistry)}.
+         *
+         * @return the binder
+         */
+        public KmeshPerfMetrics build() {
+            return new KmeshPerfMetrics(this);
+        }
+    }
+
+    /**
+     * Publishes the monitor in {@code registry}; binding again to the same registry does nothing.
+     *
+     * @throws IllegalStateException when the binder is closed
+     */
     @Override
     public synchronized void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
         if (closed) {
             throw new IllegalStateException("KmeshPerfMetrics is closed");
         }
-        Bound b = new Bound(registry);
-        bound.add(b);
-        recording = bound.toArray(new Bound[0]);
-        b.current();
+        if (registry instanceof CompositeMeterRegistry composite && !composite.getRegistries().isEmpty()) {
+            for (MeterRegistry r : composite.getRegistries()) {
+                bindTo(r);
+            }
+            return;
+        }
+        if (bindings.containsKey(registry)) {
+            return;
+        }
+        RegistryProbe probe = RegistryProbe.of(registry);
+        Tags own = tagsFor(probe);
+        Binding b = null;
+        if (PROMETHEUS_ON_CLASS_PATH) {
+            b = prometheus(registry, own, probe);
+        }
+        if (b == null) {
+            b = new MeterBinding(registry, publication, own);
+        }
+        bindings.put(registry, b);
     }
 
-    private void onRecord(long type, long startNanos, long endNanos, long pidTgid) {
-        for (Bound b : recording) {
-            b.timers.get(type).record(endNanos - startNanos, TimeUnit.NANOSECONDS);
+    /** The collector binding for a Prometheus registry; null for another registry. */
+    private Binding prometheus(MeterRegistry registry, Tags own, RegistryProbe probe) {
+        try {
+            if (!PrometheusBinding.accepts(registry)) {
+                return null;
+            }
+            if (probe.denied()) {
+                return () -> { };
+            }
+            return PrometheusBinding.bind(registry, publication, own.stream().toList(), probe);
+        } catch (LinkageError e) {
+            LOG.warn("kmesh-perf metrics: the Prometheus client on the class path cannot be used ({}); "
+                    + "publishing through Micrometer meters instead, without bucket counts", e.toString());
+            return null;
         }
     }
 
-    /** Stops recording and removes this binder's meters from every registry it was bound to. Idempotent. */
+    /** The binder's tags and {@code node_name}, unless the registry sets a {@code node_name} of its own. */
+    private Tags tagsFor(RegistryProbe probe) {
+        List<Tag> own = new ArrayList<>();
+        String node = nodeName;
+        for (Tag t : tags) {
+            if (t.getKey().equals(NodeName.LABEL)) {
+                node = t.getValue();
+            } else {
+                own.add(t);
+            }
+        }
+        if (probe.tag(NodeName.LABEL) == null) {
+            own.add(Tag.of(NodeName.LABEL, node));
+        }
+        return Tags.of(own);
+    }
+
+    /**
+     * Removes everything the binder registered from every registry it was bound to (meters and
+     * collectors); the registries scrape as before it was bound. Idempotent; never throws.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        recording = new Bound[0];
-        try {
-            listener.close();
-        } finally {
-            bound.forEach(Bound::removeAll);
-            bound.clear();
+        for (Binding b : bindings.values()) {
+            try {
+                b.close();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("kmesh-perf metrics: removing the binder's meters from a registry failed", e);
+            }
         }
+        bindings.clear();
     }
 
-    /** The meters of one registry. */
-    private final class Bound {
-        final MeterRegistry registry;
-        final TimerTable timers;
-        final List<Meter> fixed = new ArrayList<>();
-        final DynamicMeters dynamic;
-        private PerfSnapshot synced;
-        private Map<Integer, MapStats> mapsById = Map.of();
-        private Map<Integer, ProgramStats> programsById = Map.of();
-
-        Bound(MeterRegistry registry) {
-            this.registry = registry;
-            this.dynamic = new DynamicMeters(registry);
-            this.timers = new TimerTable(code -> Timer.builder("kmesh.bpf.prog.operation.duration")
-                    .description("Duration of an operation, measured in the kernel by the kmesh-perf probe")
-                    .tags(tags)
-                    .tag("operation_type", monitor.config().operationType(code).name())
-                    .serviceLevelObjectives(DURATION_BUCKETS.toArray(new Duration[0]))
-                    .register(registry));
-            if (monitor.capabilities().has(Feature.DROPPED_COUNTER)) {
-                fixed.add(FunctionCounter.builder("kmesh.perf.records.dropped", this,
-                                b -> b.current().records().dropped().orElse(0))
-                        .description("Records lost in the kernel because the ring buffer was full")
-                        .tags(tags).register(registry));
-            }
-            if (!monitor.config().staleStartAge().isZero()) {
-                fixed.add(FunctionCounter.builder("kmesh.perf.stale.starts.reaped", this,
-                                b -> b.current().records().staleStartsReaped())
-                        .description("Operation starts deleted from kmesh_perf_map because their end never came")
-                        .tags(tags).register(registry));
-            }
-            fixed.add(FunctionCounter.builder("kmesh.perf.records.invalid", this,
-                            b -> b.current().records().invalid())
-                    .description("Records read from the ring buffer that are not a known layout")
-                    .tags(tags).register(registry));
-            if (monitor.capabilities().has(Feature.MAP_STATISTICS)) {
-                fixed.add(Gauge.builder("kmesh.maps", this, b -> b.current().maps().size())
-                        .description("Number of eBPF maps selected for statistics")
-                        .tags(tags).register(registry));
-            }
+    private static List<Duration> durationBuckets() {
+        List<Duration> d = new ArrayList<>();
+        for (long nanos : DurationBuckets.BOUNDS_NANOS) {
+            d.add(Duration.ofNanos(nanos));
         }
+        return List.copyOf(d);
+    }
 
-        /** The current snapshot; the first read of a new one brings the coming-and-going meters in line. */
-        PerfSnapshot current() {
-            PerfSnapshot s = snapshots.get();
-            synchronized (this) {
-                if (s != synced) {
-                    synced = s;
-                    sync(s);
-                }
-            }
-            return s;
-        }
-
-        private void sync(PerfSnapshot s) {
-            for (OperationStats op : s.operations()) {
-                timers.get(op.type().code());
-            }
-            DynamicMeters.Plan plan = dynamic.plan();
-            Map<Integer, MapStats> maps = new HashMap<>();
-            for (MapStats m : s.maps()) {
-                maps.put(m.id(), m);
-                planMap(plan, m);
-            }
-            mapsById = maps;
-            Map<Integer, ProgramStats> programs = new HashMap<>();
-            for (ProgramStats p : s.programs()) {
-                programs.put(p.id(), p);
-                planProgram(plan, p);
-            }
-            programsById = programs;
-            ResourceUsage usage = s.daemon().orElse(null);
-            if (usage != null) {
-                if (usage.memoryUsage().isPresent()) {
-                    plan.want("daemon.memory", () -> gauge("kmesh.daemon.memory.usage",
-                            "Memory of the monitored daemon, as cAdvisor's container_memory_usage_bytes",
-                            b -> b.current().daemon().flatMap(ResourceUsage::memoryUsage)
-                                    .map(m -> (double) m.bytes()).orElse(Double.NaN)));
-                }
-                if (usage.workingSet().isPresent()) {
-                    plan.want("daemon.working.set", () -> gauge("kmesh.daemon.memory.working.set",
-                            "Memory of the monitored daemon less inactive file pages, as cAdvisor's "
-                                    + "container_memory_working_set_bytes",
-                            b -> b.current().daemon().flatMap(ResourceUsage::workingSet)
-                                    .map(m -> (double) m.bytes()).orElse(Double.NaN)));
-                }
-                if (usage.cpuTime().isPresent()) {
-                    plan.want("daemon.cpu", () -> FunctionCounter.builder("kmesh.daemon.cpu.usage", this,
-                                    b -> b.current().daemon().flatMap(ResourceUsage::cpuTime)
-                                            .map(ResourceUsage.CpuTime::seconds).orElse(Double.NaN))
-                            .description("CPU time of the monitored daemon, as cAdvisor's "
-                                    + "container_cpu_usage_seconds_total")
-                            .baseUnit("seconds").tags(tags).register(registry));
-                }
-            }
-            plan.apply();
-        }
-
-        private void planMap(DynamicMeters.Plan plan, MapStats m) {
-            int id = m.id();
-            Tags mapTags = tags.and("map_name", m.name(), "map_id", Integer.toString(id), "map_type", m.type());
-            if (m.counted()) {
-                plan.want("map.entries." + id, () -> Gauge.builder("kmesh.map.entries", this,
-                                b -> b.map(id).map(x -> (double) x.entries()).orElse(Double.NaN))
-                        .description("Entries in an eBPF map (counted without walking it where the kernel allows)")
-                        .tags(mapTags).register(registry));
-                if (m.method() != MapStats.CountMethod.ARRAY_CAPACITY) {
-                    plan.want("map.pressure." + id, () -> Gauge.builder("kmesh.map.pressure", this,
-                                    b -> b.map(id).map(MapStats::pressure).orElse(Double.NaN))
-                            .description("Entries of an eBPF map over its max entries, 0 to 1")
-                            .tags(mapTags).register(registry));
-                }
-            }
-            plan.want("map.max." + id, () -> Gauge.builder("kmesh.map.max.entries", this,
-                            b -> b.map(id).map(x -> (double) x.maxEntries()).orElse(Double.NaN))
-                    .description("Capacity of an eBPF map (for a ring buffer, its size in bytes)")
-                    .tags(mapTags).register(registry));
-            plan.want("map.memlock." + id, () -> Gauge.builder("kmesh.map.memlock", this,
-                            b -> b.map(id).map(x -> (double) x.memlockBytes()).orElse(Double.NaN))
-                    .description("Memory the kernel charges for an eBPF map, as bpftool's memlock")
-                    .baseUnit(BaseUnits.BYTES).tags(mapTags).register(registry));
-        }
-
-        private void planProgram(DynamicMeters.Plan plan, ProgramStats p) {
-            int id = p.id();
-            Tags progTags = tags.and("prog_name", p.name(), "prog_id", Integer.toString(id), "prog_type", p.type());
-            plan.want("prog.time." + id, () -> FunctionCounter.builder("kmesh.bpf.prog.run.time", this,
-                            b -> b.program(id).map(x -> x.runTimeNanos() / 1e9).orElse(Double.NaN))
-                    .description("Time an eBPF program ran, from the kernel's run-time statistics")
-                    .baseUnit("seconds").tags(progTags).register(registry));
-            plan.want("prog.runs." + id, () -> FunctionCounter.builder("kmesh.bpf.prog.runs", this,
-                            b -> b.program(id).map(x -> (double) x.runCount()).orElse(Double.NaN))
-                    .description("Times an eBPF program ran")
-                    .tags(progTags).register(registry));
-        }
-
-        Optional<MapStats> map(int id) {
-            current();
-            return Optional.ofNullable(mapsById.get(id));
-        }
-
-        Optional<ProgramStats> program(int id) {
-            current();
-            return Optional.ofNullable(programsById.get(id));
-        }
-
-        private Meter gauge(String name, String description, ToDoubleFunction<Bound> value) {
-            return Gauge.builder(name, this, value).description(description).baseUnit(BaseUnits.BYTES)
-                    .tags(tags).register(registry);
-        }
-
-        void removeAll() {
-            fixed.forEach(registry::remove);
-            timers.forEach(registry::remove);
-            dynamic.removeAll();
+    private static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, KmeshPerfMetrics.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 }

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A parsed Prometheus text exposition: families with their TYPE, and samples with labels. */
-record PrometheusText(Map<String, String> types, List<Sample> samples) {
+record PrometheusText(String text, Map<String, String> types, List<Sample> samples) {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -22,7 +24,9 @@ record PrometheusText(Map<String, String> types, List<Sample> samples) {
         for (String line : text.split("\n")) {
             if (line.startsWith("# TYPE ")) {
                 String[] f = line.split(" ");
-                types.put(f[2], f[3]);
+                if (types.put(f[2], f[3]) != null) {
+                    throw new IllegalArgumentException("a second TYPE line for " + f[2]);
+                }
             } else if (!line.startsWith("#") && !line.isBlank()) {
                 Matcher m = SAMPLE.matcher(line);
                 if (!m.find()) {
@@ -38,15 +42,38 @@ record PrometheusText(Map<String, String> types, List<Sample> samples) {
                 samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(4))));
             }
         }
-        return new PrometheusText(types, samples);
+        return new PrometheusText(text, types, samples);
+    }
+
+    /**
+     * The TYPE of the family a sample name belongs to. prometheus-metrics 1.3 names a counter's
+     * family without {@code _total}, 1.6 and later with it.
+     */
+    String typeOf(String familyName) {
+        String t = types.get(familyName);
+        if (t == null && familyName.endsWith("_total")) {
+            t = types.get(familyName.substring(0, familyName.length() - "_total".length()));
+        }
+        return t;
     }
 
     List<Sample> named(String name) {
         return samples.stream().filter(s -> s.name().equals(name)).toList();
     }
 
+    /** Names of samples whose name starts with {@code prefix}. */
+    Set<String> sampleNames(String prefix) {
+        Set<String> names = new TreeSet<>();
+        samples.stream().map(Sample::name).filter(n -> n.startsWith(prefix)).forEach(names::add);
+        return names;
+    }
+
+    boolean has(String name) {
+        return samples.stream().anyMatch(s -> s.name().equals(name));
+    }
+
     double value(String name, Map<String, String> labels) {
         return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(labels))
-                .findFirst().orElseThrow(() -> new AssertionError("no sample " + name + labels)).value();
+                .findFirst().orElseThrow(() -> new AssertionError("no sample " + name + labels + " in\n" + text)).value();
     }
 }

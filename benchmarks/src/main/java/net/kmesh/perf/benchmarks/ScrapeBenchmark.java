@@ -1,0 +1,153 @@
+package net.kmesh.perf.benchmarks;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import net.kmesh.perf.Capabilities;
+import net.kmesh.perf.Capabilities.Feature;
+import net.kmesh.perf.DurationHistogram;
+import net.kmesh.perf.ListenerRegistration;
+import net.kmesh.perf.OperationMode;
+import net.kmesh.perf.OperationStats;
+import net.kmesh.perf.OperationType;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.RecordCounters;
+import net.kmesh.perf.RecordListener;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.SourceStatus;
+import net.kmesh.perf.micrometer.KmeshPerfMetrics;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One {@code PrometheusMeterRegistry.scrape()} of a registry that {@link KmeshPerfMetrics} is bound
+ * to, over a monitor whose snapshot holds {@code types} operation types of {@code records} records
+ * each, spread over the buckets from 200 ns to 20 ms. The monitor is a stand-in returning that
+ * snapshot (no BPF), so the score is the binder's and the registry's work: it should grow with
+ * types, not with records. Scores are microseconds per scrape.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ScrapeBenchmark {
+    @Param({"1", "64"})
+    public int types;
+
+    @Param({"1000", "1000000"})
+    public long records;
+
+    private PrometheusMeterRegistry registry;
+    private KmeshPerfMetrics metrics;
+
+    @Setup(Level.Trial)
+    public void bind() {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics = KmeshPerfMetrics.builder(new SnapshotMonitor(snapshot(types, records))).nodeName("bench").build();
+        metrics.bindTo(registry);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        metrics.close();
+    }
+
+    @Benchmark
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** {@code types} operation types, each of {@code records} records spread evenly over the buckets from 200 ns to 20 ms. */
+    static PerfSnapshot snapshot(int types, long records) {
+        int first = DurationHistogram.bucketIndex(200);
+        int last = DurationHistogram.bucketIndex(20_000_000);
+        int spread = last - first + 1;
+        List<OperationStats> ops = new ArrayList<>(types);
+        for (int t = 0; t < types; t++) {
+            long[] counts = new long[DurationHistogram.BUCKET_COUNT];
+            long sum = 0;
+            for (int i = 0; i < spread; i++) {
+                long c = records / spread + (i < records % spread ? 1 : 0);
+                counts[first + i] = c;
+                sum += c * DurationHistogram.bucketMax(first + i);
+            }
+            ops.add(new OperationStats(new OperationType(t + 1, "OP_" + (t + 1)), records, sum,
+                    DurationHistogram.bucketMin(first), DurationHistogram.bucketMax(last), DurationHistogram.ofCounts(counts)));
+        }
+        return new PerfSnapshot(Instant.EPOCH, ops,
+                new RecordCounters(records * types, 0, 0, 0, OptionalLong.of(0), OptionalLong.of(0), 0, 0, 0),
+                new SourceStatus("benchmark", SourceStatus.State.ATTACHED, RecordSource.ReadMode.CONSUME, OptionalInt.of(1), 0,
+                        Optional.empty()),
+                List.of(), List.of(), Optional.empty(), Set.of(Feature.OPERATIONS, Feature.RING_BUFFER));
+    }
+
+    /** A monitor without BPF whose snapshot is always the same. */
+    static final class SnapshotMonitor implements PerfMonitor {
+        private final PerfMonitorConfig config = PerfMonitorConfig.builder().build();
+        private final PerfSnapshot snapshot;
+
+        SnapshotMonitor(PerfSnapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public PerfMonitorConfig config() {
+            return config;
+        }
+
+        @Override
+        public Capabilities capabilities() {
+            return new Capabilities("benchmark", "benchmark", snapshot.features(), List.of());
+        }
+
+        @Override
+        public PerfMonitor start() {
+            return this;
+        }
+
+        @Override
+        public PerfSnapshot snapshot() {
+            return snapshot;
+        }
+
+        @Override
+        public ListenerRegistration addRecordListener(RecordListener listener) {
+            return () -> { };
+        }
+
+        @Override
+        public void setOperationMode(long operationType, OperationMode mode) {
+        }
+
+        @Override
+        public <T> Optional<T> unwrap(Class<T> type) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
