@@ -13,6 +13,7 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.ProgramSelector;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.micrometer.MetricNaming;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.ITypeConverter;
@@ -30,14 +31,21 @@ public final class DemoOptions {
     /** The metric names the demo serves ({@code --names}). */
     public enum Names {
         /** kmesh-perf's own names (DESIGN.md, "Metric names"). */
-        KMESH_PERF("kmesh-perf"),
+        KMESH_PERF("kmesh-perf", MetricNaming.KMESH_PERF),
         /** Kmesh's own families, so that Kmesh's dashboard works unchanged. */
-        UPSTREAM("upstream");
+        UPSTREAM("upstream", MetricNaming.UPSTREAM);
 
         private final String option;
+        private final MetricNaming naming;
 
-        Names(String option) {
+        Names(String option, MetricNaming naming) {
             this.option = option;
+            this.naming = naming;
+        }
+
+        /** The binder's naming. */
+        public MetricNaming naming() {
+            return naming;
         }
 
         /** How the option spells it. */

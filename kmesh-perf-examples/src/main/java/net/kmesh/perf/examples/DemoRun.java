@@ -74,7 +74,7 @@ final class DemoRun {
             try (SampleCgroup cgroup = workload ? enterCgroup() : null;
                  PerfMonitor monitor = external.isPresent() ? PerfMonitor.open(options.monitorConfig(external.get()))
                          : BpfPerfMonitor.open(options.monitorConfig(RecordSource.samples()), sampleOptions(cgroup));
-                 KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
+                 KmeshPerfMetrics metrics = KmeshPerfMetrics.builder(monitor).naming(options.names().naming()).build()) {
                 logCapabilities(monitor);
                 metrics.bindTo(registry);
                 monitor.start();

@@ -171,7 +171,7 @@ class DemoCliIT {
                         Duration.ofSeconds(10));
                 assertEquals(50, kmesh.emit(32, 50, 2, 1_000_000, 25_000));
                 p.awaitBody(DemoProcess.metricsUrl(port), b -> b.contains(
-                        "kmesh_bpf_prog_operation_duration_seconds_count{operation_type=\"XDP_SHUTDOWN\"} 50"),
+                        "operation_type=\"XDP_SHUTDOWN\"} 50"),
                         Duration.ofSeconds(10));
                 Signals.interrupt(p.pid());
                 DemoProcess.Result r = p.await(ENDS_WITHIN);

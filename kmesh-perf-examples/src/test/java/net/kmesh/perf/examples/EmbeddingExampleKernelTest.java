@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.DaemonTarget;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
@@ -29,12 +31,29 @@ class EmbeddingExampleKernelTest {
         try (EmbeddingExample service = new EmbeddingExample(registry, PerfMonitorConfig.builder().source(net.kmesh.perf.RecordSource.samples()).build())) {
             service.monitor().unwrap(SampleWorkload.class).orElseThrow().produce(3, 250, Mode.SYNTHETIC, 5_000);
             Await.snapshot(service.monitor(), s -> s.records().consumed() >= 250, Duration.ofSeconds(10));
-            Timer t = registry.get("kmesh.bpf.prog.operation.duration").tag("operation_type", "ENABLE_ENCODING_METADATA")
-                    .timer();
-            assertEquals(250, t.count(), "started after binding, so the histogram holds every record");
+            // As a registry that publishes: each read of the meters sees the monitor's latest snapshot.
+            FunctionTimer t = awaitTimer(registry, "ENABLE_ENCODING_METADATA", 250);
+            assertEquals(250 * 5_000 * 1.5, t.totalTime(TimeUnit.NANOSECONDS), 250 * 5_000 * 0.5,
+                    "synthetic durations of 5 to 10 us");
             assertEquals(0, registry.get("kmesh.perf.records.invalid").functionCounter().count());
         }
         assertEquals("", registry.getMetersAsString(), "closing removes the meters");
+    }
+
+    /** Reads every meter until the timer of {@code type} counts {@code count}; fails after 10 s. */
+    private static FunctionTimer awaitTimer(SimpleMeterRegistry registry, String type, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            registry.getMeters().forEach(m -> m.measure().forEach(Measurement::getValue));
+            FunctionTimer t = registry.find("kmesh.bpf.prog.operation.duration").tag("operation_type", type).functionTimer();
+            if (t != null && t.count() == count) {
+                return t;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no timer of " + type + " counting " + count + ":\n" + registry.getMetersAsString());
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Test
