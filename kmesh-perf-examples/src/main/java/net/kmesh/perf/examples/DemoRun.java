@@ -73,7 +73,8 @@ final class DemoRun {
             boolean workload = external.isEmpty() && options.workload() > 0;
             try (SampleCgroup cgroup = workload ? enterCgroup() : null;
                  PerfMonitor monitor = external.isPresent() ? PerfMonitor.open(options.monitorConfig(external.get()))
-                         : BpfPerfMonitor.open(options.monitorConfig(RecordSource.samples()), sampleOptions(cgroup));
+                         : BpfPerfMonitor.open(options.monitorConfig(RecordSource.samples(ringBytes(options.workload()))),
+                                 sampleOptions(cgroup));
                  KmeshPerfMetrics metrics = KmeshPerfMetrics.builder(monitor).naming(options.names().naming()).build()) {
                 logCapabilities(monitor);
                 metrics.bindTo(registry);
@@ -133,6 +134,21 @@ final class DemoRun {
             samples = samples.withSpanSyscall(connect.getAsInt());
         }
         return samples;
+    }
+
+    /**
+     * The samples' ring for a workload of {@code perSecond} connect() calls a second: a quarter of a
+     * second of its records (each call makes two, the synthetic producer 1.1 more, 40 bytes each
+     * with the ring's header), at least the default 1 MiB, a power of two. At 100,000 calls a second
+     * that is 4 MiB, which a consumer that is not scheduled for 340 ms still does not overflow.
+     */
+    static int ringBytes(int perSecond) {
+        long bytes = (long) (perSecond * 3.1 * 40 / 4);
+        int ring = RecordSource.DEFAULT_RING_BUFFER_BYTES;
+        while (ring < bytes) {
+            ring <<= 1;
+        }
+        return ring;
     }
 
     /** connect(2)'s number on {@code arch} ({@code os.arch}); empty where the demo does not know it. */

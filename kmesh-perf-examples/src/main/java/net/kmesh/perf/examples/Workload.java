@@ -1,6 +1,7 @@
 package net.kmesh.perf.examples;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
@@ -41,6 +42,8 @@ final class Workload implements AutoCloseable {
     private final Pacer encodings;
     private final Pacer shutdowns;
     private final ScheduledExecutorService thread;
+    /** An IPv4 UDP socket: only an AF_INET connect() passes the cgroup/connect4 sample. */
+    private final DatagramSocket socket;
     private final ListenerRegistration pidListener;
     /** The kernel's tgid of this process (0 until a record told it), see {@link #start}. */
     private volatile long kernelTgid;
@@ -48,8 +51,9 @@ final class Workload implements AutoCloseable {
     private boolean listenerClosed;
     private boolean failed;
 
-    private Workload(SampleWorkload samples, PerfMonitor monitor, int perSecond) {
+    private Workload(SampleWorkload samples, PerfMonitor monitor, int perSecond) throws IOException {
         this.samples = samples;
+        this.socket = DatagramChannel.open(StandardProtocolFamily.INET).socket();
         this.tracedTgid = ProcessHandle.current().pid();
         samples.traceSyscalls(tracedTgid, 0);
         this.pidListener = monitor.addRecordListener((type, start, end, pidTgid) -> {
@@ -77,7 +81,12 @@ final class Workload implements AutoCloseable {
      * first record of the samples, all made by this process, says which it is.
      */
     static Workload start(SampleWorkload samples, PerfMonitor monitor, int perSecond) {
-        Workload w = new Workload(samples, monitor, perSecond);
+        Workload w;
+        try {
+            w = new Workload(samples, monitor, perSecond);
+        } catch (IOException e) {
+            throw new DemoException("cannot open the workload's UDP socket: " + e.getMessage(), e);
+        }
         w.thread.scheduleAtFixedRate(w::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         return w;
     }
@@ -117,10 +126,13 @@ final class Workload implements AutoCloseable {
         listenerClosed = true;
     }
 
-    private static void connectOnce() throws IOException {
-        try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
-            channel.connect(DISCARD);
-        }
+    /**
+     * One connect(2) of the workload's socket: a socket's adaptor connects a connected socket again
+     * (a channel would refuse), so each operation is one system call, with no socket made and
+     * closed per operation.
+     */
+    private void connectOnce() throws IOException {
+        socket.connect(DISCARD);
     }
 
     private void produce(OperationType type, int count, long nanos) {
@@ -140,6 +152,8 @@ final class Workload implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            socket.close();
         }
     }
 }

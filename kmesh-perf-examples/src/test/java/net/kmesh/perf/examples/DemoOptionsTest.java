@@ -204,6 +204,15 @@ class DemoOptionsTest {
     }
 
     @Test
+    void theSamplesRingHoldsAQuarterSecondOfTheWorkload() {
+        assertEquals(1 << 20, DemoRun.ringBytes(0));
+        assertEquals(1 << 20, DemoRun.ringBytes(100));
+        assertEquals(1 << 20, DemoRun.ringBytes(33_000), "1.02 MB a quarter second still fits 1 MiB");
+        assertEquals(2 << 20, DemoRun.ringBytes(34_000));
+        assertEquals(4 << 20, DemoRun.ringBytes(DemoOptions.MAX_WORKLOAD));
+    }
+
+    @Test
     void connectsSyscallNumberIsKnownForTheCommonArchitectures() {
         assertEquals(OptionalInt.of(42), DemoRun.connectSyscall("amd64"));
         assertEquals(OptionalInt.of(203), DemoRun.connectSyscall("aarch64"));
