@@ -109,6 +109,52 @@ class KmeshEndToEndIT {
         }
     }
 
+    /**
+     * {@code --observe} beside Kmesh's own reader (played by the test, which frees the ring after each
+     * batch): the demo reads every record without ever moving the consumer position, misses none,
+     * and its figures are those of the records produced.
+     */
+    @Test
+    void observingBesideKmeshsOwnReaderSeesEveryRecordAndNeverConsumes() throws Exception {
+        try (PrivateBpffs bpffs = PrivateBpffs.mount(); KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path());
+             RingPeek ring = RingPeek.openAsReader(kmesh.mapFd(KmeshStandIn.RING))) {
+            int port = DemoProcess.freePort();
+            List<String> command = DemoProcess.command(List.of(), List.of("--kmesh=" + bpffs.path(), "--observe",
+                    "--names", "upstream", "--port", Integer.toString(port)));
+            try (DemoProcess demo = DemoProcess.start(command, Map.of("NODE_NAME", NODE))) {
+                URI metrics = DemoProcess.metricsUrl(port);
+                demo.awaitBody(metrics, b -> b.contains("kmesh_perf_source_up{node_name=\"" + NODE + "\"} 1"), WITHIN);
+                Produced produced = new Produced();
+                for (int batch = 0; batch < 6; batch++) {
+                    long from = ring.producerPosition();
+                    assertEquals(new KmeshStandIn.Result(BATCH, 0, 0, 0), kmesh.produce(1, BATCH));
+                    long to = ring.producerPosition();
+                    ring.between(from, to).forEach(rec -> produced.durations.computeIfAbsent(1L, t -> new ArrayList<>())
+                            .add(rec.durationNanos()));
+                    String count = "kmesh_bpf_prog_operation_count{node_name=\"" + NODE
+                            + "\",operation_type=\"SOCK_TRAFFIC_CONTROL\"} " + produced.count(1);
+                    demo.awaitBody(metrics, b -> b.lines().anyMatch(l -> l.equals(count) || l.equals(count + ".0")), WITHIN);
+                    assertEquals(from, ring.consumerPosition(), "the observer read batch " + batch + " and left it in the ring");
+                    ring.consume(to); // Kmesh's own reader
+                }
+                String body = demo.awaitBody(metrics, b -> true, WITHIN);
+                assertEquals(0.0, value(body, "kmesh_perf_records_missed_total{node_name=\"" + NODE + "\"}"), body);
+                String tc = "{node_name=\"" + NODE + "\",operation_type=\"SOCK_TRAFFIC_CONTROL\"}";
+                assertEquals((double) produced.count(1), value(body, "kmesh_bpf_prog_operation_duration_count" + tc));
+                assertEquals((double) produced.sum(1), value(body, "kmesh_bpf_prog_operation_duration_sum" + tc));
+                Signals.interrupt(demo.pid());
+                assertEquals(0, demo.await(WITHIN).exitCode());
+            }
+        }
+    }
+
+    /** The value of the series {@code series} (name and labels as exposed) in Prometheus text. */
+    private static double value(String exposition, String series) {
+        return exposition.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip().split(" ")[0]))
+                .orElseThrow(() -> new AssertionError("no " + series + " in\n" + exposition));
+    }
+
     /** Durations of the records produced, by operation type. */
     static final class Produced {
         final Map<Long, List<Long>> durations = new TreeMap<>();

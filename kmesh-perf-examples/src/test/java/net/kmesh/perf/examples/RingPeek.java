@@ -45,11 +45,23 @@ final class RingPeek implements AutoCloseable {
 
     /** Maps the ring buffer behind {@code mapFd} (borrowed) read-only. */
     static RingPeek open(int mapFd) {
+        return open(mapFd, LibC.PROT_READ);
+    }
+
+    /**
+     * Maps the ring buffer behind {@code mapFd} (borrowed) as its reader does: the consumer page
+     * writable, so that {@link #consume(long)} frees space as a data plane's own reader would.
+     */
+    static RingPeek openAsReader(int mapFd) {
+        return open(mapFd, LibC.PROT_READ | LibC.PROT_WRITE);
+    }
+
+    private static RingPeek open(int mapFd, int consumerProtection) {
         var natives = LibbpfLoader.natives();
         LibC libc = natives.libc();
         int page = natives.pageSize();
         int size = MapInfo.of(mapFd).maxEntries();
-        Pointer consumer = libc.mmap(null, page, LibC.PROT_READ, LibC.MAP_SHARED, mapFd, 0);
+        Pointer consumer = libc.mmap(null, page, consumerProtection, LibC.MAP_SHARED, mapFd, 0);
         if (failed(consumer)) {
             throw Errno.failure("mapping the consumer page read-only", Errno.last());
         }
@@ -73,6 +85,11 @@ final class RingPeek implements AutoCloseable {
 
     long consumerPosition() {
         return consumer.getLong(0);
+    }
+
+    /** Frees the ring up to {@code position}, as its reader does once it read the records; needs {@link #openAsReader}. */
+    void consume(long position) {
+        consumer.setLong(0, position);
     }
 
     /** The committed records from position {@code from} to {@code to}, which the producer has not written over. */
