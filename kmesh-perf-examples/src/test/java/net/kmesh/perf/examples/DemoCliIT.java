@@ -207,14 +207,18 @@ class DemoCliIT {
                     "kmesh_perf_records_dropped_total", "counter",
                     "kmesh_perf_records_invalid_total", "counter",
                     "kmesh_daemon_memory_usage_bytes", "gauge",
-                    "kmesh_daemon_cpu_usage_seconds_total", "counter");
+                    "kmesh_daemon_cpu_usage_seconds_total", "counter",
+                    "kmesh_perf_source_up", "gauge",
+                    "kmesh_perf_records_consumed_total", "counter",
+                    "kmesh_perf_feature_enabled", "gauge");
             for (var e : expected.entrySet()) {
                 assertEquals(e.getValue(), text.types().get(e.getKey()), e.getKey() + " in " + text.types());
             }
             for (String suffix : List.of("_bucket", "_count", "_sum", "_max")) {
                 assertEquals(OPERATION_TYPES, text.operationTypes("kmesh_bpf_prog_operation_duration_seconds" + suffix), suffix);
             }
-            assertTrue(r.stdout().contains("kmesh_perf_records_dropped_total 0.0"), "the ring keeps up: " + r.stdout());
+            assertTrue(r.stdout().lines().anyMatch(l -> l.matches("kmesh_perf_records_dropped_total\\{node_name=\"[^\"]+\"} 0\\.0")),
+                    "the ring keeps up, and every series names the node: " + r.stdout());
             assertEquals("", promtoolCheckMetrics(r.stdout()), "promtool check metrics");
             assertTrue(r.stderr().startsWith("kmesh-perf-demo: serving http://127.0.0.1:" + port + "/metrics"),
                     "with --print-metrics the status lines go to stderr: " + r.stderr());
