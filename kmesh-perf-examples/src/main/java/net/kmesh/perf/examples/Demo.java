@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
             "Monitors an eBPF data plane (Kmesh): operation durations measured in the kernel, records lost, "
                     + "and the daemon's CPU and memory. Serves them as Prometheus text on http://ADDR:N/metrics "
                     + "and shows them live.",
-            "Without --ringbuf-pin/--ringbuf-map it loads kmesh-perf's bundled sample programs and drives them "
-                    + "with a synthetic workload, in a cgroup of its own that it removes on exit.",
+            "Without --ringbuf-pin, --ringbuf-map or --kmesh it loads kmesh-perf's bundled sample programs and "
+                    + "drives them with a synthetic workload, in a cgroup of its own that it removes on exit. With one of "
+                    + "them it loads nothing and waits for a data plane that is not running yet.",
             "Needs root, or CAP_BPF + CAP_PERFMON (plus, for the bundled samples, CAP_NET_ADMIN and write "
                     + "access to the cgroup v2 tree; CAP_SYS_ADMIN to find a ring buffer by name).",
             ""},

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import net.kmesh.perf.DaemonTarget;
 import net.kmesh.perf.MapSelector;
@@ -12,8 +13,10 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.ProgramSelector;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.micrometer.MetricNaming;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -24,6 +27,49 @@ import picocli.CommandLine.ParameterException;
  */
 public final class DemoOptions {
     static final int MAX_WORKLOAD = 100_000;
+
+    /** The metric names the demo serves ({@code --names}). */
+    public enum Names {
+        /** kmesh-perf's own names (DESIGN.md, "Metric names"). */
+        KMESH_PERF("kmesh-perf", MetricNaming.KMESH_PERF),
+        /** Kmesh's own families, so that Kmesh's dashboard works unchanged. */
+        UPSTREAM("upstream", MetricNaming.UPSTREAM);
+
+        private final String option;
+        private final MetricNaming naming;
+
+        Names(String option, MetricNaming naming) {
+            this.option = option;
+            this.naming = naming;
+        }
+
+        /** The binder's naming. */
+        public MetricNaming naming() {
+            return naming;
+        }
+
+        /** How the option spells it. */
+        public String option() {
+            return option;
+        }
+
+        @Override
+        public String toString() {
+            return option;
+        }
+
+        static final class Converter implements ITypeConverter<Names> {
+            @Override
+            public Names convert(String value) {
+                for (Names n : values()) {
+                    if (n.option.equals(value)) {
+                        return n;
+                    }
+                }
+                throw new CommandLine.TypeConversionException("'" + value + "' is not one of kmesh-perf, upstream");
+            }
+        }
+    }
 
     @Option(names = "--duration", order = 1, paramLabel = "S",
             description = "Run S seconds, then exit 0 (default: until Ctrl-C).")
@@ -44,52 +90,75 @@ public final class DemoOptions {
     int workload;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
-    ExternalRing ring;
+    DataPlane dataPlane;
 
-    /** Where an existing ring buffer is: at most one of the two. */
-    static final class ExternalRing {
+    /** Where a running data plane's ring buffer is: at most one of the three. */
+    static final class DataPlane {
         @Option(names = "--ringbuf-pin", order = 5, paramLabel = "PATH", required = true,
-                description = "Read the ring buffer pinned at PATH in a bpffs (a running Kmesh's) instead of "
-                        + "loading the bundled samples.")
-        Path pin;
+                description = "Read the ring buffer pinned at PATH in a bpffs (a running Kmesh's: "
+                        + "/sys/fs/bpf/bpf_kmesh_workload/map/km_perf_info) instead of loading the bundled samples. "
+                        + "A PATH that does not exist yet is waited for.")
+        String pin;
 
         @Option(names = "--ringbuf-map", order = 6, paramLabel = "NAME", required = true,
-                description = "Read the newest ring buffer named NAME (e.g. kmesh_perf_info) instead of "
-                        + "loading the bundled samples.")
+                description = "Read the newest ring buffer named NAME (Kmesh's: km_perf_info) instead of "
+                        + "loading the bundled samples; waited for until it exists.")
         String map;
+
+        @Option(names = "--kmesh", order = 7, paramLabel = "BPFFS", arity = "0..1", required = true,
+                fallbackValue = "/sys/fs/bpf",
+                description = "Find a running Kmesh where it pins its ring and maps under BPFFS (its "
+                        + "--bpf-fs-path; default /sys/fs/bpf): bpf_kmesh_workload/map/ or bpf_kmesh/map/. "
+                        + "Loads nothing; waits for Kmesh while it is not running.")
+        String kmesh;
     }
 
-    @Option(names = "--map-prefix", order = 7, paramLabel = "P", defaultValue = "kmesh_",
-            description = "Maps to report: those whose name starts with P; \"\" = all (default: ${DEFAULT-VALUE}).")
-    String mapPrefix;
+    @Option(names = "--observe", order = 8,
+            description = "Read the data plane's ring without consuming it, so that Kmesh's own reader keeps "
+                    + "every record; records it overwrites first are counted as missed. Needs --ringbuf-pin, "
+                    + "--ringbuf-map or --kmesh.")
+    boolean observe;
+
+    @Option(names = "--names", order = 9, paramLabel = "kmesh-perf|upstream", defaultValue = "kmesh-perf",
+            converter = Names.Converter.class,
+            description = "Metric names: kmesh-perf's, or Kmesh's own (kmesh_bpf_prog_operation_duration in ns, "
+                    + "kmesh_map_entry_count, ...), so that Kmesh's dashboard works unchanged (default: ${DEFAULT-VALUE}).")
+    Names names;
+
+    @Option(names = "--map-prefix", order = 10, paramLabel = "P",
+            description = "Maps to report: those whose name starts with P (repeat for several; \"\" = all). "
+                    + "Default: Kmesh's maps, named km_* or kmesh_* (with --kmesh, those pinned in Kmesh's "
+                    + "map directories).")
+    List<String> mapPrefixes;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Daemon daemon;
 
     /** Whose CPU and memory to report: at most one of the two. */
     static final class Daemon {
-        @Option(names = "--daemon-pid", order = 8, paramLabel = "PID", required = true,
+        @Option(names = "--daemon-pid", order = 11, paramLabel = "PID", required = true,
                 description = "Report the CPU and memory of this process (default: the demo itself).")
         long pid;
 
-        @Option(names = "--daemon-cgroup", order = 9, paramLabel = "PATH", required = true,
+        @Option(names = "--daemon-cgroup", order = 12, paramLabel = "PATH", required = true,
                 description = "Report the CPU and memory of this cgroup directory (v2 or v1).")
         Path cgroup;
     }
 
-    @Option(names = "--print-metrics", order = 10,
+    @Option(names = "--print-metrics", order = 13,
             description = "Print the final Prometheus text to stdout before exit (status lines then go to stderr).")
     boolean printMetrics;
 
-    @Option(names = "--debug", order = 11, description = "Log at debug level and print stack traces with errors.")
+    @Option(names = "--debug", order = 14, description = "Log at debug level and print stack traces with errors.")
     boolean debug;
 
-    @Option(names = {"-h", "--help"}, order = 12, usageHelp = true, description = "Show this help and exit.")
+    @Option(names = {"-h", "--help"}, order = 15, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
     private Optional<Duration> duration = Optional.empty();
     private InetSocketAddress listenAddress;
     private Optional<RecordSource> externalSource = Optional.empty();
+    private MapSelector maps = MapSelector.kmesh();
     private DaemonTarget daemonTarget = DaemonTarget.self();
 
     /**
@@ -116,19 +185,18 @@ public final class DemoOptions {
             throw bad(commandLine, "--workload must be between 0 and " + MAX_WORKLOAD + " operations per second, got "
                     + workload);
         }
-        if (ring != null) {
+        if (dataPlane != null) {
             if (commandLine.getParseResult().hasMatchedOption("--workload") && workload > 0) {
                 throw bad(commandLine, "--workload drives the bundled sample programs, which are not loaded "
-                        + "with --ringbuf-pin or --ringbuf-map");
+                        + "with --ringbuf-pin, --ringbuf-map or --kmesh");
             }
-            try {
-                externalSource = Optional.of(ring.pin != null ? RecordSource.pinned(ring.pin)
-                        : RecordSource.named(ring.map));
-            } catch (IllegalArgumentException e) {
-                throw bad(commandLine, "--ringbuf-map: " + e.getMessage());
-            }
+            RecordSource source = dataPlaneSource(commandLine);
+            externalSource = Optional.of(observe ? source.observing() : source);
+        } else if (observe) {
+            throw bad(commandLine, "--observe reads a data plane's ring without consuming it: name the ring with "
+                    + "--ringbuf-pin, --ringbuf-map or --kmesh (the bundled samples' ring has no other reader)");
         }
-        checkMapPrefix(commandLine, mapPrefix);
+        maps = mapSelector(commandLine);
         if (daemon != null) {
             try {
                 daemonTarget = daemon.cgroup != null ? DaemonTarget.cgroup(daemon.cgroup) : DaemonTarget.pid(daemon.pid);
@@ -138,10 +206,35 @@ public final class DemoOptions {
         }
     }
 
-    /** The kernel's rules for BPF object names (MapSelector checks them): a prefix that breaks them could never match. */
-    private static void checkMapPrefix(CommandLine commandLine, String prefix) {
+    private RecordSource dataPlaneSource(CommandLine commandLine) {
+        String option = dataPlane.pin != null ? "--ringbuf-pin" : dataPlane.map != null ? "--ringbuf-map" : "--kmesh";
         try {
-            MapSelector.namePrefix(prefix);
+            if (dataPlane.pin != null) {
+                return RecordSource.pinned(Path.of(dataPlane.pin));
+            }
+            if (dataPlane.map != null) {
+                return RecordSource.named(dataPlane.map);
+            }
+            return RecordSource.kmesh(Path.of(dataPlane.kmesh));
+        } catch (IllegalArgumentException e) { // InvalidPathException too
+            throw bad(commandLine, option + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code --map-prefix} when given, else Kmesh's maps (those in its pin directories with --kmesh). */
+    private MapSelector mapSelector(CommandLine commandLine) {
+        Optional<Path> kmeshBpffs = externalSource.filter(RecordSource.Kmesh.class::isInstance)
+                .map(s -> ((RecordSource.Kmesh) s).bpffs());
+        if (mapPrefixes == null || mapPrefixes.isEmpty()) {
+            return kmeshBpffs.map(MapSelector::kmesh).orElse(MapSelector.kmesh());
+        }
+        // The kernel's rules for BPF object names: a prefix that breaks them could never match.
+        try {
+            String[] prefixes = mapPrefixes.toArray(String[]::new);
+            return kmeshBpffs.isPresent()
+                    ? MapSelector.pinnedIn(new RecordSource.Kmesh(kmeshBpffs.get(), RecordSource.ReadMode.CONSUME)
+                            .mapDirectories(), prefixes)
+                    : MapSelector.namePrefix(prefixes);
         } catch (IllegalArgumentException e) {
             throw bad(commandLine, "--map-prefix: " + e.getMessage());
         }
@@ -161,22 +254,24 @@ public final class DemoOptions {
         return listenAddress;
     }
 
-    /** Connect() calls per second of the synthetic workload (0 with an external ring). */
+    /** Connect() calls per second of the synthetic workload (0 with a data plane's ring). */
     public int workload() {
         return externalSource.isPresent() ? 0 : workload;
     }
 
-    /** The running Kmesh's ring buffer to read; empty = load the bundled samples. */
+    /** The running data plane's ring buffer to read; empty = load the bundled samples. */
     public Optional<RecordSource> externalSource() {
         return externalSource;
     }
 
-    /**
-     * The map name prefix to report, validated. Map statistics are not in the monitor yet: this is
-     * the one place that holds it until {@code PerfMonitorConfig} takes a {@code MapSelector}.
-     */
-    public String mapPrefix() {
-        return mapPrefix;
+    /** The maps to report. */
+    public MapSelector maps() {
+        return maps;
+    }
+
+    /** The metric names to serve. */
+    public Names names() {
+        return names;
     }
 
     /** Whose CPU and memory to report. */
@@ -184,13 +279,13 @@ public final class DemoOptions {
         return daemonTarget;
     }
 
-    /** The monitor's configuration, reading records from {@code source}. */
+    /** The monitor's configuration, reading records from {@code source}; a missing data plane is waited for. */
     PerfMonitorConfig monitorConfig(RecordSource source) {
         return PerfMonitorConfig.builder()
                 .source(source)
                 .operationName(SampleOptions.SYSCALL_SPAN.code(), SampleOptions.SYSCALL_SPAN.name())
                 .daemon(daemonTarget)
-                .maps(MapSelector.namePrefix(mapPrefix))
+                .maps(maps)
                 // Like bpftop: while the demo runs, every program on the host pays two clock reads per run.
                 .programs(ProgramSelector.all())
                 .build();

@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
@@ -14,14 +16,15 @@ import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.bpf.samples.SampleOptions;
-import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.bpf.BpfPerfMonitor;
-import net.kmesh.perf.bpf.samples.SampleOptions;
 import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.samples.SampleCgroup;
+import net.kmesh.perf.bpf.samples.SampleOptions;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.examples.view.Interval;
 import net.kmesh.perf.examples.view.LiveView;
+import net.kmesh.perf.examples.view.SourceSection;
 import net.kmesh.perf.micrometer.KmeshPerfMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,17 +67,20 @@ final class DemoRun {
     void run() throws InterruptedException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String finalMetrics = null;
-        try (MetricsServer server = MetricsServer.bind(options.listenAddress(), registry::scrape)) {
+        try (MetricsServer server = MetricsServer.bind(options.listenAddress(), registry.getPrometheusRegistry())) {
             Optional<RecordSource> external = options.externalSource();
+            external.ifPresent(SourcePreflight::check);
             boolean workload = external.isEmpty() && options.workload() > 0;
             try (SampleCgroup cgroup = workload ? enterCgroup() : null;
                  PerfMonitor monitor = external.isPresent() ? PerfMonitor.open(options.monitorConfig(external.get()))
-                         : BpfPerfMonitor.open(options.monitorConfig(RecordSource.samples()), sampleOptions(cgroup));
-                 KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
+                         : BpfPerfMonitor.open(options.monitorConfig(RecordSource.samples(ringBytes(options.workload()))),
+                                 sampleOptions(cgroup));
+                 KmeshPerfMetrics metrics = KmeshPerfMetrics.builder(monitor).naming(options.names().naming()).build()) {
                 logCapabilities(monitor);
                 metrics.bindTo(registry);
                 monitor.start();
-                try (Workload w = workload ? startWorkload(monitor.unwrap(SampleWorkload.class).orElseThrow()) : null) {
+                try (Workload w = workload ? Workload.start(monitor.unwrap(SampleWorkload.class).orElseThrow(), monitor,
+                        options.workload()) : null) {
                     server.start();
                     String what = server.metricsUri() + "   " + describe(external);
                     if (!terminal) {
@@ -95,14 +101,19 @@ final class DemoRun {
         }
     }
 
-    /** Makes this run's cgroup beside this process's own, after clearing those of killed demos there. */
+    /**
+     * Makes this run's cgroup beside this process's own, after clearing those that killed demos
+     * left there (see {@link StaleCgroups}).
+     */
     private static SampleCgroup enterCgroup() {
+        long pid = ProcessHandle.current().pid();
         Optional<Path> root = Mounts.cgroup2();
-        if (root.isPresent()) {
-            Path own = root.get().resolve(SampleCgroup.currentCgroup().orElse("/").substring(1));
-            StaleCgroups.remove(own, pid -> ProcessHandle.of(pid).isPresent());
+        if (root.isEmpty()) {
+            return SampleCgroup.enter(CGROUP_PREFIX + pid); // says that no cgroup v2 is mounted
         }
-        return SampleCgroup.enter(CGROUP_PREFIX + ProcessHandle.current().pid());
+        Path own = root.get().resolve(SampleCgroup.currentCgroup().orElse("/").substring(1));
+        StaleCgroups.remove(own, Instant.now());
+        return SampleCgroup.enter(StaleCgroups.nameFor(own, pid));
     }
 
     private static void logCapabilities(PerfMonitor monitor) {
@@ -125,9 +136,19 @@ final class DemoRun {
         return samples;
     }
 
-    private Workload startWorkload(SampleWorkload samples) {
-        samples.traceSyscalls(ProcessHandle.current().pid(), 0);
-        return Workload.start(samples, options.workload());
+    /**
+     * The samples' ring for a workload of {@code perSecond} connect() calls a second: a quarter of a
+     * second of its records (each call makes two, the synthetic producer 1.1 more, 40 bytes each
+     * with the ring's header), at least the default 1 MiB, a power of two. At 100,000 calls a second
+     * that is 4 MiB, which a consumer that is not scheduled for 340 ms still does not overflow.
+     */
+    static int ringBytes(int perSecond) {
+        long bytes = (long) (perSecond * 3.1 * 40 / 4);
+        int ring = RecordSource.DEFAULT_RING_BUFFER_BYTES;
+        while (ring < bytes) {
+            ring <<= 1;
+        }
+        return ring;
     }
 
     /** connect(2)'s number on {@code arch} ({@code os.arch}); empty where the demo does not know it. */
@@ -142,26 +163,69 @@ final class DemoRun {
 
     /** The source, the daemon and how long the run lasts, for the view's header. */
     private String describe(Optional<RecordSource> external) {
-        String source = external.map(s -> s instanceof RecordSource.Pinned p ? "ring buffer pinned at " + p.path()
-                        : "ring buffer named " + ((RecordSource.Named) s).mapName())
+        String source = external.map(RecordSource::describe)
                 .orElse(options.workload() > 0 ? "bundled samples, workload " + options.workload() + " connect()/s"
                         : "bundled samples, no workload");
-        return source + "   daemon: "
-                + options.daemonTarget().describe() + (options.duration().isPresent()
-                ? "   for " + options.duration().get().toSeconds() + " s" : "   Ctrl-C to stop");
+        return source + "   names: " + options.names() + "   daemon: " + options.daemonTarget().describe()
+                + (options.duration().isPresent() ? "   for " + options.duration().get().toSeconds() + " s"
+                : "   Ctrl-C to stop");
     }
 
+    /**
+     * Shows an interval every {@link #VIEW_INTERVAL} until the run ends. Off a terminal, a change of
+     * the source's state (attached, waiting and why) is also a status line of its own, once per
+     * change. A snapshot or a view that fails (no fd left, say) skips that interval and is logged
+     * once per change of its message; the run goes on.
+     */
     private void showUntilStopped(PerfMonitor monitor, LiveView view) throws InterruptedException {
         long deadline = options.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
-        PerfSnapshot previous = monitor.snapshot();
+        PerfSnapshot previous = null;
+        String shownState = null;
+        String failure = null;
+        String viewFailure = null;
         while (true) {
+            PerfSnapshot current;
+            try {
+                current = monitor.snapshot();
+                if (failure != null) {
+                    LOG.warn("snapshots work again");
+                    failure = null;
+                }
+            } catch (RuntimeException e) {
+                if (!Objects.equals(failure, e.getMessage())) {
+                    LOG.warn("a snapshot failed, skipping this interval: {}", Demo.oneLine(e));
+                    failure = e.getMessage();
+                }
+                current = null;
+            }
+            if (current != null) {
+                String state = sourceLine(current.source());
+                if (!terminal && !state.equals(shownState)) {
+                    status.println(Demo.NAME + ": " + state);
+                }
+                shownState = state;
+                if (previous != null) {
+                    try {
+                        view.show(new Interval(previous, current));
+                        viewFailure = null;
+                    } catch (RuntimeException e) {
+                        if (!Objects.equals(viewFailure, e.getMessage())) {
+                            LOG.warn("showing an interval failed: {}", Demo.oneLine(e));
+                            viewFailure = e.getMessage();
+                        }
+                    }
+                }
+                previous = current;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0 || stop.await(Math.min(VIEW_INTERVAL.toNanos(), left), TimeUnit.NANOSECONDS)) {
                 return;
             }
-            PerfSnapshot current = monitor.snapshot();
-            view.show(new Interval(previous, current));
-            previous = current;
         }
+    }
+
+    /** One line for the source's state, e.g. {@code source pinned /x: WAITING: no ring buffer is pinned at /x ...}. */
+    static String sourceLine(SourceStatus s) {
+        return "source " + s.description() + ": " + SourceSection.state(s);
     }
 }

@@ -57,12 +57,13 @@ public final class EmbeddingExample implements AutoCloseable {
     }
 
     /**
-     * Kmesh's ring buffer found by its map name, and Kmesh's daemon by its process name. Nothing is
-     * loaded into the kernel.
+     * A running Kmesh found where it pins its ring and maps under {@code /sys/fs/bpf}, and Kmesh's
+     * daemon by its process name. Nothing is loaded into the kernel; while Kmesh is not running the
+     * monitor waits for it (its source is {@code WAITING}) instead of failing the service's start.
      */
     public static PerfMonitorConfig kmeshConfig() {
         return PerfMonitorConfig.builder()
-                .source(RecordSource.named("kmesh_perf_info"))
+                .source(RecordSource.kmesh())
                 .daemon(DaemonTarget.processName("kmesh-daemon"))
                 .build();
     }

@@ -1,6 +1,7 @@
 package net.kmesh.perf.examples;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
@@ -8,7 +9,9 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import net.kmesh.perf.ListenerRegistration;
 import net.kmesh.perf.OperationType;
+import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import org.slf4j.Logger;
@@ -39,10 +42,25 @@ final class Workload implements AutoCloseable {
     private final Pacer encodings;
     private final Pacer shutdowns;
     private final ScheduledExecutorService thread;
+    /** An IPv4 UDP socket: only an AF_INET connect() passes the cgroup/connect4 sample. */
+    private final DatagramSocket socket;
+    private final ListenerRegistration pidListener;
+    /** The kernel's tgid of this process (0 until a record told it), see {@link #start}. */
+    private volatile long kernelTgid;
+    private long tracedTgid;
+    private boolean listenerClosed;
     private boolean failed;
 
-    private Workload(SampleWorkload samples, int perSecond) {
+    private Workload(SampleWorkload samples, PerfMonitor monitor, int perSecond) throws IOException {
         this.samples = samples;
+        this.socket = DatagramChannel.open(StandardProtocolFamily.INET).socket();
+        this.tracedTgid = ProcessHandle.current().pid();
+        samples.traceSyscalls(tracedTgid, 0);
+        this.pidListener = monitor.addRecordListener((type, start, end, pidTgid) -> {
+            if (kernelTgid == 0 && pidTgid != 0) {
+                kernelTgid = pidTgid >>> 32;
+            }
+        });
         long now = System.nanoTime();
         int maxBatch = Math.max(1, (int) Math.ceil(perSecond * TICK.toNanos() / 1e9 * MAX_TICKS_BEHIND));
         // Counts per 10 s, so that XDP_SHUTDOWN's R/10 per second stays an integer.
@@ -56,9 +74,19 @@ final class Workload implements AutoCloseable {
         });
     }
 
-    /** Starts {@code perSecond} connect() calls per second (and the synthetic records with them). */
-    static Workload start(SampleWorkload samples, int perSecond) {
-        Workload w = new Workload(samples, perSecond);
+    /**
+     * Starts {@code perSecond} connect() calls per second (and the synthetic records with them), with
+     * the spanning sample timing this process's connect() calls. The sample knows a process by the
+     * kernel's pid, which is not this process's own in a pid namespace (pid 1 in a container): the
+     * first record of the samples, all made by this process, says which it is.
+     */
+    static Workload start(SampleWorkload samples, PerfMonitor monitor, int perSecond) {
+        Workload w;
+        try {
+            w = new Workload(samples, monitor, perSecond);
+        } catch (IOException e) {
+            throw new DemoException("cannot open the workload's UDP socket: " + e.getMessage(), e);
+        }
         w.thread.scheduleAtFixedRate(w::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         return w;
     }
@@ -66,6 +94,7 @@ final class Workload implements AutoCloseable {
     private void tick() {
         long now = System.nanoTime();
         try {
+            followKernelPid();
             for (int i = connects.due(now); i > 0 && !Thread.currentThread().isInterrupted(); i--) {
                 connectOnce();
             }
@@ -82,10 +111,28 @@ final class Workload implements AutoCloseable {
         }
     }
 
-    private static void connectOnce() throws IOException {
-        try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
-            channel.connect(DISCARD);
+    private void followKernelPid() {
+        long tgid = kernelTgid;
+        if (tgid == 0 || listenerClosed) {
+            return;
         }
+        if (tracedTgid != tgid) {
+            LOG.info("the kernel knows this process as pid {} (a pid namespace): the spanning sample times its connect() calls",
+                    tgid);
+            samples.traceSyscalls(tgid, 0);
+            tracedTgid = tgid;
+        }
+        pidListener.close();
+        listenerClosed = true;
+    }
+
+    /**
+     * One connect(2) of the workload's socket: a socket's adaptor connects a connected socket again
+     * (a channel would refuse), so each operation is one system call, with no socket made and
+     * closed per operation.
+     */
+    private void connectOnce() throws IOException {
+        socket.connect(DISCARD);
     }
 
     private void produce(OperationType type, int count, long nanos) {
@@ -97,6 +144,7 @@ final class Workload implements AutoCloseable {
     /** Stops the thread and waits for a tick in progress to end. */
     @Override
     public void close() {
+        pidListener.close();
         thread.shutdownNow();
         try {
             if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -104,6 +152,8 @@ final class Workload implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            socket.close();
         }
     }
 }

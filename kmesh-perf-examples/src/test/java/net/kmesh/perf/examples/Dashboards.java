@@ -15,6 +15,10 @@ import java.util.stream.Stream;
 
 /** The shipped Grafana dashboards and the PromQL of every panel target, rows' panels included. */
 final class Dashboards {
+    /** The dashboards over kmesh-perf's own names. */
+    static final String KMESH_PERF = "kmesh-perf-";
+    /** The dashboard over Kmesh's own names ({@code --names upstream}). */
+    static final String UPSTREAM = "kmesh-upstream-names.json";
     private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
 
     private Dashboards() {
@@ -43,12 +47,14 @@ final class Dashboards {
     record Query(String dashboard, String panel, String expr, String legend) {
         /**
          * The PromQL Prometheus can run: Grafana's variables replaced, {@code $__rate_interval} by
-         * {@code rateInterval}, {@code $__range} by 5m, {@code $instance} by every instance.
+         * {@code rateInterval}, {@code $__range} by 5m, {@code $instance} and {@code $node} by every
+         * instance and node.
          */
         String promql(String rateInterval) {
             return expr.replace("${__rate_interval}", rateInterval).replace("$__rate_interval", rateInterval)
                     .replace("${__range}", "5m").replace("$__range", "5m")
-                    .replace("${instance}", ".*").replace("$instance", ".*");
+                    .replace("${instance}", ".*").replace("$instance", ".*")
+                    .replace("${node}", ".*").replace("$node", ".*");
         }
 
         /** The labels the legend shows, e.g. {@code operation_type} for {@code p99 {{operation_type}}}. */
@@ -69,9 +75,16 @@ final class Dashboards {
 
     /** Every target with an {@code expr} of every panel of the dashboards in {@code dir}. */
     static List<Query> queries(Path dir) throws IOException {
+        return queries(dir, "");
+    }
+
+    /** Every target with an {@code expr} of the dashboards in {@code dir} whose file name starts with {@code prefix}. */
+    static List<Query> queries(Path dir, String prefix) throws IOException {
         List<Query> queries = new ArrayList<>();
         for (Path f : files(dir)) {
-            queries.addAll(queries(f.getFileName().toString(), new ObjectMapper().readTree(f.toFile())));
+            if (f.getFileName().toString().startsWith(prefix)) {
+                queries.addAll(queries(f.getFileName().toString(), new ObjectMapper().readTree(f.toFile())));
+            }
         }
         return queries;
     }

@@ -18,7 +18,9 @@ class DashboardsTest {
     @Test
     void everyDashboardParsesAndHasQueries() throws Exception {
         List<Path> files = Dashboards.files(Dashboards.directory());
-        assertEquals(3, files.size(), files.toString());
+        assertEquals(4, files.size(), files.toString());
+        assertEquals(3, files.stream().filter(f -> f.getFileName().toString().startsWith(Dashboards.KMESH_PERF)).count());
+        assertTrue(files.contains(Dashboards.directory().resolve(Dashboards.UPSTREAM)));
         Set<String> uids = new HashSet<>();
         for (Path f : files) {
             JsonNode d = new ObjectMapper().readTree(f.toFile());

@@ -10,7 +10,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import net.kmesh.perf.bpf.PinDirectory;
 import net.kmesh.perf.bpf.libbpf.BpfIds;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.ProgInfo;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,7 +64,7 @@ class DemoCliIT {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().startsWith("Usage: kmesh-perf-demo"), r.stdout());
         for (String option : List.of("--duration", "--port", "--bind", "--workload", "--ringbuf-pin", "--ringbuf-map",
-                "--map-prefix", "--daemon-pid", "--daemon-cgroup", "--print-metrics", "--help", "--debug")) {
+                "--kmesh", "--observe", "--names", "--map-prefix", "--daemon-pid", "--daemon-cgroup", "--print-metrics", "--help", "--debug")) {
             assertTrue(r.stdout().contains(option), option);
         }
         assertEquals("", r.stderr());
@@ -69,12 +72,19 @@ class DemoCliIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"--frobnicate", "--port abc", "--ringbuf-pin /sys/fs/bpf/x --ringbuf-map kmesh_perf_info",
-        "--daemon-pid 1 --daemon-cgroup /sys/fs/cgroup"})
+        "--daemon-pid 1 --daemon-cgroup /sys/fs/cgroup", "--observe", "--names kmesh", "--kmesh --workload 5"})
     void aBadArgumentExits2WithOneLine(String args) throws Exception {
         DemoProcess.Result r = DemoProcess.run(ENDS_WITHIN, args.split(" "));
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(theOnlyLine(r).endsWith("(see --help)"));
         assertEquals("", r.stdout());
+    }
+
+    @Test
+    void anEmptyPinPathExits2() throws Exception {
+        DemoProcess.Result r = DemoProcess.run(ENDS_WITHIN, "--ringbuf-pin", "");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(theOnlyLine(r).startsWith("kmesh-perf-demo: --ringbuf-pin: the pin path is empty"), r.stderr());
     }
 
     @Test
@@ -123,11 +133,55 @@ class DemoCliIT {
     }
 
     @Test
-    void aRingThatIsNotPinnedExits1() throws Exception {
-        DemoProcess.Result r = DemoProcess.run(ENDS_WITHIN,
-                withFreePort(args("--ringbuf-pin", "/sys/fs/bpf/kmesh-perf-demo-absent/kmesh_perf_info")).toArray(String[]::new));
+    void aPinThatIsABpffsDirectoryIsNotAPinnedObjectAndExits1() throws Exception {
+        Path bpffs = net.kmesh.perf.bpf.resources.Mounts.bpffs().orElseThrow(() -> new AssertionError("no bpffs"));
+        DemoProcess.Result r = DemoProcess.run(ENDS_WITHIN, withFreePort(args("--ringbuf-pin", bpffs.toString()))
+                .toArray(String[]::new));
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(theOnlyLine(r).contains("no pinned BPF object at /sys/fs/bpf/kmesh-perf-demo-absent/kmesh_perf_info"));
+        assertTrue(theOnlyLine(r).contains(bpffs + " is a directory, not a pinned object"), r.stderr());
+    }
+
+    @Test
+    void aPathOutsideAnyBpffsExits1() throws Exception {
+        DemoProcess.Result pin = DemoProcess.run(ENDS_WITHIN, withFreePort(args("--ringbuf-pin", "/tmp/km_perf_info"))
+                .toArray(String[]::new));
+        assertEquals(1, pin.exitCode(), pin.toString());
+        assertTrue(theOnlyLine(pin).contains("--ringbuf-pin /tmp/km_perf_info is not in a bpffs"), pin.stderr());
+        DemoProcess.Result kmesh = DemoProcess.run(ENDS_WITHIN, withFreePort(args("--kmesh=/tmp")).toArray(String[]::new));
+        assertEquals(1, kmesh.exitCode(), kmesh.toString());
+        assertTrue(theOnlyLine(kmesh).contains("--kmesh=/tmp is not a bpffs"), kmesh.stderr());
+    }
+
+    @Test
+    void aPinThatDoesNotExistYetIsWaitedForThenRead() throws Exception {
+        try (FakeKmesh kmesh = new FakeKmesh(); PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
+            Path dir = pins.resolve("later");
+            Path pin = dir.resolve("kmesh_perf_info");
+            int port = DemoProcess.freePort();
+            try (DemoProcess p = DemoProcess.start("--ringbuf-pin", pin.toString(), "--port", Integer.toString(port))) {
+                String waiting = "kmesh-perf-demo: source pinned " + pin + ": WAITING: no ring buffer is pinned at " + pin;
+                p.awaitStdout(out -> out.contains(waiting), Duration.ofSeconds(30));
+                p.awaitStdout(out -> out.lines().filter(l -> l.contains("source waiting")).count() >= 3, Duration.ofSeconds(10));
+                String metrics = p.awaitBody(DemoProcess.metricsUrl(port), b -> true, Duration.ofSeconds(10));
+                assertTrue(metrics.contains("kmesh_perf_records_invalid_total"), "/metrics serves while it waits: " + metrics);
+
+                Files.createDirectory(dir);
+                kmesh.pinRing(pin);
+                p.awaitStdout(out -> out.contains("kmesh-perf-demo: source pinned " + pin + ": attached to ring map "),
+                        Duration.ofSeconds(10));
+                assertEquals(50, kmesh.emit(32, 50, 2, 1_000_000, 25_000));
+                p.awaitBody(DemoProcess.metricsUrl(port), b -> b.contains(
+                        "operation_type=\"XDP_SHUTDOWN\"} 50"),
+                        Duration.ofSeconds(10));
+                Signals.interrupt(p.pid());
+                DemoProcess.Result r = p.await(ENDS_WITHIN);
+                assertEquals(0, r.exitCode(), r.toString());
+                assertEquals(1, r.stdout().lines().filter(l -> l.startsWith(waiting)).count(),
+                        "the waiting state is said once, not every second: " + r.stdout());
+                assertTrue(r.stderr().lines().filter(l -> l.contains("no ring buffer is pinned at " + pin)).count() <= 1,
+                        "logged once per change: " + r.stderr());
+            }
+        }
     }
 
     @Test
@@ -137,6 +191,7 @@ class DemoCliIT {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         Path stale = Files.createDirectory(Leftovers.demoCgroup(gone.pid()));
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofMinutes(1)))); // past the grace
         try (DemoProcess p = DemoProcess.start("--duration", "8", "--port", Integer.toString(port), "--print-metrics")) {
             p.awaitBody(DemoProcess.metricsUrl(port), DemoCliIT::allTypesIn, Duration.ofSeconds(30));
             assertFalse(Files.exists(stale), "the cgroup of a killed demo is removed");
@@ -152,14 +207,18 @@ class DemoCliIT {
                     "kmesh_perf_records_dropped_total", "counter",
                     "kmesh_perf_records_invalid_total", "counter",
                     "kmesh_daemon_memory_usage_bytes", "gauge",
-                    "kmesh_daemon_cpu_usage_seconds_total", "counter");
+                    "kmesh_daemon_cpu_usage_seconds_total", "counter",
+                    "kmesh_perf_source_up", "gauge",
+                    "kmesh_perf_records_consumed_total", "counter",
+                    "kmesh_perf_feature_enabled", "gauge");
             for (var e : expected.entrySet()) {
                 assertEquals(e.getValue(), text.types().get(e.getKey()), e.getKey() + " in " + text.types());
             }
             for (String suffix : List.of("_bucket", "_count", "_sum", "_max")) {
                 assertEquals(OPERATION_TYPES, text.operationTypes("kmesh_bpf_prog_operation_duration_seconds" + suffix), suffix);
             }
-            assertTrue(r.stdout().contains("kmesh_perf_records_dropped_total 0.0"), "the ring keeps up: " + r.stdout());
+            assertTrue(r.stdout().lines().anyMatch(l -> l.matches("kmesh_perf_records_dropped_total\\{node_name=\"[^\"]+\"} 0\\.0")),
+                    "the ring keeps up, and every series names the node: " + r.stdout());
             assertEquals("", promtoolCheckMetrics(r.stdout()), "promtool check metrics");
             assertTrue(r.stderr().startsWith("kmesh-perf-demo: serving http://127.0.0.1:" + port + "/metrics"),
                     "with --print-metrics the status lines go to stderr: " + r.stderr());
@@ -187,6 +246,7 @@ class DemoCliIT {
             for (String type : OPERATION_TYPES) {
                 assertTrue(last.contains(type + " "), type + " in " + last);
             }
+            assertTrue(last.startsWith(last.substring(0, 9) + "source attached | "), last);
             assertTrue(last.contains("| dropped 0 (+0), invalid 0 (+0) | maps "), last);
             assertTrue(last.matches(".*\\| programs \\d+, busiest kp_\\w+ .*"), last);
             assertTrue(last.contains("| daemon this process (pid " + p.pid() + "), cpu "), last);
@@ -241,10 +301,124 @@ class DemoCliIT {
                 Signals.interrupt(p.pid());
                 DemoProcess.Result r = p.await(ENDS_WITHIN);
                 assertEquals(0, r.exitCode(), r.toString());
-                assertTrue(r.stdout().contains("ring buffer pinned at " + pin), r.stdout());
-                assertTrue(r.stdout().contains("dropped n/a"), "without a counter map drops are unknown: " + r.stdout());
+                assertTrue(r.stdout().contains("pinned " + pin), r.stdout());
+                assertTrue(r.stdout().contains("dropped unknown"), "without a counter map drops are unknown: " + r.stdout());
             }
         }
+    }
+
+    @Test
+    void aCgroupLeftByADemoKilledAsPid1OfAPidNamespaceIsTakenOverByTheNext() throws Exception {
+        Path unshare = Tools.require("unshare");
+        Path left = Leftovers.demoCgroup(1);
+        Assumptions.assumeFalse(Files.exists(left) && StaleCgroups.populated(left),
+                "another demo runs as pid 1 of a pid namespace beside this test's");
+        int port = DemoProcess.freePort();
+        try (DemoProcess first = DemoProcess.start(inPidNamespace(unshare, port))) {
+            first.awaitBody(DemoProcess.metricsUrl(port), DemoCliIT::allTypesIn, Duration.ofSeconds(30));
+            assertTrue(Files.isDirectory(left), "pid 1 makes " + left);
+            ProcessHandle demo = theDemoUnder(first);
+            assertTrue(new ProcessBuilder("kill", "-KILL", Long.toString(demo.pid())).start().waitFor() == 0);
+            first.await(ENDS_WITHIN);
+            assertTrue(Files.isDirectory(left) && !StaleCgroups.populated(left), "SIGKILL ran no shutdown hook: "
+                    + left + " is left, empty");
+        }
+        port = DemoProcess.freePort();
+        try (DemoProcess second = DemoProcess.start(inPidNamespace(unshare, port))) {
+            // Every operation type, SYSCALL_SPAN too: the spanning sample follows the kernel's pid, not 1.
+            second.awaitBody(DemoProcess.metricsUrl(port), DemoCliIT::allTypesIn, Duration.ofSeconds(30));
+            assertTrue(StaleCgroups.populated(left), "the next pid-1 demo runs in " + left);
+            String signal = Signals.interrupt(theDemoUnder(second).pid());
+            DemoProcess.Result r = second.await(ENDS_WITHIN);
+            assertEquals(0, r.exitCode(), signal + ": " + r);
+            assertFalse(Files.exists(left), "and removes it when it ends");
+        } finally {
+            if (Files.isDirectory(left) && !StaleCgroups.populated(left)) {
+                Files.delete(left);
+            }
+        }
+    }
+
+    /** The demo as pid 1 of a new pid namespace, with a /proc of its own, as in a container. */
+    private static List<String> inPidNamespace(Path unshare, int port) {
+        List<String> command = new ArrayList<>(List.of(unshare.toString(), "--pid", "--fork", "--mount-proc"));
+        command.addAll(DemoProcess.command(List.of(), args("--port", Integer.toString(port))));
+        return command;
+    }
+
+    private static ProcessHandle theDemoUnder(DemoProcess unshare) {
+        return ProcessHandle.of(unshare.pid()).orElseThrow().children().findFirst()
+                .orElseThrow(() -> new AssertionError("no demo under unshare " + unshare.pid()));
+    }
+
+    @Test
+    void runningOutOfFdsDegradesAScrapeNotTheRun() throws Exception {
+        Path prlimit = Tools.require("prlimit");
+        int port = DemoProcess.freePort();
+        URI metrics = DemoProcess.metricsUrl(port);
+        try (DemoProcess p = DemoProcess.start("--port", Integer.toString(port))) {
+            String full = p.awaitBody(metrics, b -> allTypesIn(b) && mapLines(b) > 0, Duration.ofSeconds(30));
+            long open = countFds(p.pid());
+            String hard = hardFdLimit(p.pid());
+            // No fd left beyond those it holds: a scrape that needs one (a map iterator, a /proc file) gets EMFILE.
+            runOrFail(prlimit.toString(), "--pid", Long.toString(p.pid()), "--nofile=" + open + ":" + hard);
+            List<String> answers = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (System.nanoTime() < until) {
+                answers.add(scrape(metrics));
+                Thread.sleep(500);
+            }
+            assertTrue(p.isAlive(), "the run goes on without fds: " + p.stderr());
+            runOrFail(prlimit.toString(), "--pid", Long.toString(p.pid()), "--nofile=" + hard + ":" + hard);
+            assertTrue(answers.stream().anyMatch(a -> !a.startsWith("200 ") || mapLines(a) < mapLines(full)),
+                    "some scrape was degraded: " + answers.stream().map(a -> a.lines().findFirst().orElse("")).toList());
+            String again = p.awaitBody(metrics, b -> allTypesIn(b) && mapLines(b) == mapLines(full), Duration.ofSeconds(30));
+            assertTrue(again.contains("kmesh_daemon_memory_usage_bytes"), "every family is back: " + again);
+            assertTrue(p.stderr().contains("errno 24") || p.stderr().contains("Too many open files"),
+                    "it did run out of fds: " + p.stderr());
+
+            Signals.interrupt(p.pid());
+            DemoProcess.Result r = p.await(ENDS_WITHIN);
+            assertEquals(0, r.exitCode(), r.toString());
+            assertFalse(Files.exists(Leftovers.demoCgroup(p.pid())), "its cgroup is removed");
+        }
+    }
+
+    /** "STATUS BODY" of one GET, or "failed: why" when there was no answer. */
+    private static String scrape(URI url) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(3)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body();
+        } catch (IOException | InterruptedException e) {
+            return "failed: " + e;
+        }
+    }
+
+    private static long mapLines(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("kmesh_map")).count();
+    }
+
+    private static long countFds(long pid) throws IOException {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        }
+    }
+
+    private static String hardFdLimit(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits"))) {
+            if (line.startsWith("Max open files")) {
+                return line.substring("Max open files".length()).strip().split("\\s+")[1];
+            }
+        }
+        throw new AssertionError("no open-files limit in /proc/" + pid + "/limits");
+    }
+
+    private static void runOrFail(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     private static List<String> withFreePort(List<String> args) throws IOException {

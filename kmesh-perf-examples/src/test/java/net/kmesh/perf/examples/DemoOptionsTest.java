@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.kmesh.perf.DaemonTarget;
+import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
@@ -60,7 +61,8 @@ class DemoOptionsTest {
         assertEquals(new InetSocketAddress("127.0.0.1", 9464), o.listenAddress());
         assertEquals(100, o.workload());
         assertEquals(Optional.empty(), o.externalSource());
-        assertEquals("kmesh_", o.mapPrefix());
+        assertEquals(MapSelector.kmesh(), o.maps(), "Kmesh's maps: km_* and kmesh_*");
+        assertEquals(DemoOptions.Names.KMESH_PERF, o.names());
         assertEquals(DaemonTarget.self(), o.daemonTarget());
         assertFalse(o.printMetrics());
         assertFalse(o.debug());
@@ -73,13 +75,16 @@ class DemoOptionsTest {
         assertEquals(Optional.of(Duration.ofSeconds(30)), o.duration());
         assertEquals(new InetSocketAddress("0.0.0.0", 0), o.listenAddress());
         assertEquals(0, o.workload());
-        assertEquals("", o.mapPrefix(), "\"\" selects every map");
+        assertEquals(MapSelector.all(), o.maps(), "\"\" selects every map");
         assertEquals(DaemonTarget.pid(4711), o.daemonTarget());
         assertTrue(o.printMetrics());
         assertTrue(o.debug());
         assertEquals(DaemonTarget.cgroup(Path.of("/sys/fs/cgroup/kmesh")),
                 parse("--daemon-cgroup", "/sys/fs/cgroup/kmesh").daemonTarget());
-        assertEquals("kmesh_perf.", parse("--map-prefix", "kmesh_perf.").mapPrefix());
+        assertEquals(MapSelector.namePrefix("kmesh_perf."), parse("--map-prefix", "kmesh_perf.").maps());
+        assertEquals(MapSelector.namePrefix("km_", "cilium_"), parse("--map-prefix", "km_", "--map-prefix", "cilium_").maps());
+        assertEquals(DemoOptions.Names.UPSTREAM, parse("--names", "upstream").names());
+        assertEquals(DemoOptions.Names.KMESH_PERF, parse("--names", "kmesh-perf").names());
     }
 
     @Test
@@ -92,6 +97,29 @@ class DemoOptionsTest {
         assertEquals(0, named.workload());
         // An explicit --workload 0 asks for nothing the external ring contradicts.
         assertEquals(0, parse("--ringbuf-map", "kmesh_perf_info", "--workload", "0").workload());
+    }
+
+    @Test
+    void kmeshIsFoundUnderItsBpffsAndItsMapsByItsPinDirectories() {
+        DemoOptions byDefault = parse("--kmesh");
+        assertEquals(Optional.of(RecordSource.kmesh()), byDefault.externalSource());
+        assertEquals(MapSelector.kmesh(Path.of("/sys/fs/bpf")), byDefault.maps());
+        assertEquals(0, byDefault.workload(), "nothing is loaded");
+        DemoOptions elsewhere = parse("--kmesh=/run/kmesh/bpf");
+        assertEquals(Optional.of(RecordSource.kmesh(Path.of("/run/kmesh/bpf"))), elsewhere.externalSource());
+        assertEquals(MapSelector.kmesh(Path.of("/run/kmesh/bpf")), elsewhere.maps());
+        assertEquals(MapSelector.pinnedIn(RecordSource.Kmesh.class.cast(RecordSource.kmesh()).mapDirectories(), "km_"),
+                parse("--kmesh", "--map-prefix", "km_").maps(), "a prefix narrows Kmesh's pinned maps");
+    }
+
+    @Test
+    void observeReadsTheNamedRingWithoutConsumingIt() {
+        assertEquals(Optional.of(RecordSource.kmesh().observing()), parse("--kmesh", "--observe").externalSource());
+        assertEquals(Optional.of(RecordSource.named("km_perf_info").observing()),
+                parse("--observe", "--ringbuf-map", "km_perf_info").externalSource());
+        assertEquals(Optional.of(RecordSource.pinned(Path.of("/sys/fs/bpf/x")).observing()),
+                parse("--ringbuf-pin", "/sys/fs/bpf/x", "--observe").externalSource());
+        assertEquals(RecordSource.ReadMode.CONSUME, parse("--kmesh").externalSource().orElseThrow().mode());
     }
 
     @Test
@@ -115,6 +143,13 @@ class DemoOptionsTest {
         "extra                                               | Unmatched argument at index 0: 'extra'",
         "--bind ::g                                          | --bind '::g' is not an address",
         "--ringbuf-pin /sys/fs/bpf/x --ringbuf-map kmesh_perf_info | --ringbuf-pin=PATH, --ringbuf-map=NAME are mutually exclusive",
+        "--ringbuf-pin /sys/fs/bpf/x --kmesh                 | --ringbuf-pin=PATH, --kmesh are mutually exclusive",
+        "--ringbuf-pin=                                      | --ringbuf-pin: the pin path is empty",
+        "--kmesh=                                            | --kmesh: the bpffs path is empty",
+        "--observe                                           | --observe reads a data plane's ring without consuming it",
+        "--observe --workload 10                             | --observe reads a data plane's ring without consuming it",
+        "--names kmesh                                       | 'kmesh' is not one of kmesh-perf, upstream",
+        "--kmesh --workload 10                               | --workload drives the bundled sample programs",
         "--ringbuf-map kmesh_perf_info_too_long              | --ringbuf-map: a BPF map name has 1 to 15 characters",
         "--ringbuf-map kmesh_perf_info --workload 10         | --workload drives the bundled sample programs",
         "--daemon-pid 1 --daemon-cgroup /sys/fs/cgroup       | --daemon-pid=PID, --daemon-cgroup=PATH are mutually exclusive",
@@ -140,8 +175,8 @@ class DemoOptionsTest {
         assertEquals(Demo.EXIT_OK, r.exitCode());
         assertEquals("", r.err());
         for (String option : new String[] {"--duration=S", "--port=N", "--bind=ADDR", "--workload=R", "--ringbuf-pin=PATH",
-                "--ringbuf-map=NAME", "--map-prefix=P", "--daemon-pid=PID", "--daemon-cgroup=PATH", "--print-metrics",
-                "--help", "--debug", "(default: 9464)", "(default: 127.0.0.1)", "(default: 100)", "(default: kmesh_)"}) {
+                "--ringbuf-map=NAME", "--kmesh[=BPFFS]", "--observe", "--names=kmesh-perf|upstream", "--map-prefix=P", "--daemon-pid=PID", "--daemon-cgroup=PATH", "--print-metrics",
+                "--help", "--debug", "(default: 9464)", "(default: 127.0.0.1)", "(default: 100)", "(default: kmesh-perf)"}) {
             assertTrue(r.out().contains(option), option + " in\n" + r.out());
         }
         assertTrue(r.out().startsWith("Usage: kmesh-perf-demo"), r.out());
@@ -166,6 +201,15 @@ class DemoOptionsTest {
     void anErrorIsOneLine() {
         assertEquals("a b c", Demo.oneLine(new RuntimeException("a\nb\r\n  c\n")));
         assertEquals("IllegalStateException", Demo.oneLine(new IllegalStateException()));
+    }
+
+    @Test
+    void theSamplesRingHoldsAQuarterSecondOfTheWorkload() {
+        assertEquals(1 << 20, DemoRun.ringBytes(0));
+        assertEquals(1 << 20, DemoRun.ringBytes(100));
+        assertEquals(1 << 20, DemoRun.ringBytes(33_000), "1.02 MB a quarter second still fits 1 MiB");
+        assertEquals(2 << 20, DemoRun.ringBytes(34_000));
+        assertEquals(4 << 20, DemoRun.ringBytes(DemoOptions.MAX_WORKLOAD));
     }
 
     @Test

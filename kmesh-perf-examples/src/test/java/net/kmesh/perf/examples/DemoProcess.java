@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -55,9 +56,16 @@ final class DemoProcess implements AutoCloseable {
 
     /** Starts {@code command} (the demo, possibly behind setpriv or script). */
     static DemoProcess start(List<String> command) throws IOException {
+        return start(command, Map.of());
+    }
+
+    /** Starts {@code command} with {@code environment} added to this JVM's. */
+    static DemoProcess start(List<String> command, Map<String, String> environment) throws IOException {
         Path out = Files.createTempFile("kmesh-perf-demo-out", ".txt");
         Path err = Files.createTempFile("kmesh-perf-demo-err", ".txt");
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process p = builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new DemoProcess(p, out, err);
     }

@@ -45,7 +45,8 @@ class PrometheusEndToEndIT {
     static List<Check> checks() throws Exception {
         Map<String, String> exempt = Rules.exempt(Rules.directory().resolve("expressions-exempt.txt"));
         List<Check> checks = new ArrayList<>();
-        for (Dashboards.Query q : Dashboards.queries(Dashboards.directory())) {
+        // The dashboard of Kmesh's names is KmeshEndToEndIT's: this demo serves kmesh-perf's names.
+        for (Dashboards.Query q : Dashboards.queries(Dashboards.directory(), Dashboards.KMESH_PERF)) {
             String promql = q.promql(RATE_INTERVAL);
             checks.add(new Check("dashboard " + q.dashboard() + " / " + q.panel(), promql, q.legendLabels(),
                     Check.Kind.DATA));

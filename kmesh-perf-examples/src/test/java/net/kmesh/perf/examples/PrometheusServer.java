@@ -41,6 +41,17 @@ final class PrometheusServer implements AutoCloseable {
      * {@code kmesh-perf}, with {@code rules} loaded; its config, data and log live in {@code dir}.
      */
     static PrometheusServer start(Path prometheus, Path dir, int port, String target, Path rules) throws IOException {
+        return start(prometheus, dir, port, target, rules, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, String, Path)}, with {@code labels} added to every series
+     * scraped from the target (a static_config's labels, as a Kubernetes scrape adds pod labels).
+     */
+    static PrometheusServer start(Path prometheus, Path dir, int port, String target, Path rules,
+                                  Map<String, String> labels) throws IOException {
+        StringBuilder targetLabels = new StringBuilder();
+        labels.forEach((k, v) -> targetLabels.append("\n          ").append(k).append(": \"").append(v).append('"'));
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:
@@ -53,7 +64,8 @@ final class PrometheusServer implements AutoCloseable {
                   - job_name: kmesh-perf
                     static_configs:
                       - targets: ["%s"]
-                """.formatted(rules.toAbsolutePath(), target));
+                """.formatted(rules.toAbsolutePath(), target)
+                + (labels.isEmpty() ? "" : "        labels:" + targetLabels + "\n"));
         Path log = dir.resolve("prometheus.log");
         Process p = new ProcessBuilder(prometheus.toString(),
                 "--config.file=" + config,
@@ -91,8 +103,13 @@ final class PrometheusServer implements AutoCloseable {
      * @param status "success" or "error"
      * @param error  the error message when not successful
      * @param series the labels of each series (one empty map for a scalar)
+     * @param values the value of each series, in the same order
      */
-    record Answer(String status, String error, List<Map<String, String>> series) {
+    record Answer(String status, String error, List<Map<String, String>> series, List<Double> values) {
+        Answer(String status, String error, List<Map<String, String>> series) {
+            this(status, error, series, List.of());
+        }
+
         boolean ok() {
             return "success".equals(status);
         }
@@ -102,17 +119,21 @@ final class PrometheusServer implements AutoCloseable {
         URI uri = base.resolve("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         JsonNode root = get(uri);
         List<Map<String, String>> series = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
         JsonNode data = root.path("data");
         if ("scalar".equals(data.path("resultType").asText())) {
             series.add(Map.of());
+            values.add(Double.parseDouble(data.path("result").path(1).asText()));
         } else {
             for (JsonNode r : data.path("result")) {
                 Map<String, String> labels = new HashMap<>();
                 r.path("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
                 series.add(labels);
+                // An instant vector's sample is [time, "value"]; a range vector has values instead.
+                values.add(r.has("value") ? Double.parseDouble(r.path("value").path(1).asText()) : Double.NaN);
             }
         }
-        return new Answer(root.path("status").asText(), root.path("error").asText(""), series);
+        return new Answer(root.path("status").asText(), root.path("error").asText(""), series, values);
     }
 
     /** Each loaded rule's name and health ("ok", "err", "unknown" before it is evaluated), with its last error. */

@@ -44,7 +44,7 @@ final class Tools {
     private static String debianPackage(String name) {
         return switch (name) {
             case "prometheus", "promtool" -> "apt-get install prometheus";
-            case "setpriv" -> "apt-get install util-linux";
+            case "setpriv", "unshare", "prlimit" -> "apt-get install util-linux";
             case "script" -> "apt-get install bsdutils";
             default -> "install " + name;
         };

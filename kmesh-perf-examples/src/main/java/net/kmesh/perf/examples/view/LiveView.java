@@ -1,6 +1,7 @@
 package net.kmesh.perf.examples.view;
 
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -18,7 +19,13 @@ public final class LiveView {
     private final PrintStream out;
     private final boolean terminal;
     private final String header;
+    /**
+     * Made with the view: the system's time zone is read from a file (tzdb.dat) the first time it is
+     * needed, which must not be the first summary line of a process that has run out of fds.
+     */
+    private final Clock clock = Clock.systemDefaultZone();
     private final List<Section> sections = List.of(
+            new SourceSection(),
             new OperationsSection(),
             new RecordsSection(),
             new MapsSection(),
@@ -57,7 +64,7 @@ public final class LiveView {
         for (Section s : sections) {
             parts.add(s.summary(interval));
         }
-        return LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME) + " "
+        return LocalTime.now(clock).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME) + " "
                 + String.join(" | ", parts);
     }
 }

@@ -1,10 +1,12 @@
 package net.kmesh.perf.examples.view;
 
+import static net.kmesh.perf.examples.view.Snapshots.observed;
 import static net.kmesh.perf.examples.view.Snapshots.records;
 import static net.kmesh.perf.examples.view.Snapshots.repeat;
 import static net.kmesh.perf.examples.view.Snapshots.snapshot;
 import static net.kmesh.perf.examples.view.Snapshots.stats;
 import static net.kmesh.perf.examples.view.Snapshots.usage;
+import static net.kmesh.perf.examples.view.Snapshots.withSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +16,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import net.kmesh.perf.OperationType;
+import net.kmesh.perf.RecordCounters;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.SourceStatus;
 import org.junit.jupiter.api.Test;
 
 /** What each section shows, from made-up snapshots one second apart. */
@@ -57,7 +65,41 @@ class SectionsTest {
     void recordsShowReadRateDroppedAndInvalidWithTheirIncrease() {
         assertEquals(List.of("RECORDS  read 110.0/s   dropped 5 (+0)   invalid 3 (+1)"), new RecordsSection().lines(oneSecond()));
         var noCounter = snapshot(Duration.ZERO, records(0, 0, null), null);
-        assertTrue(new RecordsSection().summary(new Interval(noCounter, noCounter)).contains("dropped n/a"));
+        assertEquals("dropped unknown (no counter map beside the ring), invalid 0 (+0)",
+                new RecordsSection().summary(new Interval(noCounter, noCounter)), "unknown, not 0");
+    }
+
+    @Test
+    void anObserverShowsTheRecordsItMissed() {
+        SourceStatus observing = new SourceStatus("Kmesh under /sys/fs/bpf (observed)", SourceStatus.State.ATTACHED,
+                RecordSource.ReadMode.OBSERVE, OptionalInt.of(9), 0, Optional.empty());
+        var before = withSource(snapshot(Duration.ZERO, observed(100, 2, 0L), null), observing);
+        var after = withSource(snapshot(Duration.ofSeconds(1), observed(300, 7, 0L), null), observing);
+        assertEquals(List.of("RECORDS  read 200.0/s   dropped 0 (+0)   missed 7 (+5)   invalid 0 (+0)"),
+                new RecordsSection().lines(new Interval(before, after)));
+        assertFalse(new RecordsSection().summary(oneSecond()).contains("missed"), "a consumer misses nothing");
+    }
+
+    @Test
+    void recordsPastTheTypeCapShowOnlyWhenThereAreAny() {
+        var s = snapshot(Duration.ZERO, new RecordCounters(10, 0, 4, 0, OptionalLong.of(0), OptionalLong.empty(), 0, 0, 0), null);
+        assertTrue(new RecordsSection().summary(new Interval(s, s)).endsWith(", over the type cap 4 (+0)"));
+    }
+
+    @Test
+    void theSourceIsAttachedToItsRingOrWaitingWithTheReason() {
+        assertEquals(List.of("SOURCE   the bundled samples   attached to ring map 7"), new SourceSection().lines(oneSecond()));
+        assertEquals("source attached", new SourceSection().summary(oneSecond()));
+        SourceStatus waiting = new SourceStatus("pinned /sys/fs/bpf/x", SourceStatus.State.WAITING,
+                RecordSource.ReadMode.CONSUME, OptionalInt.empty(), 2,
+                Optional.of("no ring buffer is pinned at /sys/fs/bpf/x (is the data plane running?)"));
+        var s = withSource(oneSecond().current(), waiting);
+        assertEquals(List.of("SOURCE   pinned /sys/fs/bpf/x   WAITING: no ring buffer is pinned at /sys/fs/bpf/x "
+                + "(is the data plane running?)"), new SourceSection().lines(new Interval(s, s)));
+        assertEquals("source waiting, reattached 2 times", new SourceSection().summary(new Interval(s, s)));
+        SourceStatus observed = new SourceStatus("Kmesh under /b (observed)", SourceStatus.State.ATTACHED,
+                RecordSource.ReadMode.OBSERVE, OptionalInt.of(12), 1, Optional.empty());
+        assertEquals("attached to ring map 12, observed (not consumed), reattached 1 time", SourceSection.state(observed));
     }
 
     @Test
@@ -77,7 +119,7 @@ class SectionsTest {
         new LiveView(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, "HEADER").show(oneSecond());
         String screen = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(screen.startsWith(LiveView.CLEAR + "HEADER"), screen);
-        for (String heading : new String[] {"OPERATION", "XDP_SHUTDOWN", "RECORDS", "DAEMON"}) {
+        for (String heading : new String[] {"SOURCE", "OPERATION", "XDP_SHUTDOWN", "RECORDS", "DAEMON"}) {
             assertTrue(screen.contains(heading), heading + " in " + screen);
         }
     }
@@ -92,7 +134,7 @@ class SectionsTest {
         assertEquals(2, lines.size());
         String line = lines.get(0);
         assertFalse(line.contains("\033") || line.contains("HEADER"), line);
-        assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d XDP_SHUTDOWN 10\\.0/s p50 30\\.0 us p99 30\\.0 us, "
+        assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d source attached \\| XDP_SHUTDOWN 10\\.0/s p50 30\\.0 us p99 30\\.0 us, "
                 + "ENABLE_ENCODING_METADATA 100\\.0/s p50 3\\.\\d+ us p99 3\\.\\d+ us \\| dropped 5 \\(\\+0\\), invalid 3 \\(\\+1\\)"
                 + " \\| maps 0 \\| programs 0 \\| daemon pid 42, cpu 25\\.0%, memory 50\\.0 MiB"), line);
     }

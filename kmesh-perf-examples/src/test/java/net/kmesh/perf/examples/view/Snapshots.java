@@ -76,6 +76,18 @@ final class Snapshots {
                 Optional.ofNullable(daemon), java.util.Set.of());
     }
 
+    /** {@code s} with another source status. */
+    static PerfSnapshot withSource(PerfSnapshot s, SourceStatus source) {
+        return new PerfSnapshot(s.takenAt(), s.operations(), s.records(), source, s.maps(), s.programs(), s.daemon(),
+                s.features());
+    }
+
+    /** Counters of an observer: {@code missed} records overwritten before it read them. */
+    static RecordCounters observed(long consumed, long missed, Long dropped) {
+        return new RecordCounters(consumed, 0, 0, missed, dropped == null ? OptionalLong.empty() : OptionalLong.of(dropped),
+                OptionalLong.empty(), 0, 0, 0);
+    }
+
     static MapStats map(int id, String name, String type, long entries, long max, MapStats.CountMethod method) {
         return new MapStats(id, name, type, 4, 8, max, entries, 4096, method);
     }
