@@ -52,6 +52,8 @@ public final class RingObserver implements RingCursor {
     private final int scratchMask;
     private final IntConsumer race;
     private long pos;
+    /** Reads for a consumer sharing the ring ({@link #seek}): records nobody freed yet are intact. */
+    private boolean forConsumer;
     private long corruptions;
     private long missed;
     /** Skipped bytes not yet sized into {@link #missed} records (no record read yet), and the one record per skip counted for them meanwhile. */
@@ -106,6 +108,12 @@ public final class RingObserver implements RingCursor {
     @Override
     public long consumerPosition() {
         return pos;
+    }
+
+    /** Continues from {@code position}, a record boundary (a consumer position); for a consumer sharing its ring. */
+    void seek(long position) {
+        pos = position;
+        forConsumer = true;
     }
 
     @Override
@@ -174,7 +182,9 @@ public final class RingObserver implements RingCursor {
                     // any overwrite our loads saw puts now >= pos + size. And
                     // now == pos + size is not safe: the next header, at pos + size over ours, is written
                     // before producer_pos moves past it.
-                    if (now - pos >= size) {
+                    // A consumer sharing the ring knows more: nothing can overwrite a record no reader
+                    // has freed yet (the kernel never lets producer_pos pass consumer_pos + size).
+                    if (now - pos >= size && !(forConsumer && (long) LONG.getAcquire(consumerPage, 0) <= pos)) {
                         long to = resyncTarget(pos, now, size);
                         skipped(to - pos);
                         pos = to;

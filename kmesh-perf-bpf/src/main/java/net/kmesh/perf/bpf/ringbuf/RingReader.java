@@ -38,6 +38,8 @@ public final class RingReader implements RingCursor {
     static final int LENGTH_MASK = ~(BUSY_BIT | DISCARD_BIT);
     /** Bytes read between commits of the consumer position: frees space early without a store per record. */
     private static final long COMMIT_BYTES = 4096;
+    /** Drains read the careful way after the last sign of another reader (at a 10 ms delay, some seconds). */
+    static final int SHARING_DRAINS = 1000;
 
     static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
@@ -48,6 +50,13 @@ public final class RingReader implements RingCursor {
     /** Where this reader continues: what it last published, or the further position another reader published. */
     private long consumerPos;
     private long corruptions;
+    /**
+     * Drains left to read through {@link #validated} since another reader was last seen: beside it,
+     * a record this reader started may be freed by it and overwritten by the producer mid-read.
+     */
+    private int sharingDrains;
+    /** Copies and checks each record before handing it over, as an observer does; made when first needed. */
+    private RingObserver validated;
 
     /**
      * @param consumerPage the writable page whose first 8 bytes are {@code consumer_pos}
@@ -126,6 +135,10 @@ public final class RingReader implements RingCursor {
         long shared = (long) LONG.getAcquire(consumerPage, 0);
         if (shared > consumerPos) {
             consumerPos = shared;
+            sharingDrains = SHARING_DRAINS;
+        }
+        if (sharingDrains > 0) {
+            return drainValidated(handler);
         }
         long cons = consumerPos;
         long prod = (long) LONG.getAcquire(producerPage, 0);
@@ -158,7 +171,8 @@ public final class RingReader implements RingCursor {
                     }
                     if (publish(cons)) {
                         // Another reader is further: it took the records up to there. The next
-                        // drain starts after it.
+                        // drain starts after it, and copies each record before handing it over.
+                        sharingDrains = SHARING_DRAINS;
                         break read;
                     }
                 }
@@ -194,6 +208,31 @@ public final class RingReader implements RingCursor {
      * another reader has published a further position, which is then this reader's
      * {@link #consumerPosition()}.
      */
+    /**
+     * A drain beside another reader: each record is copied and handed over only if the producer
+     * cannot have overwritten it meanwhile (the observer's check), so a record the other reader
+     * freed under this one and the producer reused is never decoded torn. Progress is published
+     * once, at the end. Records the check rejects were the other reader's.
+     */
+    private int drainValidated(RecordHandler handler) {
+        if (validated == null) {
+            validated = new RingObserver(consumerPage, producerPage, data);
+        }
+        sharingDrains--;
+        validated.seek(consumerPos);
+        long corruptionsBefore = validated.corruptions();
+        int delivered;
+        try {
+            delivered = validated.drain(handler);
+        } finally {
+            corruptions += validated.corruptions() - corruptionsBefore;
+            if (publish(validated.consumerPosition())) {
+                sharingDrains = SHARING_DRAINS;
+            }
+        }
+        return delivered;
+    }
+
     private boolean publish(long cons) {
         long seen = (long) LONG.getAcquire(consumerPage, 0);
         while (seen < cons) {

@@ -95,8 +95,8 @@ class RingSharingKernelTest {
                     "libbpf read a record twice: the consumer position was moved back under it");
             Set<KernelSample> all = new HashSet<>(oursSet);
             all.addAll(theirs);
-            assertEquals(committed, all.size(), "records lost: committed " + committed + ", read " + all.size());
             assertTrue(all.stream().allMatch(s -> s.valid(batch[0])), "a torn record was read");
+            assertEquals(committed, all.size(), "records lost: committed " + committed + ", read " + all.size());
             long twice = oursSet.size() + theirs.size() - committed;
             System.out.printf("beside libbpf: %d committed, ours %d, libbpf %d, read by both %d (%.3f%%)%n",
                     committed, oursSet.size(), theirs.size(), twice, 100.0 * twice / committed);
