@@ -374,7 +374,8 @@ class DemoCliIT {
                     "some scrape was degraded: " + answers.stream().map(a -> a.lines().findFirst().orElse("")).toList());
             String again = p.awaitBody(metrics, b -> allTypesIn(b) && mapLines(b) == mapLines(full), Duration.ofSeconds(30));
             assertTrue(again.contains("kmesh_daemon_memory_usage_bytes"), "every family is back: " + again);
-            assertTrue(p.stderr().contains("errno 24") || p.stderr().contains("Too many open files"),
+            assertTrue(p.stderr().contains("EMFILE") || p.stderr().contains("errno 24")
+                    || p.stderr().contains("Too many open files"),
                     "it did run out of fds: " + p.stderr());
 
             Signals.interrupt(p.pid());
