@@ -164,6 +164,14 @@ final class Ratios {
         r.add(new Ratio("probe.histogram_vs_seed_beyond_clock", "probe",
                 "Probe: histogram / seed, beyond the clock floor", "(histogram − clockReads) ÷ (seedMap − clockReads)",
                 FRACTION, x -> beyond(x, "histogram", "clockReads"), null, null));
+        r.add(new Ratio("probe.off_vs_seed", "probe", "Probe: a type switched OFF / seed's map design",
+                "(offScoped − baseline) ÷ (seedMap − baseline): what the off switch still costs, one inlined array "
+                        + "lookup of the type's mode", FRACTION, x -> beyond(x, "offScoped", "baseline"), null, null));
+        r.add(new Ratio("probe.off_beyond_one_lookup", "probe", "Probe: OFF beyond one array lookup / seed",
+                "(offScoped − arrayLookup) ÷ (seedMap − baseline): the switch's cost past the one lookup it is "
+                        + "allowed; about 0 within the noise", FRACTION,
+                x -> (kernelNanos(x, "offScoped") - kernelNanos(x, "arrayLookup"))
+                        / (kernelNanos(x, "seedMap") - kernelNanos(x, "baseline")), null, null));
         r.add(new Ratio("probe.clock_share_of_scoped", "probe", "Probe: clock reads' share of the scoped probe",
                 "(clockReads − baseline) ÷ (scoped − baseline)", FRACTION,
                 x -> (kernelNanos(x, "clockReads") - kernelNanos(x, "baseline"))
