@@ -148,6 +148,8 @@ class ReportTest {
                 probe("seedMap", 172, 180, 200),
                 probe("scoped", 72, 75, 90),
                 probe("histogram", 62, 64, 80),
+                probe("arrayLookup", 3, 3.5, 5),
+                probe("offScoped", 3, 3.6, 5),
                 cpu("none", "100000", 0.009, 0.012, 0.011),
                 cpu("none", "1000000", 0.010, 0.011, 0.016),
                 cpu("prometheus", "1000000", 0.012, 0.013, 0.014))) {
