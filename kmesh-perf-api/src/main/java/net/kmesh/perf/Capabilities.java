@@ -14,6 +14,14 @@ import java.util.Set;
  * @param notes          one line per fallback taken or feature missing, saying why
  */
 public record Capabilities(String kernelRelease, String libbpfVersion, Set<Feature> features, List<String> notes) {
+    /**
+     * Copies the sets and lists, so that the value is immutable.
+     *
+     * @param kernelRelease the running kernel, as {@code uname -r} prints it
+     * @param libbpfVersion the version of the system libbpf in use
+     * @param features      the features available
+     * @param notes         one line per fallback taken or feature missing
+     */
     public Capabilities {
         features = Set.copyOf(features);
         notes = List.copyOf(notes);

@@ -75,22 +75,48 @@ public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.
                 new NamePrefix(prefixes == null || prefixes.length == 0 ? List.of("") : Arrays.asList(prefixes)));
     }
 
-    /** The maps with these ids; an id no map has (now) is left out, and said once in the log. */
+    /**
+     * The maps with these ids; an id no map has (now) is left out, and said once in the log.
+     *
+     * @param ids one or more positive map ids, as {@code bpftool map show} lists them
+     * @return the selector
+     * @throws IllegalArgumentException when none is given or one is not positive
+     */
     static MapSelector ids(int... ids) {
         return new Ids(ids == null ? null : IntStream.of(ids).boxed().toList());
     }
 
-    /** The maps with these ids; an id no map has (now) is left out, and said once in the log. */
+    /**
+     * The maps with these ids; an id no map has (now) is left out, and said once in the log.
+     *
+     * @param ids one or more positive map ids
+     * @return the selector
+     * @throws IllegalArgumentException when none is given or one is null or not positive
+     */
     static MapSelector ids(Collection<Integer> ids) {
         return new Ids(ids == null ? null : new ArrayList<>(ids));
     }
 
-    /** The maps pinned at these bpffs paths; a path where no map is pinned (now) is left out, and said once in the log. */
+    /**
+     * The maps pinned at these bpffs paths; a path where no map is pinned (now) is left out, and said
+     * once in the log.
+     *
+     * @param paths one or more pin paths, e.g. {@code /sys/fs/bpf/bpf_kmesh_workload/map/km_backend}
+     * @return the selector
+     * @throws IllegalArgumentException when none is given or one is null
+     */
     static MapSelector pinned(Path... paths) {
         return new Pinned(paths == null ? null : Arrays.asList(paths));
     }
 
-    /** The maps pinned at these bpffs paths; a path where no map is pinned (now) is left out, and said once in the log. */
+    /**
+     * The maps pinned at these bpffs paths; a path where no map is pinned (now) is left out, and said
+     * once in the log.
+     *
+     * @param paths one or more pin paths
+     * @return the selector
+     * @throws IllegalArgumentException when none is given or one is null
+     */
     static MapSelector pinned(Collection<Path> paths) {
         return new Pinned(paths == null ? null : new ArrayList<>(paths));
     }
@@ -101,6 +127,12 @@ public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.
      * @param prefixes one or more prefixes of at most 15 letters, digits, '_' or '.'; {@code ""} for every map
      */
     record NamePrefix(List<String> prefixes) implements MapSelector {
+        /**
+         * Validates the prefixes and keeps each once, in the order given.
+         *
+         * @param prefixes one or more prefixes
+         * @throws IllegalArgumentException when none is given, or one could never begin a BPF map name
+         */
         public NamePrefix {
             if (prefixes == null || prefixes.isEmpty()) {
                 throw new IllegalArgumentException("at least one map name prefix must be given (\"\" selects every map)");
@@ -134,6 +166,13 @@ public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.
      * @param names       which of the maps pinned there are selected
      */
     record PinDirectories(List<Path> directories, NamePrefix names) implements MapSelector {
+        /**
+         * Validates the directories and keeps each once, in the order given.
+         *
+         * @param directories at least one directory
+         * @param names       which of the maps pinned there are selected
+         * @throws IllegalArgumentException when no directory is given or one is null
+         */
         public PinDirectories {
             if (directories == null || directories.isEmpty()) {
                 throw new IllegalArgumentException("at least one pin directory must be given");
@@ -152,6 +191,12 @@ public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.
      * @param ids positive ids, kept ascending and without duplicates
      */
     record Ids(List<Integer> ids) implements MapSelector {
+        /**
+         * Validates the ids and sorts them.
+         *
+         * @param ids one or more positive ids
+         * @throws IllegalArgumentException when none is given or one is null or not positive
+         */
         public Ids {
             ids = ObjectNames.requireIds("map", ids);
         }
@@ -163,6 +208,12 @@ public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.
      * @param paths at least one path, without duplicates, in the order given
      */
     record Pinned(List<Path> paths) implements MapSelector {
+        /**
+         * Validates the paths and keeps each once, in the order given.
+         *
+         * @param paths at least one path
+         * @throws IllegalArgumentException when none is given or one is null
+         */
         public Pinned {
             if (paths == null || paths.isEmpty()) {
                 throw new IllegalArgumentException("at least one pin path must be given");

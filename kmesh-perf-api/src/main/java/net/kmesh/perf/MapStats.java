@@ -21,6 +21,21 @@ import java.util.Objects;
 public record MapStats(int id, String name, String type, int keySize, int valueSize, long maxEntries,
                        long entries, long memlockBytes, CountMethod method) {
 
+    /**
+     * Validates the statistics.
+     *
+     * @param id           the map id, positive
+     * @param name         the map name
+     * @param type         the map type as bpftool names it
+     * @param keySize      bytes per key, 0 or more
+     * @param valueSize    bytes per value, 0 or more
+     * @param maxEntries   the capacity, 0 or more
+     * @param entries      entries held, 0 to {@code maxEntries}; -1 exactly when {@code method} is
+     *                     {@link CountMethod#UNKNOWN}
+     * @param memlockBytes memory the kernel charges, 0 or more
+     * @param method       how {@code entries} was obtained
+     * @throws IllegalArgumentException when a value is out of its range
+     */
     public MapStats {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -38,12 +53,20 @@ public record MapStats(int id, String name, String type, int keySize, int valueS
         }
     }
 
-    /** True when {@link #entries()} is a count, not -1. */
+    /**
+     * True when {@link #entries()} is a count, not -1.
+     *
+     * @return whether the entries were counted
+     */
     public boolean counted() {
         return method != CountMethod.UNKNOWN;
     }
 
-    /** {@code entries / maxEntries}, 0..1 (for a ring buffer, its fill ratio); NaN when uncounted or capacity 0. */
+    /**
+     * How full the map is: {@code entries / maxEntries}.
+     *
+     * @return 0 to 1 (for a ring buffer, its fill ratio); NaN when uncounted or the capacity is 0
+     */
     public double pressure() {
         return counted() && maxEntries > 0 ? (double) entries / maxEntries : Double.NaN;
     }

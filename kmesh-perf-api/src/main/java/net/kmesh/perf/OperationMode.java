@@ -13,12 +13,22 @@ public enum OperationMode {
     /** Not timed at all: no clock read, no map traffic beyond the one lookup of the mode. */
     OFF;
 
-    /** The value the probe's mode map holds for this mode ({@code enum kmesh_perf_mode}). */
+    /**
+     * The value the probe's mode map holds for this mode ({@code enum kmesh_perf_mode}).
+     *
+     * @return 0 for {@link #RECORD}, 1 for {@link #HISTOGRAM}, 2 for {@link #OFF}
+     */
     public int kernelValue() {
         return ordinal();
     }
 
-    /** The mode for a value of the probe's mode map. */
+    /**
+     * The mode for a value of the probe's mode map.
+     *
+     * @param value a value of {@code enum kmesh_perf_mode}
+     * @return the mode
+     * @throws IllegalArgumentException when the value is no mode
+     */
     public static OperationMode ofKernelValue(int value) {
         OperationMode[] all = values();
         if (value < 0 || value >= all.length) {

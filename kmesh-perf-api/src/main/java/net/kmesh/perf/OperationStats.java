@@ -14,6 +14,17 @@ import java.util.Objects;
  */
 public record OperationStats(OperationType type, long count, long sumNanos, long minNanos, long maxNanos,
                              DurationHistogram histogram) {
+    /**
+     * Validates the statistics.
+     *
+     * @param type      the operation type
+     * @param count     number of operations
+     * @param sumNanos  sum of their durations, in nanoseconds
+     * @param minNanos  shortest duration, in nanoseconds
+     * @param maxNanos  longest duration, in nanoseconds
+     * @param histogram their distribution
+     * @throws IllegalArgumentException when the histogram does not hold {@code count} values
+     */
     public OperationStats {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(histogram, "histogram");
@@ -22,12 +33,23 @@ public record OperationStats(OperationType type, long count, long sumNanos, long
         }
     }
 
-    /** Mean duration in nanoseconds, 0 when there is none. */
+    /**
+     * Mean duration.
+     *
+     * @return {@code sumNanos / count} in nanoseconds; 0 when there is no operation
+     */
     public double meanNanos() {
         return count == 0 ? 0 : (double) sumNanos / count;
     }
 
-    /** Estimated duration at quantile {@code q} (0..1), within the observed minimum and maximum. */
+    /**
+     * Estimated duration at a quantile, from the histogram and clamped to the observed minimum and
+     * maximum (see {@link DurationHistogram#valueAtQuantile(double)}).
+     *
+     * @param q the quantile, 0 to 1
+     * @return the duration in nanoseconds; 0 when there is no operation
+     * @throws IllegalArgumentException when {@code q} is outside [0, 1] and there are operations
+     */
     public long quantileNanos(double q) {
         if (count == 0) {
             return 0;

@@ -45,21 +45,48 @@ public interface PerfMonitor extends AutoCloseable {
         return provider.open(config);
     }
 
-    /** The configuration it was opened with. */
+    /**
+     * The configuration it was opened with.
+     *
+     * @return the configuration, never null
+     */
     PerfMonitorConfig config();
 
-    /** What was detected on this machine when the monitor opened. */
+    /**
+     * What was detected on this machine when the monitor opened; what works now is in
+     * {@link PerfSnapshot#features()}.
+     *
+     * @return the capabilities, never null
+     */
     Capabilities capabilities();
 
-    /** Starts the consumer thread; calling it again does nothing. Returns this monitor. */
+    /**
+     * Starts the consumer thread (a daemon thread that reads the ring buffer and calls the
+     * listeners) and, for a source that is looked up by pin, name or Kmesh's directories, the
+     * thread that follows it. Calling it again does nothing.
+     *
+     * @return this monitor
+     * @throws IllegalStateException when the monitor is closed
+     */
     PerfMonitor start();
 
-    /** The statistics now. Safe from any thread, also while or after closing. */
+    /**
+     * The statistics now. Each call reads the kernel and {@code /proc} afresh (map and program
+     * statistics cost system calls), so a caller that reads often should keep the result for a
+     * while. It never throws because a part cannot be read: that part is empty (see
+     * {@link PerfSnapshot#features()}) and the failure is logged once. Safe from any thread, also
+     * while or after closing (then the map and program statistics are empty).
+     *
+     * @return the snapshot, never null
+     */
     PerfSnapshot snapshot();
 
     /**
-     * Adds a listener that receives every valid record on the consumer thread. Closing the returned
-     * registration removes it.
+     * Adds a listener that receives every valid record on the consumer thread, from the next
+     * record on. A listener added twice is called twice.
+     *
+     * @param listener the listener, not null
+     * @return its registration: closing it removes the listener, without a checked exception
      */
     ListenerRegistration addRecordListener(RecordListener listener);
 
@@ -70,7 +97,9 @@ public interface PerfMonitor extends AutoCloseable {
      * for its data plane, the mode is applied when it attaches.
      *
      * @param operationType 0 to {@value PerfMonitorConfig#MAX_MODE_TYPE}
+     * @param mode          what the probe does for that type from now on
      * @throws IllegalArgumentException when the type has no mode slot
+     * @throws IllegalStateException    when the monitor is closed
      * @throws PerfMonitorException     when the attached source has no mode map (its programs were
      *                                  built without the probe's modes), or writing it failed
      */
@@ -78,7 +107,12 @@ public interface PerfMonitor extends AutoCloseable {
 
     /**
      * An object of the implementation's own, such as {@code kmesh-perf-bpf}'s driver of its bundled
-     * sample programs; empty when the implementation has none of that type.
+     * sample programs ({@code net.kmesh.perf.bpf.samples.SampleWorkload}, present when the source
+     * is {@link RecordSource#samples()}).
+     *
+     * @param <T>  the type asked for
+     * @param type the type asked for
+     * @return the object; empty when the implementation has none of that type
      */
     <T> Optional<T> unwrap(Class<T> type);
 

@@ -7,8 +7,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Immutable configuration of a {@link PerfMonitor}. Built with {@link #builder()}; invalid values
- * are rejected by {@link Builder#build()} with a message that names the field.
+ * Immutable configuration of a {@link PerfMonitor}, safe to share between threads. Built with
+ * {@link #builder()}; invalid values are rejected by {@link Builder#build()} (or by the builder
+ * method that takes them) with a message that names the field. No accessor returns null.
  */
 public final class PerfMonitorConfig {
     static final int DEFAULT_STALE_START_SECONDS = 10;
@@ -59,7 +60,13 @@ public final class PerfMonitorConfig {
         return new Builder();
     }
 
-    /** A builder holding this configuration's values. */
+    /**
+     * A builder holding this configuration's values, the defaults it resolved included: the map
+     * selection and the stale-start age derived from the source stay as they are when the source
+     * is changed on the builder.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.source = source;
@@ -99,12 +106,21 @@ public final class PerfMonitorConfig {
         return waitForSource;
     }
 
-    /** The named operation types: Kmesh's three plus those registered. */
+    /**
+     * The named operation types: Kmesh's three plus those registered.
+     *
+     * @return an unmodifiable map from type code to type
+     */
     public Map<Long, OperationType> operationTypes() {
         return operationTypes;
     }
 
-    /** The type for {@code code}: its registered name, or its number. */
+    /**
+     * The type for a code: its registered name, or its number.
+     *
+     * @param code an operation type code
+     * @return the type, never null
+     */
     public OperationType operationType(long code) {
         OperationType t = operationTypes.get(code);
         return t != null ? t : OperationType.unnamed(code);
@@ -114,6 +130,8 @@ public final class PerfMonitorConfig {
      * How long the consumer waits after a read that found records before reading again (default
      * 10 ms). It bounds wake-ups to one per delay whatever the record rate; a read that finds the
      * ring a quarter full or more reads again at once, so a burst does not overflow it.
+     *
+     * @return the delay, 0 to 1 s
      */
     public Duration batchDelay() {
         return batchDelay;
@@ -131,7 +149,11 @@ public final class PerfMonitorConfig {
         return maxOperationTypes;
     }
 
-    /** Whose CPU and memory the snapshot reports (default: this process). */
+    /**
+     * Whose CPU and memory the snapshot reports (default: this process).
+     *
+     * @return the daemon target
+     */
     public DaemonTarget daemon() {
         return daemon;
     }
@@ -168,12 +190,18 @@ public final class PerfMonitorConfig {
      * monitor deletes them so that they cannot fill the map, and counts them. Zero: no sweep. By
      * default {@value #DEFAULT_STALE_START_SECONDS} s for the bundled samples and off for a running
      * Kmesh's map, which the monitor then only reads.
+     *
+     * @return the age after which a start is deleted; {@link Duration#ZERO} for no sweep
      */
     public Duration staleStartAge() {
         return staleStartAge;
     }
 
-    /** Whether snapshots hold map statistics (default yes). */
+    /**
+     * Whether snapshots hold map statistics (default yes).
+     *
+     * @return true when maps are reported
+     */
     public boolean mapStatistics() {
         return mapStatistics;
     }
@@ -193,12 +221,18 @@ public final class PerfMonitorConfig {
      * Whether snapshots hold program run counts and times (default no). They need the kernel's
      * run-time statistics, which the monitor enables for its lifetime through an fd (never through
      * the sysctl): while on, every BPF program on the host pays two clock reads per run.
+     *
+     * @return true when programs are reported
      */
     public boolean programStatistics() {
         return programStatistics;
     }
 
-    /** Which programs the statistics cover (default: all). */
+    /**
+     * Which programs the statistics cover (default: all), when {@link #programStatistics()} is on.
+     *
+     * @return the program selection
+     */
     public ProgramSelector programs() {
         return programs;
     }
@@ -213,7 +247,10 @@ public final class PerfMonitorConfig {
                 + ", programs=" + (programStatistics ? programs : "off") + "]";
     }
 
-    /** Builder of {@link PerfMonitorConfig}. */
+    /**
+     * Builder of {@link PerfMonitorConfig}; each setter returns this builder. Not thread-safe: one
+     * thread builds.
+     */
     public static final class Builder {
         private RecordSource source = RecordSource.kmesh();
         private final Map<Long, OperationType> operationTypes = new TreeMap<>();
@@ -235,28 +272,59 @@ public final class PerfMonitorConfig {
             }
         }
 
+        /**
+         * Where records are read from (default {@link RecordSource#kmesh()}).
+         *
+         * @param source the record source; null is rejected by {@link #build()}
+         * @return this builder
+         */
         public Builder source(RecordSource source) {
             this.source = source;
             return this;
         }
 
-        /** Names operation type {@code code} (an unsigned 32-bit value), replacing any earlier name. */
+        /**
+         * Names an operation type, replacing any earlier name (Kmesh's three included).
+         *
+         * @param code an unsigned 32-bit value
+         * @param name the label of its series and snapshots, not blank
+         * @return this builder
+         * @throws IllegalArgumentException when the code is out of range or the name blank
+         */
         public Builder operationName(long code, String name) {
             OperationType t = new OperationType(code, name);
             operationTypes.put(code, t);
             return this;
         }
 
+        /**
+         * See {@link PerfMonitorConfig#batchDelay()}.
+         *
+         * @param batchDelay 0 to 1 s (default 10 ms)
+         * @return this builder
+         */
         public Builder batchDelay(Duration batchDelay) {
             this.batchDelay = batchDelay;
             return this;
         }
 
+        /**
+         * See {@link PerfMonitorConfig#maxOperationTypes()}.
+         *
+         * @param maxOperationTypes 1 to 65,536 (default {@value PerfMonitorConfig#DEFAULT_MAX_OPERATION_TYPES})
+         * @return this builder
+         */
         public Builder maxOperationTypes(int maxOperationTypes) {
             this.maxOperationTypes = maxOperationTypes;
             return this;
         }
 
+        /**
+         * Whose CPU and memory are reported (default {@link DaemonTarget#self()}).
+         *
+         * @param daemon the target; null is rejected by {@link #build()}
+         * @return this builder
+         */
         public Builder daemon(DaemonTarget daemon) {
             this.daemon = daemon;
             return this;
@@ -307,7 +375,13 @@ public final class PerfMonitorConfig {
             return this;
         }
 
-        /** See {@link PerfMonitorConfig#staleStartAge()}; setting it turns the sweep on for any source. */
+        /**
+         * See {@link PerfMonitorConfig#staleStartAge()}; setting it turns the sweep on for any source.
+         *
+         * @param age zero (no sweep) or positive
+         * @return this builder
+         * @throws IllegalArgumentException when it is null or negative
+         */
         public Builder staleStartAge(Duration age) {
             if (age == null || age.isNegative()) {
                 throw new IllegalArgumentException("staleStartAge must be zero or positive, got " + age);
@@ -316,6 +390,12 @@ public final class PerfMonitorConfig {
             return this;
         }
 
+        /**
+         * Turns map statistics on or off (default on); see {@link PerfMonitorConfig#mapStatistics()}.
+         *
+         * @param on whether snapshots hold map statistics
+         * @return this builder
+         */
         public Builder mapStatistics(boolean on) {
             this.mapStatistics = on;
             return this;
@@ -336,19 +416,36 @@ public final class PerfMonitorConfig {
             return this;
         }
 
+        /**
+         * Turns program statistics on or off (default off); see
+         * {@link PerfMonitorConfig#programStatistics()} for what they cost every program on the host.
+         *
+         * @param on whether snapshots hold program run counts and times
+         * @return this builder
+         */
         public Builder programStatistics(boolean on) {
             this.programStatistics = on;
             return this;
         }
 
-        /** Selects the programs of the statistics (and turns them on). */
+        /**
+         * Selects the programs of the statistics (and turns them on).
+         *
+         * @param selector the programs to report; null is rejected by {@link #build()}
+         * @return this builder
+         */
         public Builder programs(ProgramSelector selector) {
             this.programs = selector;
             this.programStatistics = true;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first invalid field */
+        /**
+         * Builds the configuration; the builder can be changed and built again afterwards.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException naming the first invalid field
+         */
         public PerfMonitorConfig build() {
             if (source == null) {
                 throw new IllegalArgumentException("source must not be null");

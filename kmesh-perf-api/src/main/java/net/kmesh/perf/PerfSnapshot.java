@@ -22,6 +22,18 @@ import java.util.Set;
 public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, RecordCounters records,
                            SourceStatus source, List<MapStats> maps, List<ProgramStats> programs,
                            Optional<ResourceUsage> daemon, Set<Capabilities.Feature> features) {
+    /**
+     * Copies the lists and sets, so that the snapshot is immutable.
+     *
+     * @param takenAt    when the snapshot was taken
+     * @param operations duration statistics per operation type
+     * @param records    what happened to the ring buffer's records
+     * @param source     the source's status
+     * @param maps       statistics of the selected maps
+     * @param programs   statistics of the selected programs
+     * @param daemon     the daemon's usage, if it exists
+     * @param features   the features working at this instant
+     */
     public PerfSnapshot {
         Objects.requireNonNull(takenAt, "takenAt");
         operations = List.copyOf(operations);
@@ -33,12 +45,22 @@ public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, Rec
         features = Set.copyOf(features);
     }
 
-    /** Statistics of the map with this id, if selected. */
+    /**
+     * Statistics of one map.
+     *
+     * @param id a map id
+     * @return its statistics; empty when it is not selected or no longer exists
+     */
     public Optional<MapStats> map(int id) {
         return maps.stream().filter(m -> m.id() == id).findFirst();
     }
 
-    /** Statistics of the operation type with this code, if any record of it was seen. */
+    /**
+     * Statistics of one operation type.
+     *
+     * @param code an operation type code
+     * @return its statistics; empty when no record of it was seen
+     */
     public Optional<OperationStats> operation(long code) {
         return operations.stream().filter(o -> o.type().code() == code).findFirst();
     }

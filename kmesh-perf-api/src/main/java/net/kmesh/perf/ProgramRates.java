@@ -21,6 +21,16 @@ import java.util.Objects;
 public record ProgramRates(ProgramStats program, long runs, long runTimeNanos, long recursionMisses,
                            Duration elapsed) {
 
+    /**
+     * Validates the deltas.
+     *
+     * @param program         the later snapshot
+     * @param runs            runs in the interval, 0 or more
+     * @param runTimeNanos    run time in the interval, 0 or more nanoseconds
+     * @param recursionMisses recursion misses in the interval, 0 or more
+     * @param elapsed         the wall time between the snapshots
+     * @throws IllegalArgumentException when a delta is negative or {@code elapsed} is not positive
+     */
     public ProgramRates {
         Objects.requireNonNull(program, "program");
         Objects.requireNonNull(elapsed, "elapsed");
@@ -38,6 +48,10 @@ public record ProgramRates(ProgramStats program, long runs, long runTimeNanos, l
      * interval) or its counters are above those of {@code after} (not the same program), the counts
      * of {@code after} are taken as the interval's.
      *
+     * @param before  the program's statistics at the start of the interval, or null
+     * @param after   its statistics at the end
+     * @param elapsed the wall time between the two
+     * @return the rates
      * @throws IllegalArgumentException when both are given with different ids, or {@code elapsed} is not positive
      */
     public static ProgramRates between(ProgramStats before, ProgramStats after, Duration elapsed) {
@@ -58,6 +72,12 @@ public record ProgramRates(ProgramStats program, long runs, long runTimeNanos, l
     /**
      * The rates of every program in {@code after}, matched by id with {@code before}, in the order of
      * {@code after}. Programs only in {@code before} (unloaded since) are left out.
+     *
+     * @param before  the statistics at the start of the interval, e.g. {@link PerfSnapshot#programs()}
+     * @param after   the statistics at the end
+     * @param elapsed the wall time between the two, e.g. the difference of {@link PerfSnapshot#takenAt()}
+     * @return one rate per program of {@code after}, unmodifiable
+     * @throws IllegalArgumentException when {@code elapsed} is not positive and {@code after} is not empty
      */
     public static List<ProgramRates> between(Collection<ProgramStats> before, Collection<ProgramStats> after,
                                              Duration elapsed) {
@@ -72,12 +92,20 @@ public record ProgramRates(ProgramStats program, long runs, long runTimeNanos, l
         return List.copyOf(rates);
     }
 
-    /** Runs per second of wall time. */
+    /**
+     * Runs per second of wall time.
+     *
+     * @return {@code runs / elapsed}
+     */
     public double runsPerSecond() {
         return runs / seconds();
     }
 
-    /** Mean time of one run in the interval, in nanoseconds; 0 when it did not run. */
+    /**
+     * Mean time of one run in the interval.
+     *
+     * @return nanoseconds per run; 0 when it did not run
+     */
     public double averageRunNanos() {
         return runs == 0 ? 0 : (double) runTimeNanos / runs;
     }
@@ -85,6 +113,8 @@ public record ProgramRates(ProgramStats program, long runs, long runTimeNanos, l
     /**
      * Run time over wall time: the share of one CPU the program used (bpftop's "CPU %" / 100); above
      * 1 when it ran on several CPUs at once.
+     *
+     * @return run time divided by wall time
      */
     public double cpuShare() {
         return runTimeNanos / (seconds() * 1e9);

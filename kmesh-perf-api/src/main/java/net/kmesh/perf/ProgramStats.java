@@ -16,6 +16,17 @@ import java.util.Objects;
 public record ProgramStats(int id, String name, String type, long runCount, long runTimeNanos,
                            long recursionMisses) {
 
+    /**
+     * Validates the statistics.
+     *
+     * @param id              the program id, positive
+     * @param name            the program name
+     * @param type            the program type as bpftool names it
+     * @param runCount        runs counted, 0 or more
+     * @param runTimeNanos    time spent in those runs, 0 or more nanoseconds
+     * @param recursionMisses runs skipped, 0 or more
+     * @throws IllegalArgumentException when the id is not positive or a counter is negative
+     */
     public ProgramStats {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -28,7 +39,11 @@ public record ProgramStats(int id, String name, String type, long runCount, long
         }
     }
 
-    /** Mean time of one run in nanoseconds, 0 when it never ran. */
+    /**
+     * Mean time of one run.
+     *
+     * @return nanoseconds per run; 0 when it never ran
+     */
     public double averageRunNanos() {
         return runCount == 0 ? 0 : (double) runTimeNanos / runCount;
     }

@@ -9,6 +9,9 @@ package net.kmesh.perf;
 @FunctionalInterface
 public interface RecordListener {
     /**
+     * One operation that ended: its duration is {@code endNanos - startNanos}. Records of a type
+     * beyond {@link PerfMonitorConfig#maxOperationTypes()} and invalid records never arrive here.
+     *
      * @param operationType the record's operation type code (unsigned 32-bit)
      * @param startNanos    the start stamp, {@code bpf_ktime_get_ns()} (CLOCK_MONOTONIC)
      * @param endNanos      the end stamp, never before {@code startNanos}

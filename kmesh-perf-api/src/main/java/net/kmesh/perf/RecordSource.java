@@ -32,13 +32,26 @@ public sealed interface RecordSource permits RecordSource.Samples, RecordSource.
         OBSERVE,
     }
 
-    /** How this source's ring is read. */
+    /**
+     * How this source's ring is read.
+     *
+     * @return the read mode
+     */
     ReadMode mode();
 
-    /** The same source read in {@link ReadMode#OBSERVE}; the samples cannot be observed. */
+    /**
+     * The same source read in {@link ReadMode#OBSERVE}.
+     *
+     * @return the observing source
+     * @throws IllegalArgumentException for the samples, which cannot be observed
+     */
     RecordSource observing();
 
-    /** A short human description, e.g. {@code pinned /sys/fs/bpf/x/km_perf_info}. */
+    /**
+     * A short human description.
+     *
+     * @return e.g. {@code pinned /sys/fs/bpf/x/km_perf_info}
+     */
     String describe();
 
     /**
@@ -48,6 +61,12 @@ public sealed interface RecordSource permits RecordSource.Samples, RecordSource.
      * @param ringBufferBytes size of the ring {@code kmesh_perf_info}: a power of two, at least one page
      */
     record Samples(int ringBufferBytes) implements RecordSource {
+        /**
+         * Validates the ring size.
+         *
+         * @param ringBufferBytes a power of two
+         * @throws IllegalArgumentException when it is not a positive power of two
+         */
         public Samples {
             if (ringBufferBytes <= 0 || Integer.bitCount(ringBufferBytes) != 1) {
                 throw new IllegalArgumentException("ringBufferBytes must be a power of two, got " + ringBufferBytes);
@@ -80,6 +99,13 @@ public sealed interface RecordSource permits RecordSource.Samples, RecordSource.
      * @param mode how the ring is read
      */
     record Pinned(Path path, ReadMode mode) implements RecordSource {
+        /**
+         * Validates the path.
+         *
+         * @param path the pin path, not empty
+         * @param mode how the ring is read
+         * @throws IllegalArgumentException when the path is empty
+         */
         public Pinned {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(mode, "mode");
@@ -109,6 +135,13 @@ public sealed interface RecordSource permits RecordSource.Samples, RecordSource.
      * @param mode    how the ring is read
      */
     record Named(String mapName, ReadMode mode) implements RecordSource {
+        /**
+         * Validates the name.
+         *
+         * @param mapName 1 to 15 characters
+         * @param mode    how the ring is read
+         * @throws IllegalArgumentException when the name is empty or longer than a BPF name can be
+         */
         public Named {
             Objects.requireNonNull(mapName, "mapName");
             Objects.requireNonNull(mode, "mode");
@@ -142,6 +175,13 @@ public sealed interface RecordSource permits RecordSource.Samples, RecordSource.
         /** Kmesh's pin directory of maps in ads mode, relative to the bpffs. */
         public static final String ADS_MAP_DIR = "bpf_kmesh/map";
 
+        /**
+         * Validates the bpffs path.
+         *
+         * @param bpffs the bpffs Kmesh pins into, not empty
+         * @param mode  how the ring is read
+         * @throws IllegalArgumentException when the path is empty
+         */
         public Kmesh {
             Objects.requireNonNull(bpffs, "bpffs");
             Objects.requireNonNull(mode, "mode");
@@ -151,7 +191,11 @@ public sealed interface RecordSource permits RecordSource.Samples, RecordSource.
             }
         }
 
-        /** The directories Kmesh pins its maps in, workload mode first. */
+        /**
+         * The directories Kmesh pins its maps in, workload mode first.
+         *
+         * @return {@link #WORKLOAD_MAP_DIR} and {@link #ADS_MAP_DIR} under {@link #bpffs()}
+         */
         public java.util.List<Path> mapDirectories() {
             return java.util.List.of(bpffs.resolve(WORKLOAD_MAP_DIR), bpffs.resolve(ADS_MAP_DIR));
         }
@@ -167,32 +211,65 @@ public sealed interface RecordSource permits RecordSource.Samples, RecordSource.
         }
     }
 
-    /** The library's samples with the default ring size. */
+    /**
+     * The library's samples with the default ring size ({@value #DEFAULT_RING_BUFFER_BYTES} bytes).
+     * Opening a monitor on them loads BPF programs into the kernel: for demos, tests and benchmarks.
+     *
+     * @return the source
+     */
     static RecordSource samples() {
         return new Samples(DEFAULT_RING_BUFFER_BYTES);
     }
 
-    /** The library's samples with a ring of {@code ringBufferBytes}. */
+    /**
+     * The library's samples with a ring of another size.
+     *
+     * @param ringBufferBytes a power of two, at least one page
+     * @return the source
+     * @throws IllegalArgumentException when it is not a power of two
+     */
     static RecordSource samples(int ringBufferBytes) {
         return new Samples(ringBufferBytes);
     }
 
-    /** The ring buffer pinned at {@code path}, consumed. */
+    /**
+     * The ring buffer pinned at a path, consumed.
+     *
+     * @param path the pin path, e.g. {@code /sys/fs/bpf/bpf_kmesh_workload/map/km_perf_info}
+     * @return the source
+     * @throws IllegalArgumentException when the path is empty
+     */
     static RecordSource pinned(Path path) {
         return new Pinned(path, ReadMode.CONSUME);
     }
 
-    /** The newest ring buffer named {@code mapName}, consumed. */
+    /**
+     * The newest ring buffer with a map name, consumed.
+     *
+     * @param mapName 1 to 15 characters, e.g. {@code km_perf_info}
+     * @return the source
+     * @throws IllegalArgumentException when the name is empty or too long
+     */
     static RecordSource named(String mapName) {
         return new Named(mapName, ReadMode.CONSUME);
     }
 
-    /** A running Kmesh pinning under {@code /sys/fs/bpf}, its ring consumed. */
+    /**
+     * A running Kmesh pinning under {@code /sys/fs/bpf}, its ring consumed: the default source.
+     *
+     * @return the source
+     */
     static RecordSource kmesh() {
         return new Kmesh(DEFAULT_BPFFS, ReadMode.CONSUME);
     }
 
-    /** A running Kmesh pinning under {@code bpffs}, its ring consumed. */
+    /**
+     * A running Kmesh pinning under another bpffs, its ring consumed.
+     *
+     * @param bpffs Kmesh's {@code --bpf-fs-path}
+     * @return the source
+     * @throws IllegalArgumentException when the path is empty
+     */
     static RecordSource kmesh(Path bpffs) {
         return new Kmesh(bpffs, ReadMode.CONSUME);
     }

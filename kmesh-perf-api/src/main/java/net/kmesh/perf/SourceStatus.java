@@ -18,6 +18,16 @@ import java.util.OptionalInt;
  */
 public record SourceStatus(String description, State state, RecordSource.ReadMode mode, OptionalInt ringMapId,
                            long reattachments, Optional<String> problem) {
+    /**
+     * Validates the status.
+     *
+     * @param description   what the source is
+     * @param state         attached or waiting
+     * @param mode          how the ring is read
+     * @param ringMapId     the id of the ring read now, empty while waiting
+     * @param reattachments times the monitor attached to a new ring after the first
+     * @param problem       why the source is waiting, or what went wrong last
+     */
     public SourceStatus {
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(state, "state");

@@ -8,7 +8,7 @@ import com.sun.jna.ptr.IntByReference;
 /**
  * The functions of the system {@code libbpf.so.1} that kmesh-perf calls, limited to what libbpf
  * 1.1 has. Each method carries its C prototype; nothing else lives here. Functions newer than 1.1
- * are looked up lazily through {@link LibbpfLoader#optionalFunction(String)}.
+ * are looked up lazily through {@link LibbpfLoader.Natives#optionalFunction(String)}.
  *
  * <p>Convention of libbpf 1.x: functions returning a pointer return NULL and set errno on failure;
  * functions returning int return a negative errno.

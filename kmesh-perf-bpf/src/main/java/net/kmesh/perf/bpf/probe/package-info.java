@@ -1,0 +1,9 @@
+/**
+ * The probe's maps in a data plane ({@code bpf/include/kmesh_perf.h}: the ring, its counters, the
+ * mode map, the in-kernel histograms, the start map), found from a record source
+ * ({@link net.kmesh.perf.bpf.probe.ProbeLocator}), held as one incarnation
+ * ({@link net.kmesh.perf.bpf.probe.Probe}) and followed across the data plane's restarts with every
+ * total kept ({@link net.kmesh.perf.bpf.probe.SourceFollower}). {@link net.kmesh.perf.bpf.probe.ProbeLayout}
+ * is the one place in Java that knows the layouts.
+ */
+package net.kmesh.perf.bpf.probe;
