@@ -70,7 +70,7 @@ class ModulePathIT {
     }
 
     @Test
-    void onJdk25TheClassPathNeedsEnableNativeAccessForAllUnnamed() throws Exception {
+    void onJdk25OnTheClassPathEnableNativeAccessForAllUnnamedLeavesNoWarning() throws Exception {
         ModulePathApp.Run run = ModulePathApp.run(jdk25(), List.of("--enable-native-access=ALL-UNNAMED",
                 "-cp", modulePath + File.pathSeparator + app), List.of("app.Main"), TYPE, RECORDS);
         assertRecordsArrived(run, false);
