@@ -28,6 +28,9 @@ public final class PerfMonitorConfig {
     private final Map<Long, OperationMode> operationModes;
     private final boolean waitForSource;
     private final Duration staleStartAge;
+    /** What the builder was given, before defaults that depend on the source: toBuilder() hands these back. */
+    private final Duration staleStartAgeGiven;
+    private final MapSelector mapsGiven;
     private final boolean mapStatistics;
     private final MapSelector maps;
     private final boolean programStatistics;
@@ -41,6 +44,8 @@ public final class PerfMonitorConfig {
         this.daemon = b.daemon;
         this.operationModes = Map.copyOf(b.operationModes);
         this.waitForSource = b.waitForSource;
+        this.staleStartAgeGiven = b.staleStartAge;
+        this.mapsGiven = b.maps;
         this.staleStartAge = b.staleStartAge != null ? b.staleStartAge
                 : source instanceof RecordSource.Samples ? DEFAULT_STALE_START_AGE : Duration.ZERO;
         this.mapStatistics = b.mapStatistics;
@@ -61,9 +66,9 @@ public final class PerfMonitorConfig {
     }
 
     /**
-     * A builder holding this configuration's values, the defaults it resolved included: the map
-     * selection and the stale-start age derived from the source stay as they are when the source
-     * is changed on the builder.
+     * A builder holding the values this configuration was built from. Defaults that follow the
+     * source (the map selection, the stale-start age) are left unset, so they follow a source
+     * changed on the builder too.
      *
      * @return a new builder
      */
@@ -76,9 +81,9 @@ public final class PerfMonitorConfig {
         b.daemon = daemon;
         b.operationModes.putAll(operationModes);
         b.waitForSource = waitForSource;
-        b.staleStartAge = staleStartAge;
+        b.staleStartAge = staleStartAgeGiven;
         b.mapStatistics = mapStatistics;
-        b.maps = maps;
+        b.maps = mapsGiven;
         b.programStatistics = programStatistics;
         b.programs = programs;
         return b;

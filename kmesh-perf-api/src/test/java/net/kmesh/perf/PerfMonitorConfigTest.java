@@ -39,6 +39,18 @@ class PerfMonitorConfigTest {
     }
 
     @Test
+    void toBuilderLetsSourceDependentDefaultsFollowANewSource() {
+        PerfMonitorConfig kmesh = PerfMonitorConfig.builder().build();
+        PerfMonitorConfig samples = kmesh.toBuilder().source(RecordSource.samples()).build();
+        assertEquals(MapSelector.kmesh(), samples.maps(), "not Kmesh's pin directories any more");
+        assertEquals(Duration.ofSeconds(10), samples.staleStartAge());
+        PerfMonitorConfig chosen = PerfMonitorConfig.builder().maps(MapSelector.all()).staleStartAge(Duration.ofSeconds(3))
+                .build().toBuilder().source(RecordSource.samples()).build();
+        assertEquals(MapSelector.all(), chosen.maps(), "what was chosen stays");
+        assertEquals(Duration.ofSeconds(3), chosen.staleStartAge());
+    }
+
+    @Test
     void observingKeepsTheSourceAndChangesTheMode() {
         RecordSource k = RecordSource.kmesh(Path.of("/mnt/bpf")).observing();
         assertEquals(new RecordSource.Kmesh(Path.of("/mnt/bpf"), RecordSource.ReadMode.OBSERVE), k);

@@ -418,7 +418,13 @@ public final class BpfPerfMonitor implements PerfMonitor {
     @Override
     public ListenerRegistration addRecordListener(RecordListener listener) {
         decoder.addListener(listener);
-        return () -> decoder.removeListener(listener);
+        AtomicBoolean removed = new AtomicBoolean();
+        // Once: the same listener may be registered twice, and each registration removes one.
+        return () -> {
+            if (removed.compareAndSet(false, true)) {
+                decoder.removeListener(listener);
+            }
+        };
     }
 
     @Override

@@ -139,6 +139,27 @@ class LifecycleKernelTest {
         assertEquals(0, Held.now().ringMappings());
     }
 
+    /** A listener registered twice hears each record twice; closing one registration, twice, leaves the other. */
+    @Test
+    void closingARegistrationTwiceRemovesOneRegistrationOnly() throws Exception {
+        try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
+                .mapStatistics(false).build()).start()) {
+            java.util.concurrent.atomic.AtomicLong heard = new java.util.concurrent.atomic.AtomicLong();
+            net.kmesh.perf.RecordListener listener = (type, start, end, pid) -> heard.incrementAndGet();
+            net.kmesh.perf.ListenerRegistration first = monitor.addRecordListener(listener);
+            monitor.addRecordListener(listener);
+            first.close();
+            first.close();
+            monitor.unwrap(SampleWorkload.class).orElseThrow().produce(1, 10, Mode.SCOPED, 0);
+            Await.snapshot(monitor, s -> s.records().consumed() >= 10, Duration.ofSeconds(10));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (heard.get() < 10 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(10, heard.get(), "the second registration still hears every record, once");
+        }
+    }
+
     @Test
     void aListenerMayCloseTheMonitorFromTheConsumerThread() throws Exception {
         PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build());
