@@ -146,11 +146,8 @@ class FieldSourcesKernelTest {
     void staleStartsOfKmeshsSocketKeyedLayoutAreSweptWithoutBlockingSnapshots() throws Exception {
         try (PinDirectory pins = PinDirectory.create("kmesh-perf-test");
              FakeKmesh plane = new FakeKmesh();
-             Fd starts = Fd.own(Errno.check("creating a socket-keyed start map", LibbpfLoader.natives().libbpf()
-                     .bpf_map_create(MapType.HASH, "km_perf_map", 16, 32, 4096, null)))) {
+             Fd starts = pinnedHash(pins.resolve("km_perf_map"), 16, 32, 4096)) {
             plane.pinRing(pins.resolve("km_perf_info"));
-            Errno.check("pin", LibbpfLoader.natives().libbpf().bpf_obj_pin(starts.get(),
-                    pins.resolve("km_perf_map").toString()));
             long now = System.nanoTime();
             for (int cookie = 1; cookie <= 300; cookie++) {
                 putSocketStart(starts.get(), cookie, 1, now - Duration.ofSeconds(60).toNanos());
@@ -171,11 +168,8 @@ class FieldSourcesKernelTest {
     void aStartMapOfAnUnknownLayoutIsLeftAloneWithANote() throws Exception {
         try (PinDirectory pins = PinDirectory.create("kmesh-perf-test");
              FakeKmesh plane = new FakeKmesh();
-             Fd starts = Fd.own(Errno.check("creating a start map of another layout", LibbpfLoader.natives().libbpf()
-                     .bpf_map_create(MapType.HASH, "kmesh_perf_map", 12, 4, 64, null)))) {
+             Fd starts = pinnedHash(pins.resolve("kmesh_perf_map"), 12, 4, 64)) {
             plane.pinRing(pins.resolve("kmesh_perf_info"));
-            Errno.check("pin", LibbpfLoader.natives().libbpf().bpf_obj_pin(starts.get(),
-                    pins.resolve("kmesh_perf_map").toString()));
             try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
                     .source(RecordSource.pinned(pins.resolve("kmesh_perf_info"))).staleStartAge(Duration.ofSeconds(1))
                     .mapStatistics(false).build()).start()) {
@@ -278,6 +272,20 @@ class FieldSourcesKernelTest {
             key.setInt(0, type);
             Errno.check("lookup", LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(fd, key, value));
             return OperationMode.ofKernelValue(value.getInt(0));
+        }
+    }
+
+    /** A hash map named after its pin's file name, pinned there; the caller owns the fd. */
+    private static Fd pinnedHash(Path pin, int keySize, int valueSize, int maxEntries) {
+        String name = pin.getFileName().toString();
+        Fd map = Fd.own(Errno.check("creating " + name, LibbpfLoader.natives().libbpf()
+                .bpf_map_create(MapType.HASH, name, keySize, valueSize, maxEntries, null)));
+        try {
+            Errno.check("pinning " + name, LibbpfLoader.natives().libbpf().bpf_obj_pin(map.get(), pin.toString()));
+            return map;
+        } catch (RuntimeException e) {
+            map.close();
+            throw e;
         }
     }
 }
