@@ -2,7 +2,7 @@
 /*
  * Puts every struct of kmesh_perf.h that user space reads into this object's BTF (the argument
  * types of a program are emitted; types only used inside inlined code are not), so that
- * ProbeLayoutKernelTest can compare them with net.kmesh.perf.bpf.probe.ProbeLayout. Never loaded.
+ * ProbeLayoutTest can compare them with net.kmesh.perf.bpf.probe.ProbeLayout. Never loaded.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
