@@ -10,8 +10,10 @@ import java.util.stream.Collectors;
 import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.bpf.libbpf.MapType;
-import net.kmesh.perf.bpf.probe.Btf.MapDefinition;
-import net.kmesh.perf.bpf.probe.Btf.Type;
+import net.kmesh.perf.bpf.btf.BpfElf;
+import net.kmesh.perf.bpf.btf.Btf;
+import net.kmesh.perf.bpf.btf.Btf.MapDefinition;
+import net.kmesh.perf.bpf.btf.Btf.Type;
 import org.junit.jupiter.api.Test;
 
 /**
