@@ -25,6 +25,7 @@ import net.kmesh.perf.bpf.PinDirectory;
 import net.kmesh.perf.bpf.libbpf.BpfIds;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.ProgInfo;
+import net.kmesh.perf.testing.PrometheusText;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
