@@ -67,8 +67,7 @@ class HistogramModeKernelTest {
             BundledSamples samples = (BundledSamples) owner.unwrap(SampleWorkload.class).orElseThrow();
             for (String map : new String[] {BundledSamples.RING_MAP, BundledSamples.MODE_MAP,
                 BundledSamples.HISTOGRAM_MAP, BundledSamples.COUNTER_MAP}) {
-                Errno.check("pin", LibbpfLoader.natives().libbpf().bpf_obj_pin(samples.object().mapFd(map),
-                        pins.resolve(map).toString()));
+                pins.pin(samples.object().mapFd(map), map);
             }
             Path ring = pins.resolve(BundledSamples.RING_MAP);
             int modeFd = samples.object().mapFd(BundledSamples.MODE_MAP);
