@@ -185,6 +185,24 @@ class DemoCliIT {
     }
 
     @Test
+    void quietPrintsTheServingLineAndChangesOfTheSourceOnlyNotALinePerSecond() throws Exception {
+        try (PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
+            Path pin = pins.resolve("kmesh_perf_info");
+            int port = DemoProcess.freePort();
+            try (DemoProcess p = DemoProcess.start("--ringbuf-pin", pin.toString(), "--port", Integer.toString(port),
+                    "--quiet", "--duration", "4")) {
+                DemoProcess.Result r = p.await(ENDS_WITHIN);
+                assertEquals(0, r.exitCode(), r.toString());
+                assertEquals(List.of("kmesh-perf-demo: serving http://127.0.0.1:" + port + "/metrics   source pinned " + pin,
+                                "kmesh-perf-demo: source pinned " + pin + ": WAITING: no ring buffer is pinned at " + pin),
+                        r.stdout().lines().map(l -> l.replaceAll("(: WAITING: no ring buffer is pinned at \\S+).*", "$1")
+                                .replaceAll("(   source pinned \\S+).*", "$1")).toList(),
+                        "four seconds, no line per second: " + r.stdout());
+            }
+        }
+    }
+
+    @Test
     void aDurationEndsItCleanlyAndPrintMetricsPrintsEveryFamily() throws Exception {
         int port = DemoProcess.freePort();
         // As a demo that was killed (no shutdown hook) leaves it: the next demo removes it.
