@@ -292,16 +292,22 @@ public final class DemoOptions {
         return daemonTarget;
     }
 
-    /** The monitor's configuration, reading records from {@code source}; a missing data plane is waited for. */
+    /**
+     * The monitor's configuration, reading records from {@code source}; a missing data plane is
+     * waited for. Program statistics are on, except for a quiet agent under Kmesh's names, which
+     * would show them nowhere: Kmesh's families have none.
+     */
     PerfMonitorConfig monitorConfig(RecordSource source) {
-        return PerfMonitorConfig.builder()
+        PerfMonitorConfig.Builder b = PerfMonitorConfig.builder()
                 .source(source)
                 .operationName(SampleOptions.SYSCALL_SPAN.code(), SampleOptions.SYSCALL_SPAN.name())
                 .daemon(daemonTarget)
-                .maps(maps)
-                // Like bpftop: while the demo runs, every program on the host pays two clock reads per run.
-                .programs(ProgramSelector.all())
-                .build();
+                .maps(maps);
+        if (!(quiet && names == Names.UPSTREAM)) {
+            // Like bpftop: while the demo runs, every program on the host pays two clock reads per run.
+            b.programs(ProgramSelector.all());
+        }
+        return b.build();
     }
 
     public boolean printMetrics() {

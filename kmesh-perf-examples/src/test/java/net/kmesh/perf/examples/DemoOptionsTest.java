@@ -91,6 +91,15 @@ class DemoOptionsTest {
     }
 
     @Test
+    void aQuietAgentUnderKmeshsNamesLeavesTheKernelsProgramStatisticsOff() {
+        RecordSource kmesh = RecordSource.kmesh();
+        assertFalse(parse("--kmesh", "--names", "upstream", "--quiet").monitorConfig(kmesh).programStatistics(),
+                "Kmesh's families have no program statistics, and a quiet agent shows no view");
+        assertTrue(parse("--kmesh", "--names", "upstream").monitorConfig(kmesh).programStatistics(), "the live view shows them");
+        assertTrue(parse("--kmesh", "--quiet").monitorConfig(kmesh).programStatistics(), "kmesh-perf's names export them");
+    }
+
+    @Test
     void anExternalRingReplacesTheBundledSamplesAndTheirWorkload() {
         DemoOptions pinned = parse("--ringbuf-pin", "/sys/fs/bpf/kmesh/kmesh_perf_info");
         assertEquals(Optional.of(RecordSource.pinned(Path.of("/sys/fs/bpf/kmesh/kmesh_perf_info"))), pinned.externalSource());
