@@ -197,6 +197,35 @@ class KubernetesManifestsTest {
     }
 
     /**
+     * The image can only be built with a container engine and a registry (neither is here): what can
+     * be checked is that each file it copies is one this module has or builds (the jar: the shade
+     * plugin's output, built after these tests), and that the entrypoint and the jar it names are
+     * those copied.
+     */
+    @Test
+    void theContainerfileCopiesTheLauncherAndTheJarThisModuleBuilds() throws IOException {
+        List<String> lines = Files.readAllLines(KubernetesFiles.directory().resolve("Containerfile"));
+        Map<String, String> copied = new java.util.HashMap<>();
+        for (String l : lines) {
+            if (l.startsWith("COPY ")) {
+                String[] parts = l.substring(5).strip().split("\\s+");
+                assertEquals(2, parts.length, l);
+                copied.put(parts[1], parts[0]);
+            }
+        }
+        assertEquals(Map.of("/opt/kmesh-perf/kmesh-perf-demo", "kmesh-perf-demo",
+                "/opt/kmesh-perf/kmesh-perf-demo.jar", "target/kmesh-perf-demo.jar"), copied);
+        assertTrue(Files.isExecutable(Path.of("kmesh-perf-demo")), "the launcher, in the build context");
+        String pom = Files.readString(Path.of("pom.xml"));
+        assertTrue(pom.contains("<demo.jar>${project.build.directory}/kmesh-perf-demo.jar</demo.jar>"),
+                "the jar the Containerfile copies is the one the shade plugin writes");
+        assertTrue(lines.contains("ENV KMESH_PERF_DEMO_JAR=/opt/kmesh-perf/kmesh-perf-demo.jar"), "the launcher's jar");
+        assertTrue(lines.contains("ENTRYPOINT [\"/opt/kmesh-perf/kmesh-perf-demo\"]"),
+                "the launcher is the entrypoint, so the DaemonSet's args are the demo's options");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("libbpf1")), "the system's libbpf 1.x");
+    }
+
+    /**
      * {@code addonsConfig} with scrape-configs.yaml's entries appended to its scrape_configs, as an
      * operator pastes them: the list's lines indented under the last entry's.
      */
