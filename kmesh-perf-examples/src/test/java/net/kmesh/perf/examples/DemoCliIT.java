@@ -186,6 +186,24 @@ class DemoCliIT {
     }
 
     @Test
+    void quietPrintsTheServingLineAndChangesOfTheSourceOnlyNotALinePerSecond() throws Exception {
+        try (PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
+            Path pin = pins.resolve("kmesh_perf_info");
+            int port = DemoProcess.freePort();
+            try (DemoProcess p = DemoProcess.start("--ringbuf-pin", pin.toString(), "--port", Integer.toString(port),
+                    "--quiet", "--duration", "4")) {
+                DemoProcess.Result r = p.await(ENDS_WITHIN);
+                assertEquals(0, r.exitCode(), r.toString());
+                List<String> lines = r.stdout().lines().toList();
+                assertEquals(2, lines.size(), "four seconds, no line per second: " + r.stdout());
+                assertTrue(lines.get(0).startsWith("kmesh-perf-demo: serving http://127.0.0.1:" + port + "/metrics "), lines.get(0));
+                assertTrue(lines.get(1).startsWith("kmesh-perf-demo: source pinned " + pin + ": WAITING: no ring buffer is pinned at "
+                        + pin), lines.get(1));
+            }
+        }
+    }
+
+    @Test
     void aDurationEndsItCleanlyAndPrintMetricsPrintsEveryFamily() throws Exception {
         int port = DemoProcess.freePort();
         // As a demo that was killed (no shutdown hook) leaves it: the next demo removes it.
