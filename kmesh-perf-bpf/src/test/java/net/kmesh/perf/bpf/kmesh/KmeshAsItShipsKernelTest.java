@@ -1,0 +1,97 @@
+package net.kmesh.perf.bpf.kmesh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import net.kmesh.perf.Capabilities.Feature;
+import net.kmesh.perf.OperationsProblem;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.Await;
+import net.kmesh.perf.bpf.KernelRequired;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The monitor beside Kmesh as it ships: its probe compiled out, then on after a restart; ads mode. */
+@KernelRequired
+class KmeshAsItShipsKernelTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private PrivateBpffs bpffs;
+
+    @BeforeEach
+    void mount() throws Exception {
+        bpffs = PrivateBpffs.mount();
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        bpffs.close();
+    }
+
+    private PerfMonitor monitor() {
+        return PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.kmesh(bpffs.path()))
+                .mapStatistics(false).build()).start();
+    }
+
+    @Test
+    void aRingNoProgramWritesIsNoOperationsSourceAndTheSnapshotNamesPerfMonitor() {
+        try (KmeshShipped kmesh = KmeshShipped.start(bpffs.path(), KmeshStandIn.Mode.WORKLOAD, false);
+             PerfMonitor monitor = monitor()) {
+            kmesh.connects(10);
+            PerfSnapshot s = monitor.snapshot();
+            assertTrue(s.source().up(), "the ring is pinned and attached");
+            assertFalse(s.features().contains(Feature.OPERATIONS), s.features().toString());
+            OperationsProblem p = s.operationsProblem().orElseThrow();
+            assertEquals(OperationsProblem.Reason.NOT_WRITTEN, p.reason());
+            assertTrue(p.message().contains("do not write"), p.message());
+            assertTrue(p.message().contains("PERF_MONITOR"), p.message());
+            assertTrue(p.message().contains("performance_probe.h"), p.message());
+            assertTrue(p.message().contains("--profiling"), p.message());
+            assertFalse(monitor.capabilities().has(Feature.OPERATIONS));
+            assertTrue(monitor.capabilities().notes().stream().anyMatch(n -> n.contains("PERF_MONITOR")),
+                    monitor.capabilities().notes().toString());
+        }
+    }
+
+    @Test
+    void kmeshRestartedWithItsProbeOnGivesDurationsWithoutRestartingTheMonitor() throws Exception {
+        try (KmeshShipped kmesh = KmeshShipped.start(bpffs.path(), KmeshStandIn.Mode.WORKLOAD, false);
+             PerfMonitor monitor = monitor()) {
+            assertEquals(OperationsProblem.Reason.NOT_WRITTEN,
+                    monitor.snapshot().operationsProblem().orElseThrow().reason());
+            int before = monitor.snapshot().source().ringMapId().orElseThrow();
+            kmesh.restart(true);
+            int ring = kmesh.mapId(KmeshShipped.RING);
+            Await.snapshot(monitor, s -> s.source().ringMapId().orElse(-1) == ring, WAIT);
+            assertEquals(50, kmesh.connects(50).recorded());
+            PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() == 50, WAIT);
+            assertTrue(ring != before);
+            assertEquals(50, s.records().consumed());
+            assertEquals(50, s.operation(1).orElseThrow().count());
+            assertTrue(s.features().contains(Feature.OPERATIONS), s.features().toString());
+            assertTrue(s.operationsProblem().isEmpty(), s.operationsProblem().toString());
+        }
+    }
+
+    @Test
+    void adsModeIsNamedAsTheReasonAndMapsAreReportedAsUsual() {
+        try (KmeshShipped kmesh = KmeshShipped.start(bpffs.path(), KmeshStandIn.Mode.ADS, false);
+             PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+                     .source(RecordSource.kmesh(bpffs.path())).build()).start()) {
+            PerfSnapshot s = monitor.snapshot();
+            assertFalse(s.source().up());
+            assertFalse(s.features().contains(Feature.OPERATIONS));
+            OperationsProblem p = s.operationsProblem().orElseThrow();
+            assertEquals(OperationsProblem.Reason.ADS_MODE, p.reason());
+            assertTrue(p.message().contains("ads mode"), p.message());
+            assertTrue(p.message().contains(kmesh.mapDirectory().toString()), p.message());
+            int frontend = kmesh.mapId(KmeshShipped.FRONTEND);
+            assertTrue(s.map(frontend).isPresent(), "Kmesh's maps are reported in ads mode: " + s.maps());
+        }
+    }
+}
