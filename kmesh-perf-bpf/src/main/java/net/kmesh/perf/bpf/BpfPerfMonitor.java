@@ -19,6 +19,7 @@ import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.PendingStarts;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.ProgramStats;
 import net.kmesh.perf.RecordCounters;
@@ -34,6 +35,7 @@ import net.kmesh.perf.bpf.ops.RecordDecoder;
 import net.kmesh.perf.bpf.probe.OperationsCheck;
 import net.kmesh.perf.bpf.probe.ProbeMaps;
 import net.kmesh.perf.bpf.probe.SourceFollower;
+import net.kmesh.perf.bpf.probe.StartMapReader;
 import net.kmesh.perf.bpf.progs.ProgramStatsCollector;
 import net.kmesh.perf.bpf.resources.DaemonUsageReader;
 import net.kmesh.perf.bpf.resources.Mounts;
@@ -64,6 +66,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final BundledSamples samples;
     private final SourceFollower source;
     private final FeatureDetection detection;
+    private final StartMapReader startMap;
     private final OperationAggregator aggregator;
     private final RecordDecoder decoder;
     private final RingConsumer consumer;
@@ -75,6 +78,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final Family mapsFamily = new Family("map statistics");
     private final Family programsFamily = new Family("program statistics");
     private final Family daemonFamily = new Family("daemon usage");
+    private final Family startsFamily = new Family("pending starts");
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private ScheduledExecutorService scanner;
@@ -88,6 +92,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
         this.samples = samples;
         this.source = source;
         this.detection = detection;
+        this.startMap = new StartMapReader(config.staleCountAge());
         this.aggregator = new OperationAggregator(config.maxOperationTypes());
         this.decoder = new RecordDecoder(aggregator);
         this.consumer = new RingConsumer(source, decoder, new RingConsumer.BatchListener() {
@@ -214,6 +219,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
         OptionalLong dropped = countersFamily.run(source::dropped).orElse(OptionalLong.empty());
         OptionalLong endsWithoutStart = countersFamily.run(source::endsWithoutStart).orElse(OptionalLong.empty());
         long reaped = countersFamily.run(source::staleStartsReaped).orElse(0L);
+        Optional<PendingStarts> starts = open ? startsFamily.run(() -> startMap.read(source)).flatMap(p -> p)
+                : Optional.empty();
         Optional<List<MapStats>> maps = mapStats != null && open
                 ? mapsFamily.run(() -> mapStats.collect(config.maps())) : Optional.empty();
         Optional<List<ProgramStats>> programs = programStats != null && open
@@ -224,7 +231,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
         RecordCounters records = new RecordCounters(s.consumed(), s.invalid(), s.typeOverflow(), s.missed(), dropped,
                 endsWithoutStart, s.listenerErrors(), s.corruptions(), reaped);
         return new PerfSnapshot(Instant.now(), s.operations(), records, status, maps.orElse(List.of()),
-                programs.orElse(List.of()), usage, features, sourceFeatures.problem(), Optional.empty());
+                programs.orElse(List.of()), usage, features, sourceFeatures.problem(), starts);
     }
 
     @Override

@@ -15,6 +15,7 @@ import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
+import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
 import net.kmesh.perf.bpf.ringbuf.RingCursor;
@@ -361,6 +362,14 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     /** Whether the attached probe keeps histograms in the kernel. */
     public synchronized boolean histogramCapable() {
         return current != null && current.histogramCapable();
+    }
+
+    /**
+     * A copy of the current incarnation's start-map fd, the caller's to close (a walk of it then
+     * holds no lock); empty while there is none.
+     */
+    public synchronized Optional<Fd> startMapCopy() {
+        return current == null ? Optional.empty() : current.maps().starts().map(h -> Fd.copyOf(h.fd()));
     }
 
     /** The status of the source now. */

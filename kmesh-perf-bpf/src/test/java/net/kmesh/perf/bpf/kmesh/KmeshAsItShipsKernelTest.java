@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.OperationsProblem;
+import net.kmesh.perf.PendingStarts;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
@@ -92,6 +93,36 @@ class KmeshAsItShipsKernelTest {
             assertTrue(p.message().contains(kmesh.mapDirectory().toString()), p.message());
             int frontend = kmesh.mapId(KmeshShipped.FRONTEND);
             assertTrue(s.map(frontend).isPresent(), "Kmesh's maps are reported in ads mode: " + s.maps());
+        }
+    }
+
+    @Test
+    void startsThatNeverEndAreCountedPendingAndStaleAndLeftInKmeshsMap() throws Exception {
+        try (KmeshShipped kmesh = KmeshShipped.start(bpffs.path(), KmeshStandIn.Mode.WORKLOAD, true)) {
+            kmesh.startsOnly(300, System.nanoTime() - Duration.ofMinutes(1).toNanos());
+            kmesh.startsOnly(200, 0);
+            try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+                    .source(RecordSource.kmesh(bpffs.path())).build()).start()) {
+                PerfSnapshot s = monitor.snapshot();
+                PendingStarts starts = s.starts().orElseThrow();
+                assertEquals(500, starts.pending());
+                assertEquals(300, starts.stale(), "starts older than the default 10 s");
+                assertEquals(131072, starts.capacity());
+                assertEquals(Duration.ofSeconds(10), starts.staleAge());
+                Thread.sleep(2500); // beyond a sweep interval: a sweep would have run
+                int id = kmesh.mapId(KmeshShipped.STARTS);
+                assertEquals(500, monitor.snapshot().map(id).orElseThrow().entries(),
+                        "a data plane's start map is only read");
+            }
+        }
+    }
+
+    @Test
+    void aSourceWithoutAStartMapHasNoPendingStarts() {
+        try (KmeshShipped kmesh = KmeshShipped.start(bpffs.path(), KmeshStandIn.Mode.ADS, false);
+             PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+                     .source(RecordSource.kmesh(bpffs.path())).mapStatistics(false).build()).start()) {
+            assertTrue(monitor.snapshot().starts().isEmpty());
         }
     }
 }
