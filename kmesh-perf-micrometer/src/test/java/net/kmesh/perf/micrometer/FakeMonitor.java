@@ -18,6 +18,8 @@ import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.OperationType;
+import net.kmesh.perf.OperationsProblem;
+import net.kmesh.perf.PendingStarts;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
@@ -92,6 +94,18 @@ final class FakeMonitor implements PerfMonitor {
         List<ProgramStats> programs = new ArrayList<>();
         Optional<ResourceUsage> daemon = Optional.empty();
         Set<Feature> features = EnumSet.of(Feature.OPERATIONS, Feature.RING_BUFFER, Feature.MAP_STATISTICS);
+        Optional<OperationsProblem> problem = Optional.empty();
+        Optional<PendingStarts> starts = Optional.empty();
+
+        Snap problem(OperationsProblem p) {
+            problem = Optional.of(p);
+            return this;
+        }
+
+        Snap starts(PendingStarts p) {
+            starts = Optional.ofNullable(p);
+            return this;
+        }
 
         /** Adds an operation type whose durations are {@code nanos}. */
         Snap op(long code, String name, long... nanos) {
@@ -141,7 +155,8 @@ final class FakeMonitor implements PerfMonitor {
         }
 
         PerfSnapshot build() {
-            return new PerfSnapshot(Instant.EPOCH, operations, records, source, maps, programs, daemon, features);
+            return new PerfSnapshot(Instant.EPOCH, operations, records, source, maps, programs, daemon, features, problem,
+                    starts);
         }
     }
 }
