@@ -26,6 +26,8 @@ final class FakePerfMonitor implements PerfMonitor {
     final List<String> events = new CopyOnWriteArrayList<>();
     volatile SourceStatus source;
     volatile Set<Capabilities.Feature> features = Set.of();
+    volatile Optional<net.kmesh.perf.OperationsProblem> operationsProblem = Optional.empty();
+    volatile Optional<net.kmesh.perf.PendingStarts> starts = Optional.empty();
     volatile List<String> notes = List.of();
     volatile Runnable onStart = () -> { };
     volatile Runnable onClose = () -> { };
@@ -71,7 +73,8 @@ final class FakePerfMonitor implements PerfMonitor {
     @Override
     public PerfSnapshot snapshot() {
         return new PerfSnapshot(Instant.now(), List.of(), new RecordCounters(0, 0, 0, 0, OptionalLong.of(0),
-                OptionalLong.of(0), 0, 0, 0), source, List.of(), List.of(), Optional.empty(), features);
+                OptionalLong.of(0), 0, 0, 0), source, List.of(), List.of(), Optional.empty(), features, operationsProblem,
+                starts);
     }
 
     @Override
