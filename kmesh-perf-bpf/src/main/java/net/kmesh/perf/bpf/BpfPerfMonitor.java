@@ -32,6 +32,7 @@ import net.kmesh.perf.bpf.libbpf.Resources;
 import net.kmesh.perf.bpf.maps.MapStatsCollector;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
+import net.kmesh.perf.bpf.probe.LogRingDrops;
 import net.kmesh.perf.bpf.probe.OperationsCheck;
 import net.kmesh.perf.bpf.probe.ProbeMaps;
 import net.kmesh.perf.bpf.probe.SourceFollower;
@@ -67,6 +68,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final SourceFollower source;
     private final FeatureDetection detection;
     private final StartMapReader startMap;
+    /** Drops read from the data plane's log ring, or null when its source has no place for one. */
+    private final LogRingDrops logDrops;
     private final OperationAggregator aggregator;
     private final RecordDecoder decoder;
     private final RingConsumer consumer;
@@ -85,13 +88,15 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     private BpfPerfMonitor(PerfMonitorConfig config, Capabilities capabilities, Resources resources,
                            BundledSamples samples, SourceFollower source, FeatureDetection detection,
-                           MapStatsCollector mapStats, ProgramStatsCollector programStats, DaemonUsageReader daemon) {
+                           LogRingDrops logDrops, MapStatsCollector mapStats, ProgramStatsCollector programStats,
+                           DaemonUsageReader daemon) {
         this.config = config;
         this.capabilities = capabilities;
         this.resources = resources;
         this.samples = samples;
         this.source = source;
         this.detection = detection;
+        this.logDrops = logDrops;
         this.startMap = new StartMapReader(config.staleCountAge());
         this.aggregator = new OperationAggregator(config.maxOperationTypes());
         this.decoder = new RecordDecoder(aggregator);
@@ -147,6 +152,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
             BundledSamples samples = null;
             SourceFollower follower;
             FeatureDetection detection;
+            LogRingDrops logDrops = null;
             if (config.source() instanceof RecordSource.Samples bundled) {
                 samples = resources.add(BundledSamples.open(bundled, sampleOptions, notes, features));
                 follower = resources.add(SourceFollower.of(ProbeMaps.of(samples.object()), config, notes));
@@ -154,15 +160,19 @@ public final class BpfPerfMonitor implements PerfMonitor {
             } else {
                 follower = resources.add(SourceFollower.open(config.source(), config, notes));
                 detection = new FeatureDetection(OperationsCheck.of(config.source()));
+                logDrops = LogRingDrops.of(config.source()).map(resources::add).orElse(null);
+                if (logDrops != null) {
+                    logDrops.poll();
+                }
             }
-            detection.atOpen(follower, features, notes);
+            detection.atOpen(follower, logDrops != null && logDrops.seen(), features, notes);
             MapStatsCollector mapStats = MonitorParts.mapStats(config, resources, features, notes);
             ProgramStatsCollector programStats = MonitorParts.programStats(config, resources, features, notes);
             DaemonUsageReader daemon = MonitorParts.daemon(config, features, notes);
             Capabilities capabilities = new Capabilities(MonitorParts.kernelRelease(), natives.version(), features,
                     notes);
-            return new BpfPerfMonitor(config, capabilities, resources, samples, follower, detection, mapStats,
-                    programStats, daemon);
+            return new BpfPerfMonitor(config, capabilities, resources, samples, follower, detection, logDrops,
+                    mapStats, programStats, daemon);
         } catch (RuntimeException e) {
             resources.close();
             throw e;
@@ -185,7 +195,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
             throw new IllegalStateException("the monitor is closed");
         }
         if (started.compareAndSet(false, true)) {
-            if (source.scans()) {
+            if (source.scans() || logDrops != null) {
                 scanner = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "kmesh-perf-locator");
                     t.setDaemon(true);
@@ -200,10 +210,25 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     private void scan() {
         try {
-            source.scan();
+            if (source.scans()) {
+                source.scan();
+            }
+            if (logDrops != null) {
+                logDrops.poll();
+            }
         } catch (RuntimeException e) {
             LOG.debug("looking for the source's ring failed: {}", e.getMessage());
         }
+    }
+
+    /** The source's drops: from its counter map, else from the failed reserves it logs; empty when neither. */
+    private OptionalLong dropped() {
+        OptionalLong counted = source.dropped();
+        if (counted.isPresent() || logDrops == null || source.countersKnown()) {
+            return counted;
+        }
+        logDrops.poll();
+        return logDrops.seen() ? OptionalLong.of(logDrops.dropped()) : OptionalLong.empty();
     }
 
     @Override
@@ -216,7 +241,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
             return Boolean.TRUE;
         }).isPresent() && source.histogramCapable();
         OperationAggregator.Snapshot s = aggregator.snapshot(config::operationType);
-        OptionalLong dropped = countersFamily.run(source::dropped).orElse(OptionalLong.empty());
+        OptionalLong dropped = countersFamily.run(this::dropped).orElse(OptionalLong.empty());
         OptionalLong endsWithoutStart = countersFamily.run(source::endsWithoutStart).orElse(OptionalLong.empty());
         long reaped = countersFamily.run(source::staleStartsReaped).orElse(0L);
         Optional<PendingStarts> starts = open ? startsFamily.run(() -> startMap.read(source)).flatMap(p -> p)

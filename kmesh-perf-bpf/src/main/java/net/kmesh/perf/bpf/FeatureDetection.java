@@ -9,6 +9,7 @@ import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.OperationsProblem;
 import net.kmesh.perf.OperationsProblem.Reason;
 import net.kmesh.perf.SourceStatus;
+import net.kmesh.perf.bpf.probe.LogRingDrops;
 import net.kmesh.perf.bpf.probe.OperationsCheck;
 import net.kmesh.perf.bpf.probe.SourceFollower;
 import org.slf4j.Logger;
@@ -42,13 +43,23 @@ final class FeatureDetection {
         this.check = check;
     }
 
-    /** Adds the source's features at open to {@code features}, and what it lacks to {@code notes}. */
-    Optional<OperationsProblem> atOpen(SourceFollower source, Set<Feature> features, List<String> notes) {
+    /**
+     * Adds the source's features at open to {@code features}, and what it lacks to {@code notes};
+     * {@code dropsLogged}: the data plane logs its failed reserves into a log ring that is observed.
+     */
+    Optional<OperationsProblem> atOpen(SourceFollower source, boolean dropsLogged, Set<Feature> features,
+                                       List<String> notes) {
         SourceFeatures now = source(source);
         features.addAll(now.features());
         if (source.status().up() && !source.countersKnown()) {
-            notes.add(source.status().description() + " has no counter map (kmesh_perf_cnt or km_perf_cnt): "
-                    + "dropped records are unknown");
+            if (dropsLogged) {
+                features.add(Feature.DROPPED_COUNTER);
+                notes.add(source.status().description() + " has no counter map: dropped records are counted from "
+                        + "the failed reserves the data plane logs into its log ring (" + LogRingDrops.LOG_RING + ")");
+            } else {
+                notes.add(source.status().description() + " has no counter map (kmesh_perf_cnt or km_perf_cnt) and "
+                        + "no log ring (" + LogRingDrops.LOG_RING + ") beside it: dropped records are unknown");
+            }
         }
         now.problem().ifPresent(p -> notes.add(p.message()));
         return now.problem();

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.OptionalLong;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.OperationsProblem;
 import net.kmesh.perf.PendingStarts;
@@ -14,6 +16,7 @@ import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.Await;
 import net.kmesh.perf.bpf.KernelRequired;
+import net.kmesh.perf.bpf.ringbuf.RingBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +126,40 @@ class KmeshAsItShipsKernelTest {
              PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
                      .source(RecordSource.kmesh(bpffs.path())).mapStatistics(false).build()).start()) {
             assertTrue(monitor.snapshot().starts().isEmpty());
+        }
+    }
+
+    @Test
+    void failedReservesKmeshLogsAreCountedAsDroppedWithoutConsumingItsLogRing() throws Exception {
+        try (KmeshShipped kmesh = KmeshShipped.start(bpffs.path(), KmeshStandIn.Mode.WORKLOAD, true);
+             PerfMonitor monitor = monitor()) {
+            assertEquals(OptionalLong.of(0), monitor.snapshot().records().dropped(), "a log ring: drops are known");
+            assertTrue(monitor.capabilities().has(Feature.DROPPED_COUNTER));
+            KmeshShipped.Result r = kmesh.connects(400); // 400 records of 40 bytes cannot fit a 4 KiB ring at once
+            assertTrue(r.logged() > 0, r.toString());
+            assertEquals(0, r.unlogged(), r.toString());
+            assertEquals(400, r.recorded() + r.logged());
+            PerfSnapshot s = Await.snapshot(monitor, x -> x.records().dropped().orElse(0) == r.logged()
+                    && x.records().consumed() == r.recorded(), WAIT);
+            assertEquals(OptionalLong.of(r.logged()), s.records().dropped());
+            assertEquals(r.recorded(), s.records().consumed());
+            try (RingBuffer log = RingBuffer.map(kmesh.mapFd(KmeshShipped.LOG), true)) {
+                assertEquals(0, log.reader().consumerPosition(), "Kmesh's log ring is observed, never consumed");
+                // An 8-byte header and the 259-byte event, rounded up to 8 bytes.
+                assertEquals(r.logged() * 272, log.reader().producerPosition(), "every event still there for Kmesh");
+            }
+        }
+    }
+
+    @Test
+    void withNeitherACounterMapNorALogRingDropsStayUnknown() throws Exception {
+        try (KmeshShipped kmesh = KmeshShipped.start(bpffs.path(), KmeshStandIn.Mode.WORKLOAD, true)) {
+            Files.delete(kmesh.pinOf(KmeshShipped.LOG));
+            try (PerfMonitor monitor = monitor()) {
+                kmesh.connects(400);
+                assertTrue(monitor.snapshot().records().dropped().isEmpty());
+                assertFalse(monitor.capabilities().has(Feature.DROPPED_COUNTER));
+            }
         }
     }
 }
