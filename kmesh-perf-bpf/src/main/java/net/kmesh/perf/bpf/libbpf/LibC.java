@@ -20,6 +20,8 @@ public interface LibC extends Library {
     int F_DUPFD_CLOEXEC = 1030;
     int EPOLL_CLOEXEC = 0x80000;
     int EPOLL_CTL_ADD = 1;
+    int EPOLL_CTL_DEL = 2;
+    int EPOLLET = 1 << 31;
     int EPOLLIN = 0x001;
     int EFD_NONBLOCK = 0x800;
     int EFD_CLOEXEC = 0x80000;

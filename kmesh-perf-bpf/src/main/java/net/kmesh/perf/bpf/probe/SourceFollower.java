@@ -165,7 +165,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
 
     @Override
     public synchronized int waitFd() {
-        return current != null && mode == RecordSource.ReadMode.CONSUME ? current.ringFd() : -1;
+        return current != null ? current.ringFd() : -1;
     }
 
     @Override
