@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.OperationsProblem;
@@ -160,6 +163,24 @@ class KmeshAsItShipsKernelTest {
                 assertTrue(monitor.snapshot().records().dropped().isEmpty());
                 assertFalse(monitor.capabilities().has(Feature.DROPPED_COUNTER));
             }
+        }
+    }
+
+    @Test
+    void withoutThePrivilegeToListProgramsTheWriterIsSaidToBeUncheckedAndOperationsStayOn() throws Exception {
+        try (KmeshShipped kmesh = KmeshShipped.start(bpffs.path(), KmeshStandIn.Mode.WORKLOAD, false)) {
+            List<String> command = List.of("setpriv", "--bounding-set=-all,+bpf,+perfmon", "--inh-caps=-all", "--",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=off", "-cp", System.getProperty("java.class.path"),
+                    WriterCheckChild.class.getName(), bpffs.path().toString());
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertEquals(0, p.waitFor(), lines.toString());
+            assertTrue(lines.contains("up true"), lines.toString());
+            assertTrue(lines.contains("operations true"), lines.toString());
+            assertTrue(lines.contains("reason writer_unknown"), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("message ") && l.contains("cannot be checked")
+                    && l.contains("CAP_SYS_ADMIN") && l.contains("PERF_MONITOR")), lines.toString());
         }
     }
 }

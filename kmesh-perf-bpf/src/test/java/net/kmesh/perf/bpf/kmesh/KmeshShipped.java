@@ -1,16 +1,10 @@
 package net.kmesh.perf.bpf.kmesh;
 
 import com.sun.jna.Memory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Capability;
-import net.kmesh.perf.bpf.libbpf.Errno;
-import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.TestRun;
 
@@ -43,43 +37,26 @@ public final class KmeshShipped implements AutoCloseable {
     public record Result(long recorded, long logged, long unlogged) {
     }
 
-    private final Path bpffs;
     private final KmeshStandIn.Mode mode;
-    private final List<Path> createdDirectories = new ArrayList<>();
-    private final List<Path> pins = new ArrayList<>();
+    private final KmeshPins pins;
     private BpfObject object;
     private long nextCookie = 1L << 62;
 
     private KmeshShipped(Path bpffs, KmeshStandIn.Mode mode) {
-        this.bpffs = bpffs;
         this.mode = mode;
+        this.pins = new KmeshPins(bpffs, mode);
     }
 
     /** Loads Kmesh built with ({@code probe}) or without its probe, pinned where {@code mode} pins. */
     public static KmeshShipped start(Path bpffs, KmeshStandIn.Mode mode, boolean probe) {
         KmeshShipped k = new KmeshShipped(bpffs, mode);
         try {
-            k.createDirectories();
+            k.pins.createDirectories();
             k.load(probe);
             return k;
         } catch (RuntimeException e) {
             k.close();
             throw e;
-        }
-    }
-
-    private void createDirectories() {
-        Path dir = bpffs;
-        for (Path part : mode.mapDirectory()) {
-            dir = dir.resolve(part);
-            if (!Files.isDirectory(dir)) {
-                try {
-                    Files.createDirectory(dir);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("creating " + dir, e);
-                }
-                createdDirectories.add(dir);
-            }
         }
     }
 
@@ -92,17 +69,12 @@ public final class KmeshShipped implements AutoCloseable {
         BpfObject o = BpfObject.openResource(KmeshShipped.class, resource, "kmesh_shipped");
         object = o;
         o.load(Capability.CAP_BPF, Capability.CAP_PERFMON);
-        for (String map : pinned()) {
-            Path pin = pinOf(map);
-            Errno.check("pinning " + map + " at " + pin,
-                    LibbpfLoader.natives().libbpf().bpf_obj_pin(o.mapFd(map), pin.toString()));
-            pins.add(pin);
-        }
+        pins.pin(o, pinned());
     }
 
     /** The directory of the pins. */
     public Path mapDirectory() {
-        return bpffs.resolve(mode.mapDirectory());
+        return pins.directory();
     }
 
     /** The pin of {@code map}. */
@@ -161,14 +133,7 @@ public final class KmeshShipped implements AutoCloseable {
     }
 
     private void release() {
-        for (int i = pins.size() - 1; i >= 0; i--) {
-            try {
-                Files.deleteIfExists(pins.get(i));
-            } catch (IOException e) {
-                throw new UncheckedIOException("unpinning " + pins.get(i), e);
-            }
-        }
-        pins.clear();
+        pins.unpinAll();
         if (object != null) {
             object.close();
             object = null;
@@ -178,13 +143,6 @@ public final class KmeshShipped implements AutoCloseable {
     @Override
     public synchronized void close() {
         release();
-        for (int i = createdDirectories.size() - 1; i >= 0; i--) {
-            try {
-                Files.deleteIfExists(createdDirectories.get(i));
-            } catch (IOException e) {
-                throw new UncheckedIOException("removing " + createdDirectories.get(i), e);
-            }
-        }
-        createdDirectories.clear();
+        pins.removeDirectories();
     }
 }
