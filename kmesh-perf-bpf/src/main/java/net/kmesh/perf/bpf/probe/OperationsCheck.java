@@ -12,9 +12,9 @@ import net.kmesh.perf.SourceStatus;
 
 /**
  * Tells whether a data plane's source can give operation records now: a ring is attached and a
- * loaded program writes it (the ring's id is in some program's map ids). Asked at every snapshot,
- * so programs that come and go (Kmesh restarting into a build with its probe) are seen without a
- * restart of the monitor. Kmesh in ads mode, which pins maps but has no probe ring, is told apart
+ * loaded program writes it (the ring's id is in some program's map ids). Asked at every snapshot
+ * (for one ring at most once a second: a snapshot may come every few milliseconds), so programs that
+ * come and go (Kmesh restarting into a build with its probe) are seen without a restart of the monitor. Kmesh in ads mode, which pins maps but has no probe ring, is told apart
  * from a Kmesh that is not running.
  */
 public final class OperationsCheck {
@@ -23,8 +23,14 @@ public final class OperationsCheck {
             + "'#define PERF_MONITOR 0' of bpf/kmesh/probes/performance_probe.h to 1 and rebuild Kmesh "
             + "(kmesh-daemon's --profiling only starts Kmesh's own reader of the ring, it does not write records)";
 
+    /** How long an answer for one ring stands: listing every program is a system call per program. */
+    static final long RECHECK_NANOS = 1_000_000_000L;
+
     private final RecordSource source;
     private final ProgramIndex programs;
+    private int checkedRing = -1;
+    private Optional<Boolean> written = Optional.empty();
+    private long checkedAt;
 
     private OperationsCheck(RecordSource source, ProgramIndex programs) {
         this.source = source;
@@ -53,14 +59,14 @@ public final class OperationsCheck {
                     status.problem().orElse(status.description() + " names no ring buffer") + ": waiting for it"));
         }
         int ring = status.ringMapId().orElseThrow();
-        Optional<Boolean> written = programs.used(ring);
-        if (written.isEmpty()) {
+        Optional<Boolean> writer = writtenNow(ring);
+        if (writer.isEmpty()) {
             return Optional.of(new OperationsProblem(Reason.WRITER_UNKNOWN, "whether a loaded program writes ring "
                     + "buffer map " + ring + " (" + status.description() + ") cannot be checked: listing BPF programs "
                     + "needs CAP_SYS_ADMIN. If no duration ever appears, the data plane's programs may not write it"
                     + (isKmesh(status) ? "; " + KMESH_PROBE_FIX : "")));
         }
-        if (!written.get()) {
+        if (!writer.get()) {
             return Optional.of(new OperationsProblem(Reason.NOT_WRITTEN, "the data plane's programs do not write "
                     + "ring buffer map " + ring + " (" + status.description() + "): no loaded program uses it, so "
                     + "there are no operation durations. "
@@ -69,6 +75,17 @@ public final class OperationsCheck {
                     + ". Durations appear once they load; the monitor need not restart."));
         }
         return Optional.empty();
+    }
+
+    /** Whether a loaded program writes {@code ring}, asked again at most every {@link #RECHECK_NANOS}. */
+    private synchronized Optional<Boolean> writtenNow(int ring) {
+        long now = System.nanoTime();
+        if (ring != checkedRing || now - checkedAt >= RECHECK_NANOS) {
+            written = programs.used(ring);
+            checkedRing = ring;
+            checkedAt = now;
+        }
+        return written;
     }
 
     private boolean isKmesh(SourceStatus status) {
