@@ -203,6 +203,17 @@ public final class PerfMonitorConfig {
     }
 
     /**
+     * The age beyond which a start counts as stale in {@link PendingStarts#stale()}: the sweep's age
+     * when there is a sweep, else {@value #DEFAULT_STALE_START_SECONDS} s (Kmesh's starts end within
+     * one program run). Counting never deletes.
+     *
+     * @return a positive age
+     */
+    public Duration staleCountAge() {
+        return staleStartAge.isZero() ? DEFAULT_STALE_START_AGE : staleStartAge;
+    }
+
+    /**
      * Whether snapshots hold map statistics (default yes).
      *
      * @return true when maps are reported

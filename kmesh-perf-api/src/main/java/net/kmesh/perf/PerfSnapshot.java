@@ -18,10 +18,15 @@ import java.util.Set;
  * @param daemon     the monitored daemon's CPU and memory; empty while it does not exist
  * @param features   the features working at this instant (the source attached, map statistics read,
  *                   the daemon found...); why one is missing is in the log and in {@link Capabilities#notes()}
+ * @param operationsProblem why there are no operation durations now (or why a writer of the ring
+ *                   cannot be vouched for); empty when the ring is read and a loaded program writes it
+ * @param starts     the source's start map: starts pending and stale; empty when the source has none or
+ *                   it cannot be read
  */
 public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, RecordCounters records,
                            SourceStatus source, List<MapStats> maps, List<ProgramStats> programs,
-                           Optional<ResourceUsage> daemon, Set<Capabilities.Feature> features) {
+                           Optional<ResourceUsage> daemon, Set<Capabilities.Feature> features,
+                           Optional<OperationsProblem> operationsProblem, Optional<PendingStarts> starts) {
     /**
      * Copies the lists and sets, so that the snapshot is immutable.
      *
@@ -33,6 +38,8 @@ public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, Rec
      * @param programs   statistics of the selected programs
      * @param daemon     the daemon's usage, if it exists
      * @param features   the features working at this instant
+     * @param operationsProblem why there are no operation durations now, if so
+     * @param starts     the start map's pending and stale starts, if read
      */
     public PerfSnapshot {
         Objects.requireNonNull(takenAt, "takenAt");
@@ -43,6 +50,26 @@ public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, Rec
         programs = List.copyOf(programs);
         Objects.requireNonNull(daemon, "daemon");
         features = Set.copyOf(features);
+        Objects.requireNonNull(operationsProblem, "operationsProblem");
+        Objects.requireNonNull(starts, "starts");
+    }
+
+    /**
+     * A snapshot with no operations problem and no start map, for monitors that have neither.
+     *
+     * @param takenAt    when the snapshot was taken
+     * @param operations duration statistics per operation type
+     * @param records    what happened to the ring buffer's records
+     * @param source     the source's status
+     * @param maps       statistics of the selected maps
+     * @param programs   statistics of the selected programs
+     * @param daemon     the daemon's usage, if it exists
+     * @param features   the features working at this instant
+     */
+    public PerfSnapshot(Instant takenAt, List<OperationStats> operations, RecordCounters records, SourceStatus source,
+                        List<MapStats> maps, List<ProgramStats> programs, Optional<ResourceUsage> daemon,
+                        Set<Capabilities.Feature> features) {
+        this(takenAt, operations, records, source, maps, programs, daemon, features, Optional.empty(), Optional.empty());
     }
 
     /**

@@ -1,8 +1,5 @@
 package net.kmesh.perf.bpf;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.ListenerRegistration;
@@ -23,9 +19,7 @@ import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
-import net.kmesh.perf.PerfMonitorException;
-import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
-import net.kmesh.perf.PerfMonitorException.PrivilegeException;
+import net.kmesh.perf.PendingStarts;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.ProgramStats;
 import net.kmesh.perf.RecordCounters;
@@ -33,17 +27,16 @@ import net.kmesh.perf.RecordListener;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.ResourceUsage;
 import net.kmesh.perf.SourceStatus;
-import net.kmesh.perf.bpf.libbpf.Capability;
-import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
-import net.kmesh.perf.bpf.libbpf.MapType;
 import net.kmesh.perf.bpf.libbpf.Resources;
-import net.kmesh.perf.bpf.maps.MapCapabilities;
 import net.kmesh.perf.bpf.maps.MapStatsCollector;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
+import net.kmesh.perf.bpf.probe.LogRingDrops;
+import net.kmesh.perf.bpf.probe.OperationsCheck;
 import net.kmesh.perf.bpf.probe.ProbeMaps;
 import net.kmesh.perf.bpf.probe.SourceFollower;
+import net.kmesh.perf.bpf.probe.StartMapReader;
 import net.kmesh.perf.bpf.progs.ProgramStatsCollector;
 import net.kmesh.perf.bpf.resources.DaemonUsageReader;
 import net.kmesh.perf.bpf.resources.Mounts;
@@ -54,11 +47,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The libbpf-backed {@link PerfMonitor}. Opening acquires, in order: the bundled samples (when they
- * are the source), the source's probe (or a follower waiting for it), map and program statistics;
- * {@link #close()} stops the consumer and releases them in reverse. A snapshot reads each family
- * (operations, counters, maps, programs, daemon) on its own: one that fails is empty for that
- * snapshot, says why once in the log, and is missing from {@link PerfSnapshot#features()}.
+ * The libbpf-backed {@link PerfMonitor}: coordinates the parts that do the work. {@link MonitorParts}
+ * probes the kernel and opens map, program and daemon statistics; a {@link SourceFollower} follows
+ * the source's ring across the data plane's restarts; a {@link RingConsumer} drains it through a
+ * {@link RecordDecoder} into an {@link OperationAggregator}; {@link FeatureDetection} says which
+ * features work, at open and at every snapshot; one {@link Family} per kind of figure keeps a failed
+ * read from spoiling the others. {@link #close()} stops the consumer and releases the parts in reverse.
  */
 public final class BpfPerfMonitor implements PerfMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(BpfPerfMonitor.class);
@@ -72,6 +66,10 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final Resources resources;
     private final BundledSamples samples;
     private final SourceFollower source;
+    private final FeatureDetection detection;
+    private final StartMapReader startMap;
+    /** Drops read from the data plane's log ring, or null when its source has no place for one. */
+    private final LogRingDrops logDrops;
     private final OperationAggregator aggregator;
     private final RecordDecoder decoder;
     private final RingConsumer consumer;
@@ -83,18 +81,23 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final Family mapsFamily = new Family("map statistics");
     private final Family programsFamily = new Family("program statistics");
     private final Family daemonFamily = new Family("daemon usage");
+    private final Family startsFamily = new Family("pending starts");
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private ScheduledExecutorService scanner;
 
     private BpfPerfMonitor(PerfMonitorConfig config, Capabilities capabilities, Resources resources,
-                           BundledSamples samples, SourceFollower source, MapStatsCollector mapStats,
-                           ProgramStatsCollector programStats, DaemonUsageReader daemon) {
+                           BundledSamples samples, SourceFollower source, FeatureDetection detection,
+                           LogRingDrops logDrops, MapStatsCollector mapStats, ProgramStatsCollector programStats,
+                           DaemonUsageReader daemon) {
         this.config = config;
         this.capabilities = capabilities;
         this.resources = resources;
         this.samples = samples;
         this.source = source;
+        this.detection = detection;
+        this.logDrops = logDrops;
+        this.startMap = new StartMapReader(config.staleCountAge());
         this.aggregator = new OperationAggregator(config.maxOperationTypes());
         this.decoder = new RecordDecoder(aggregator);
         this.consumer = new RingConsumer(source, decoder, new RingConsumer.BatchListener() {
@@ -136,7 +139,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
         LibbpfLoader.Natives natives = LibbpfLoader.natives();
         List<String> notes = new ArrayList<>();
         Set<Feature> features = EnumSet.noneOf(Feature.class);
-        requireRingBuffers(natives);
+        MonitorParts.requireRingBuffers(natives);
         features.add(Feature.RING_BUFFER);
         if (Mounts.bpffs().isPresent()) {
             features.add(Feature.BPFFS);
@@ -148,136 +151,31 @@ public final class BpfPerfMonitor implements PerfMonitor {
         try {
             BundledSamples samples = null;
             SourceFollower follower;
+            FeatureDetection detection;
+            LogRingDrops logDrops = null;
             if (config.source() instanceof RecordSource.Samples bundled) {
                 samples = resources.add(BundledSamples.open(bundled, sampleOptions, notes, features));
                 follower = resources.add(SourceFollower.of(ProbeMaps.of(samples.object()), config, notes));
+                detection = new FeatureDetection(null);
             } else {
                 follower = resources.add(SourceFollower.open(config.source(), config, notes));
-            }
-            if (follower.status().up()) {
-                features.add(Feature.OPERATIONS);
-                if (follower.countersKnown()) {
-                    features.add(Feature.DROPPED_COUNTER);
-                } else {
-                    notes.add(config.source().describe() + " has no counter map (kmesh_perf_cnt or km_perf_cnt): "
-                            + "dropped records are unknown");
+                detection = new FeatureDetection(OperationsCheck.of(config.source()));
+                logDrops = LogRingDrops.of(config.source()).map(resources::add).orElse(null);
+                if (logDrops != null) {
+                    logDrops.poll();
                 }
-                if (follower.histogramCapable()) {
-                    features.add(Feature.KERNEL_HISTOGRAM);
-                }
-                if (follower.hasModes()) {
-                    features.add(Feature.OPERATION_MODES);
-                }
-            } else {
-                notes.add(follower.status().problem().orElse("the source names no ring buffer yet")
-                        + ": waiting for it");
             }
-            MapStatsCollector mapStats = config.mapStatistics() ? openMapStats(config, resources, features, notes) : null;
-            ProgramStatsCollector programStats = config.programStatistics()
-                    ? openProgramStats(resources, features, notes) : null;
-            DaemonUsageReader daemon = DaemonUsageReader.of(config.daemon());
-            DaemonUsageReader.Reading first = daemon.reading();
-            if (first.matched()) {
-                features.add(Feature.DAEMON);
-            } else {
-                notes.add("daemon usage: " + first.problem().orElse(config.daemon().describe() + " matches nothing")
-                        + "; its CPU and memory are reported once it matches");
-            }
-            Capabilities capabilities = new Capabilities(kernelRelease(), natives.version(), features, notes);
-            return new BpfPerfMonitor(config, capabilities, resources, samples, follower, mapStats, programStats,
-                    daemon);
+            detection.atOpen(follower, logDrops != null && logDrops.seen(), features, notes);
+            MapStatsCollector mapStats = MonitorParts.mapStats(config, resources, features, notes);
+            ProgramStatsCollector programStats = MonitorParts.programStats(config, resources, features, notes);
+            DaemonUsageReader daemon = MonitorParts.daemon(config, features, notes);
+            Capabilities capabilities = new Capabilities(MonitorParts.kernelRelease(), natives.version(), features,
+                    notes);
+            return new BpfPerfMonitor(config, capabilities, resources, samples, follower, detection, logDrops,
+                    mapStats, programStats, daemon);
         } catch (RuntimeException e) {
             resources.close();
             throw e;
-        }
-    }
-
-    /**
-     * Opens map statistics and reads them once; without the privilege they need, or when the first
-     * read fails, the monitor goes on without them and says why in the notes.
-     */
-    private static MapStatsCollector openMapStats(PerfMonitorConfig config, Resources resources, Set<Feature> features,
-                                                  List<String> notes) {
-        MapStatsCollector collector = null;
-        try {
-            collector = MapStatsCollector.open();
-            collector.collect(config.maps());
-        } catch (PrivilegeException e) {
-            if (collector != null) {
-                collector.close();
-            }
-            notes.add("map statistics are off: " + e.getMessage());
-            return null;
-        } catch (PerfMonitorException e) {
-            if (collector == null) {
-                notes.add("map statistics are off: " + e.getMessage());
-                return null;
-            }
-            // A passing condition (no fd left, no memory): snapshots try again.
-            notes.add("map statistics could not be read at open, snapshots try again: " + e.getMessage());
-        }
-        resources.add(collector);
-        features.add(Feature.MAP_STATISTICS);
-        MapCapabilities c = collector.capabilities();
-        if (c.iterator()) {
-            features.add(Feature.MAP_ITERATOR);
-        }
-        if (c.elemCountKfunc()) {
-            features.add(Feature.MAP_ELEM_COUNT_KFUNC);
-        }
-        if (c.batchLookup()) {
-            features.add(Feature.MAP_BATCH_LOOKUP);
-        }
-        notes.addAll(c.notes());
-        return collector;
-    }
-
-    /** Opens program statistics; without CAP_SYS_ADMIN the monitor goes on without them. */
-    private static ProgramStatsCollector openProgramStats(Resources resources, Set<Feature> features,
-                                                          List<String> notes) {
-        try {
-            ProgramStatsCollector collector = resources.add(ProgramStatsCollector.open());
-            features.add(Feature.BPF_STATS);
-            return collector;
-        } catch (PrivilegeException e) {
-            notes.add("program statistics are off: " + e.getMessage());
-            return null;
-        }
-    }
-
-    /**
-     * Creates and closes a one-page ring buffer: the probe that tells a kernel without ring
-     * buffers (EINVAL, an unknown map type) from a caller without privilege (EPERM). libbpf's own
-     * probe answers "unsupported" for both.
-     */
-    private static void requireRingBuffers(LibbpfLoader.Natives natives) {
-        int fd = natives.libbpf().bpf_map_create(MapType.RINGBUF, "kp_probe", 0, 0, natives.pageSize(), null);
-        if (fd >= 0) {
-            natives.libc().close(fd);
-            return;
-        }
-        throw ringBufferProbeFailure(-fd, kernelRelease());
-    }
-
-    /** The exception for a failed ring-buffer probe with {@code errno} on kernel {@code release}. */
-    static RuntimeException ringBufferProbeFailure(int errno, String release) {
-        return switch (errno) {
-            case Errno.EPERM -> new PrivilegeException("creating a BPF map was refused (EPERM): "
-                    + (Capability.CAP_BPF.held() ? "" : "this process lacks CAP_BPF; ") + Errno.PRIVILEGE_HINT,
-                    errno, null);
-            case Errno.EINVAL -> new KernelFeatureException("the kernel " + release + " has no BPF ring buffers "
-                    + "(BPF_MAP_TYPE_RINGBUF, Linux >= 5.8): kmesh-perf cannot read operation records on it", errno, null);
-            case Errno.ENOSYS -> new KernelFeatureException("the kernel " + release
-                    + " has no bpf() system call (CONFIG_BPF_SYSCALL is off)", errno, null);
-            default -> Errno.failure("creating a BPF ring buffer", errno);
-        };
-    }
-
-    static String kernelRelease() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 
@@ -297,7 +195,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
             throw new IllegalStateException("the monitor is closed");
         }
         if (started.compareAndSet(false, true)) {
-            if (source.scans()) {
+            if (source.scans() || logDrops != null) {
                 scanner = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "kmesh-perf-locator");
                     t.setDaemon(true);
@@ -312,107 +210,53 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     private void scan() {
         try {
-            source.scan();
+            if (source.scans()) {
+                source.scan();
+            }
+            if (logDrops != null) {
+                logDrops.poll();
+            }
         } catch (RuntimeException e) {
             LOG.debug("looking for the source's ring failed: {}", e.getMessage());
         }
     }
 
-    @Override
-    public PerfSnapshot snapshot() {
-        Set<Feature> features = EnumSet.noneOf(Feature.class);
-        features.addAll(capabilities.features());
-        features.removeAll(EnumSet.of(Feature.OPERATIONS, Feature.DROPPED_COUNTER, Feature.KERNEL_HISTOGRAM,
-                Feature.OPERATION_MODES, Feature.MAP_STATISTICS, Feature.BPF_STATS, Feature.DAEMON));
-        boolean open = !closed.get();
-
-        SourceStatus status = source.status();
-        if (status.up()) {
-            features.add(Feature.OPERATIONS);
-            if (source.hasModes()) {
-                features.add(Feature.OPERATION_MODES);
-            }
+    /** The source's drops: from its counter map, else from the failed reserves it logs; empty when neither. */
+    private OptionalLong dropped() {
+        OptionalLong counted = source.dropped();
+        if (counted.isPresent() || logDrops == null || source.countersKnown()) {
+            return counted;
         }
-        if (open && operationsFamily.run(() -> {
-            source.mergeHistograms(aggregator);
-            return Boolean.TRUE;
-        }).isPresent() && source.histogramCapable()) {
-            features.add(Feature.KERNEL_HISTOGRAM);
-        }
-        OperationAggregator.Snapshot s = aggregator.snapshot(config::operationType);
-        OptionalLong dropped = countersFamily.run(source::dropped).orElse(OptionalLong.empty());
-        OptionalLong endsWithoutStart = countersFamily.run(source::endsWithoutStart).orElse(OptionalLong.empty());
-        if (dropped.isPresent()) {
-            features.add(Feature.DROPPED_COUNTER);
-        }
-        long reaped = countersFamily.run(source::staleStartsReaped).orElse(0L);
-
-        List<MapStats> maps = List.of();
-        if (mapStats != null && open) {
-            Optional<List<MapStats>> m = mapsFamily.run(() -> mapStats.collect(config.maps()));
-            if (m.isPresent()) {
-                maps = m.get();
-                features.add(Feature.MAP_STATISTICS);
-            }
-        }
-        List<ProgramStats> programs = List.of();
-        if (programStats != null && open) {
-            Optional<List<ProgramStats>> p = programsFamily.run(() -> programStats.collect(config.programs()));
-            if (p.isPresent()) {
-                programs = p.get();
-                features.add(Feature.BPF_STATS);
-            }
-        }
-        Optional<ResourceUsage> usage = daemonFamily.run(daemon::reading).flatMap(DaemonUsageReader.Reading::usage);
-        if (usage.isPresent()) {
-            features.add(Feature.DAEMON);
-        }
-        RecordCounters records = new RecordCounters(s.consumed(), s.invalid(), s.typeOverflow(), s.missed(), dropped,
-                endsWithoutStart, s.listenerErrors(), s.corruptions(), reaped);
-        return new PerfSnapshot(Instant.now(), s.operations(), records, status, maps, programs, usage, features);
+        logDrops.poll();
+        return logDrops.seen() ? OptionalLong.of(logDrops.dropped()) : OptionalLong.empty();
     }
 
-    /**
-     * One family of a snapshot: read on its own, so that its failure leaves the others intact. A
-     * failure is logged when it starts or changes, and its recovery once.
-     */
-    private static final class Family {
-        private final String name;
-        /** What kind of failure is going on (exception class and errno), or null. */
-        private String failing;
-
-        Family(String name) {
-            this.name = name;
-        }
-
-        <T> Optional<T> run(Supplier<T> read) {
-            try {
-                T value = read.get();
-                recovered();
-                return Optional.of(value);
-            } catch (RuntimeException e) {
-                failed(e);
-                return Optional.empty();
-            }
-        }
-
-        private synchronized void recovered() {
-            if (failing != null) {
-                LOG.info("{} can be read again", name);
-                failing = null;
-            }
-        }
-
-        private synchronized void failed(RuntimeException e) {
-            // Keyed by kind, not text: messages that name a map or a pid would log every snapshot.
-            String kind = e.getClass().getName() + (e instanceof PerfMonitorException p
-                    ? p.errno().stream().mapToObj(n -> " errno " + n).findFirst().orElse("") : "");
-            if (!kind.equals(failing)) {
-                LOG.warn("{} are missing from snapshots until this is fixed: {}", name, e.getMessage());
-                LOG.debug("{} failed", name, e);
-            }
-            failing = kind;
-        }
+    @Override
+    public PerfSnapshot snapshot() {
+        boolean open = !closed.get();
+        SourceStatus status = source.status();
+        FeatureDetection.SourceFeatures sourceFeatures = detection.source(source);
+        boolean histograms = open && operationsFamily.run(() -> {
+            source.mergeHistograms(aggregator);
+            return Boolean.TRUE;
+        }).isPresent() && source.histogramCapable();
+        OperationAggregator.Snapshot s = aggregator.snapshot(config::operationType);
+        OptionalLong dropped = countersFamily.run(this::dropped).orElse(OptionalLong.empty());
+        OptionalLong endsWithoutStart = countersFamily.run(source::endsWithoutStart).orElse(OptionalLong.empty());
+        long reaped = countersFamily.run(source::staleStartsReaped).orElse(0L);
+        Optional<PendingStarts> starts = open ? startsFamily.run(() -> startMap.read(source)).flatMap(p -> p)
+                : Optional.empty();
+        Optional<List<MapStats>> maps = mapStats != null && open
+                ? mapsFamily.run(() -> mapStats.collect(config.maps())) : Optional.empty();
+        Optional<List<ProgramStats>> programs = programStats != null && open
+                ? programsFamily.run(() -> programStats.collect(config.programs())) : Optional.empty();
+        Optional<ResourceUsage> usage = daemonFamily.run(daemon::reading).flatMap(DaemonUsageReader.Reading::usage);
+        Set<Feature> features = detection.atSnapshot(capabilities, sourceFeatures, new FeatureDetection.Reads(
+                histograms, dropped.isPresent(), maps.isPresent(), programs.isPresent(), usage.isPresent()));
+        RecordCounters records = new RecordCounters(s.consumed(), s.invalid(), s.typeOverflow(), s.missed(), dropped,
+                endsWithoutStart, s.listenerErrors(), s.corruptions(), reaped);
+        return new PerfSnapshot(Instant.now(), s.operations(), records, status, maps.orElse(List.of()),
+                programs.orElse(List.of()), usage, features, sourceFeatures.problem(), starts);
     }
 
     @Override

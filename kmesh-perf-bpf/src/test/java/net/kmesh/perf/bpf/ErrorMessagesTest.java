@@ -23,11 +23,11 @@ class ErrorMessagesTest {
 
     @Test
     void aKernelWithoutRingBuffersIsNamed() {
-        RuntimeException e = BpfPerfMonitor.ringBufferProbeFailure(Errno.EINVAL, "4.19.0");
+        RuntimeException e = MonitorParts.ringBufferProbeFailure(Errno.EINVAL, "4.19.0");
         assertTrue(e instanceof KernelFeatureException);
         assertEquals("the kernel 4.19.0 has no BPF ring buffers (BPF_MAP_TYPE_RINGBUF, Linux >= 5.8): "
                 + "kmesh-perf cannot read operation records on it", e.getMessage());
-        assertTrue(BpfPerfMonitor.ringBufferProbeFailure(Errno.EPERM, "6.1") instanceof PrivilegeException);
-        assertTrue(BpfPerfMonitor.ringBufferProbeFailure(Errno.ENOSYS, "6.1").getMessage().contains("CONFIG_BPF_SYSCALL"));
+        assertTrue(MonitorParts.ringBufferProbeFailure(Errno.EPERM, "6.1") instanceof PrivilegeException);
+        assertTrue(MonitorParts.ringBufferProbeFailure(Errno.ENOSYS, "6.1").getMessage().contains("CONFIG_BPF_SYSCALL"));
     }
 }

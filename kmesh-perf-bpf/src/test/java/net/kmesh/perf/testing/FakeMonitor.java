@@ -19,6 +19,8 @@ import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.OperationType;
+import net.kmesh.perf.OperationsProblem;
+import net.kmesh.perf.PendingStarts;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
@@ -49,6 +51,10 @@ public final class FakeMonitor implements PerfMonitor {
     public volatile SourceStatus source;
     /** What {@link #capabilities()} says works, and what the snapshots built from the configuration say. */
     public volatile Set<Feature> features;
+    /** Why the snapshots built from the configuration have no durations, if so. */
+    public volatile Optional<OperationsProblem> operationsProblem = Optional.empty();
+    /** The start map the snapshots built from the configuration report, if any. */
+    public volatile Optional<PendingStarts> starts = Optional.empty();
     /** What {@link #capabilities()} notes. */
     public volatile List<String> notes = List.of();
     /** Runs in {@link #start()} before it is recorded; may throw. */
@@ -76,7 +82,7 @@ public final class FakeMonitor implements PerfMonitor {
         this.features = Set.of();
         waiting("no ring pinned at the path yet");
         this.snapshots = () -> new PerfSnapshot(Instant.now(), List.of(), Snap.noRecords(), source, List.of(),
-                List.of(), Optional.empty(), features);
+                List.of(), Optional.empty(), features, operationsProblem, starts);
     }
 
     /** The source waits, for {@code problem}. */
@@ -156,6 +162,8 @@ public final class FakeMonitor implements PerfMonitor {
         public List<ProgramStats> programs = new ArrayList<>();
         public Optional<ResourceUsage> daemon = Optional.empty();
         public Set<Feature> features = EnumSet.of(Feature.OPERATIONS, Feature.RING_BUFFER, Feature.MAP_STATISTICS);
+        public Optional<OperationsProblem> problem = Optional.empty();
+        public Optional<PendingStarts> starts = Optional.empty();
 
         static RecordCounters noRecords() {
             return new RecordCounters(0, 0, 0, 0, OptionalLong.of(0), OptionalLong.of(0), 0, 0, 0);
@@ -213,8 +221,21 @@ public final class FakeMonitor implements PerfMonitor {
             return this;
         }
 
+        /** Why there are no durations. */
+        public Snap problem(OperationsProblem p) {
+            problem = Optional.of(p);
+            return this;
+        }
+
+        /** The source's start map; null for none. */
+        public Snap starts(PendingStarts p) {
+            starts = Optional.ofNullable(p);
+            return this;
+        }
+
         public PerfSnapshot build() {
-            return new PerfSnapshot(Instant.EPOCH, operations, records, source, maps, programs, daemon, features);
+            return new PerfSnapshot(Instant.EPOCH, operations, records, source, maps, programs, daemon, features,
+                    problem, starts);
         }
     }
 }

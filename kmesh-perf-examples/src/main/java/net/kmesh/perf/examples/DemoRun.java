@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.Capabilities;
+import net.kmesh.perf.OperationsProblem;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
@@ -206,7 +207,7 @@ final class DemoRun {
                 current = null;
             }
             if (current != null) {
-                String state = sourceLine(current.source());
+                String state = sourceLine(current);
                 if (!terminal && !state.equals(shownState)) {
                     status.println(Demo.NAME + ": " + state);
                 }
@@ -231,8 +232,14 @@ final class DemoRun {
         }
     }
 
-    /** One line for the source's state, e.g. {@code source pinned /x: WAITING: no ring buffer is pinned at /x ...}. */
-    static String sourceLine(SourceStatus s) {
-        return "source " + s.description() + ": " + SourceSection.state(s);
+    /**
+     * One line for the source's state, e.g. {@code source pinned /x: WAITING: no ring buffer is pinned at /x ...},
+     * with why there are no durations when a ring is attached that nothing writes, or Kmesh runs in ads mode.
+     */
+    static String sourceLine(PerfSnapshot snapshot) {
+        SourceStatus s = snapshot.source();
+        return "source " + s.description() + ": " + SourceSection.state(s) + snapshot.operationsProblem()
+                .filter(p -> p.reason() != OperationsProblem.Reason.WAITING)
+                .map(p -> (p.reason().disablesOperations() ? "; NO DURATIONS: " : "; ") + p.message()).orElse("");
     }
 }

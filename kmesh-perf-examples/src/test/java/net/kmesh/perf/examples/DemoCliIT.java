@@ -139,7 +139,7 @@ class DemoCliIT {
         DemoProcess.Result r = DemoProcess.run(ENDS_WITHIN, withFreePort(args("--ringbuf-pin", bpffs.toString()))
                 .toArray(String[]::new));
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(theOnlyLine(r).contains(bpffs + " is a directory, not a pinned object"), r.stderr());
+        assertTrue(theOnlyLine(r).contains(bpffs + " is a directory, not a pinned ring buffer"), r.stderr());
     }
 
     @Test

@@ -86,4 +86,13 @@ final class Families {
     static final Family FEATURE_ENABLED = Family.gauge("kmesh_perf_feature_enabled",
             "1 when a feature of the monitor works now, 0 when not (the log says why)",
             "kmesh.perf.feature.enabled", null);
+    static final Family OPERATIONS_PROBLEM = Family.gauge("kmesh_perf_operations_problem",
+            "1 for the reason there are no operation durations now (waiting, not_written, ads_mode) or the writer "
+                    + "of the ring cannot be checked (writer_unknown), 0 for the others",
+            "kmesh.perf.operations.problem", null);
+    static final Family STARTS_PENDING = Family.gauge("kmesh_perf_starts_pending",
+            "Operation starts in the source's start map, waiting for their end", "kmesh.perf.starts.pending", null);
+    static final Family STARTS_STALE = Family.gauge("kmesh_perf_starts_stale",
+            "Operation starts in the source's start map older than the stale age: ends that never came",
+            "kmesh.perf.starts.stale", null);
 }

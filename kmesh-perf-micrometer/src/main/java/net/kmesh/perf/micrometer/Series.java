@@ -9,6 +9,7 @@ import java.util.Map;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationStats;
+import net.kmesh.perf.OperationsProblem;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.ProgramStats;
 import net.kmesh.perf.RecordCounters;
@@ -136,6 +137,15 @@ final class Series {
         scalar(out, Families.LISTENER_ERRORS, r.listenerErrors());
         if (settings.staleStartReaping()) {
             scalar(out, Families.STALE_STARTS_REAPED, r.staleStartsReaped());
+        }
+        s.starts().ifPresent(starts -> {
+            scalar(out, Families.STARTS_PENDING, starts.pending());
+            scalar(out, Families.STARTS_STALE, starts.stale());
+        });
+        OperationsProblem.Reason now = s.operationsProblem().map(OperationsProblem::reason).orElse(null);
+        for (OperationsProblem.Reason reason : OperationsProblem.Reason.values()) {
+            out.add(new Point(Families.OPERATIONS_PROBLEM, new String[] {"reason", reason.tagValue()},
+                    reason == now ? 1 : 0, 0, null));
         }
     }
 

@@ -24,6 +24,8 @@ import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.MapStats.CountMethod;
 import net.kmesh.perf.OperationStats;
+import net.kmesh.perf.OperationsProblem;
+import net.kmesh.perf.PendingStarts;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.ProgramStats;
@@ -62,6 +64,7 @@ class PrometheusExpositionTest {
                 .daemon(new ResourceUsage("process kmesh-daemon (pid 42)",
                         Optional.of(new ResourceUsage.Bytes(200_000_000, ResourceUsage.Basis.PROCESS, "/proc/42/status VmRSS")), Optional.empty(),
                         Optional.of(new ResourceUsage.CpuTime(Duration.ofMillis(12_340), ResourceUsage.Basis.PROCESS, "/proc/42/stat")), java.util.List.of()))
+                .starts(new PendingStarts(500, 300, 131072, Duration.ofSeconds(10)))
                 .records(new RecordCounters(1000, 3, 4, 5, OptionalLong.of(6), OptionalLong.of(7), 8, 9, 10))
                 .source(new SourceStatus("pinned", SourceStatus.State.ATTACHED, RecordSource.ReadMode.OBSERVE,
                         OptionalInt.of(11), 2, Optional.empty()))
@@ -198,7 +201,10 @@ class PrometheusExpositionTest {
                 Map.entry("kmesh_perf_ends_without_start_total", "counter"),
                 Map.entry("kmesh_perf_listener_errors_total", "counter"),
                 Map.entry("kmesh_perf_stale_starts_reaped_total", "counter"),
-                Map.entry("kmesh_perf_feature_enabled", "gauge"));
+                Map.entry("kmesh_perf_feature_enabled", "gauge"),
+                Map.entry("kmesh_perf_operations_problem", "gauge"),
+                Map.entry("kmesh_perf_starts_pending", "gauge"),
+                Map.entry("kmesh_perf_starts_stale", "gauge"));
     }
 
     @Test
@@ -233,6 +239,27 @@ class PrometheusExpositionTest {
             assertEquals(every, all, "one series per feature");
             assertEquals(Set.of("operations", "ring_buffer", "map_statistics", "bpf_stats"), on);
         }
+    }
+
+    @Test
+    void pendingStartsAndTheReasonForNoDurationsAreStatusFamiliesInBothNamings() {
+        PerfSnapshot s = everything().features(EnumSet.of(Feature.RING_BUFFER))
+                .problem(new OperationsProblem(OperationsProblem.Reason.ADS_MODE, "Kmesh runs in ads mode")).build();
+        for (MetricNaming naming : MetricNaming.values()) {
+            PrometheusText text = scrape(s, naming);
+            Map<String, String> node = Map.of("node_name", "node-a");
+            assertEquals(500, text.value("kmesh_perf_starts_pending", node), naming.name());
+            assertEquals(300, text.value("kmesh_perf_starts_stale", node), naming.name());
+            assertEquals(0, text.value("kmesh_perf_feature_enabled", Map.of("node_name", "node-a", "feature", "operations")));
+            Map<String, Double> reasons = new TreeMap<>();
+            for (PrometheusText.Sample x : text.named("kmesh_perf_operations_problem")) {
+                reasons.put(x.labels().get("reason"), x.value());
+            }
+            assertEquals(Map.of("waiting", 0.0, "not_written", 0.0, "ads_mode", 1.0, "writer_unknown", 0.0), reasons);
+        }
+        PrometheusText none = scrape(everything().starts(null).build(), MetricNaming.KMESH_PERF);
+        assertFalse(none.has("kmesh_perf_starts_pending"), "no start map: absent, not 0");
+        assertTrue(none.named("kmesh_perf_operations_problem").stream().allMatch(x -> x.value() == 0));
     }
 
     @Test

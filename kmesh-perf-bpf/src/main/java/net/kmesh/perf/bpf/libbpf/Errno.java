@@ -22,6 +22,7 @@ public final class Errno {
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
+    public static final int EROFS = 30;
     public static final int ENOSYS = 38;
     public static final int EOPNOTSUPP = 95;
     public static final int ENOTSUPP = 524;
@@ -52,6 +53,7 @@ public final class Errno {
             case EFAULT -> "EFAULT";
             case EEXIST -> "EEXIST";
             case ENOTDIR -> "ENOTDIR";
+            case EROFS -> "EROFS";
             case EINVAL -> "EINVAL";
             case ENFILE -> "ENFILE";
             case EMFILE -> "EMFILE";

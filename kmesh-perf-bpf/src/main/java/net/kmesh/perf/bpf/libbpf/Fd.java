@@ -20,6 +20,19 @@ public final class Fd implements AutoCloseable {
         return new Fd(fd, LibbpfLoader.natives().libc());
     }
 
+    /**
+     * A copy of {@code fd} (the same open file), owned by the caller: a borrowed fd that another
+     * thread may close stays valid through the copy.
+     */
+    public static Fd copyOf(int fd) {
+        LibC libc = LibbpfLoader.natives().libc();
+        int copy = libc.fcntl(fd, LibC.F_DUPFD_CLOEXEC, 0);
+        if (copy < 0) {
+            throw Errno.failure("copying fd " + fd, Errno.last());
+        }
+        return new Fd(copy, libc);
+    }
+
     /** The descriptor; {@link IllegalStateException} once closed. */
     public int get() {
         int f = fd.get();

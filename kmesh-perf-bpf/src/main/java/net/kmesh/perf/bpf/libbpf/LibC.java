@@ -16,8 +16,12 @@ public interface LibC extends Library {
     int O_RDONLY = 0;
     int O_DIRECTORY = 0x10000;
     int O_CLOEXEC = 0x80000;
+    /** fcntl: a copy of the fd, close-on-exec, numbered at least the argument. */
+    int F_DUPFD_CLOEXEC = 1030;
     int EPOLL_CLOEXEC = 0x80000;
     int EPOLL_CTL_ADD = 1;
+    int EPOLL_CTL_DEL = 2;
+    int EPOLLET = 1 << 31;
     int EPOLLIN = 0x001;
     int EFD_NONBLOCK = 0x800;
     int EFD_CLOEXEC = 0x80000;
@@ -55,6 +59,9 @@ public interface LibC extends Library {
 
     /** {@code int close(int fd);} */
     int close(int fd);
+
+    /** {@code int fcntl(int fd, int cmd, int arg);} with an int argument, e.g. {@link #F_DUPFD_CLOEXEC}. */
+    int fcntl(int fd, int cmd, int arg);
 
     /** {@code int getrlimit(int resource, struct rlimit *rlim);} ({@code struct rlimit} is two {@code rlim_t}, 64-bit) */
     int getrlimit(int resource, Pointer rlim);

@@ -3,6 +3,8 @@ package net.kmesh.perf.bpf.libbpf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
+import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
 import net.kmesh.perf.bpf.resources.Mounts;
@@ -21,6 +23,10 @@ public final class Pins {
      * @throws PrivilegeException when the pin's permissions or this process's capabilities refuse it
      */
     public static Fd openMap(Path path, int... types) {
+        Optional<String> unsearchable = PinAccess.unsearchable(path);
+        if (unsearchable.isPresent()) {
+            throw new PrivilegeException(unsearchable.get(), Errno.EACCES, null);
+        }
         if (!Files.exists(path)) {
             String hint = Mounts.bpffs().map(m -> "list what is pinned with: ls -R " + m)
                     .orElse("no bpffs is mounted (mount one with: mount -t bpf bpf /sys/fs/bpf)");
@@ -38,6 +44,9 @@ public final class Pins {
             if (errno == Errno.EPERM || errno == Errno.EACCES) {
                 throw new PrivilegeException("opening pinned object " + path + " was refused (" + Errno.name(errno)
                         + "): the pin's owner and mode must allow this user; " + Errno.PRIVILEGE_HINT);
+            }
+            if (errno == Errno.EROFS) {
+                throw new PerfMonitorException(PinAccess.readOnly(path), errno, null);
             }
             throw Errno.failure("opening pinned object " + path, errno);
         }

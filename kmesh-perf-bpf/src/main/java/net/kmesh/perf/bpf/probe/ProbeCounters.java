@@ -13,7 +13,7 @@ final class ProbeCounters implements AutoCloseable {
     private final int mapFd;
     private final int mapId;
     private final int cpus;
-    private final long[] last = new long[2];
+    private ProbeCounts last = ProbeCounts.ZERO;
     private boolean closed;
 
     ProbeCounters(int mapFd, int mapId) {
@@ -28,23 +28,26 @@ final class ProbeCounters implements AutoCloseable {
     }
 
     /** Reads both counters now; after close, the last values. */
-    synchronized long[] read() {
+    synchronized ProbeCounts read() {
         if (!closed) {
             try (Memory key = new Memory(4); Memory values = new Memory(8L * cpus)) {
-                int[] slots = {ProbeLayout.COUNTER_DROPPED, ProbeLayout.COUNTER_END_WITHOUT_START};
-                for (int i = 0; i < slots.length; i++) {
-                    key.setInt(0, slots[i]);
-                    Errno.check("reading kmesh_perf_cnt slot " + slots[i],
-                            LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(mapFd, key, values));
-                    long sum = 0;
-                    for (int cpu = 0; cpu < cpus; cpu++) {
-                        sum += values.getLong(8L * cpu);
-                    }
-                    last[i] = sum;
-                }
+                long dropped = slot(key, values, ProbeLayout.COUNTER_DROPPED);
+                long endsWithoutStart = slot(key, values, ProbeLayout.COUNTER_END_WITHOUT_START);
+                last = new ProbeCounts(dropped, endsWithoutStart);
             }
         }
-        return last.clone();
+        return last;
+    }
+
+    private long slot(Memory key, Memory values, int slot) {
+        key.setInt(0, slot);
+        Errno.check("reading kmesh_perf_cnt slot " + slot,
+                LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(mapFd, key, values));
+        long sum = 0;
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            sum = ProbeCounts.plus(sum, values.getLong(8L * cpu));
+        }
+        return sum;
     }
 
     /** Reads once more, then keeps those values; the fd is no longer used. */

@@ -1,6 +1,7 @@
 package net.kmesh.perf.bpf.probe;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import net.kmesh.perf.bpf.libbpf.FdInfo;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.MapType;
+import net.kmesh.perf.bpf.libbpf.PinAccess;
 import net.kmesh.perf.bpf.libbpf.Pins;
 import net.kmesh.perf.bpf.resources.Mounts;
 
@@ -130,7 +132,17 @@ abstract sealed class ProbeLocator permits ProbeLocator.ByPin, ProbeLocator.ByNa
             Path pin = candidates.get(i);
             Object key;
             try {
-                key = Files.readAttributes(pin, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+                BasicFileAttributes a = Files.readAttributes(pin, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isDirectory()) {
+                    keys[i] = null;
+                    problem = PinAccess.directory(pin);
+                    return NONE;
+                }
+                key = a.fileKey();
+            } catch (AccessDeniedException e) {
+                keys[i] = null;
+                problem = PinAccess.unsearchable(pin).orElse(pin + " cannot be read: permission denied");
+                return NONE;
             } catch (IOException e) {
                 keys[i] = null;
                 return NONE;
@@ -147,8 +159,9 @@ abstract sealed class ProbeLocator permits ProbeLocator.ByPin, ProbeLocator.ByNa
         private int ringIdPinnedAt(Path pin) {
             int ret = LibbpfLoader.natives().libbpf().bpf_obj_get(pin.toString());
             if (ret < 0) {
-                problem = pin + " cannot be opened: " + Errno.name(-ret)
-                        + (-ret == Errno.EPERM ? " (outside a bpffs, or " + Errno.PRIVILEGE_HINT + ")" : "");
+                problem = -ret == Errno.EROFS ? PinAccess.readOnly(pin) : pin + " cannot be opened: " + Errno.name(-ret)
+                        + (-ret == Errno.EPERM ? " (outside a bpffs, or " + Errno.PRIVILEGE_HINT + ")"
+                        : -ret == Errno.EACCES ? " (the pin's owner and mode must allow this user read and write)" : "");
                 return NONE;
             }
             try (Fd fd = Fd.own(ret)) {
@@ -205,9 +218,13 @@ abstract sealed class ProbeLocator permits ProbeLocator.ByPin, ProbeLocator.ByNa
                 return;
             }
             Path pin = candidates.get(0);
+            Optional<String> unsearchable = PinAccess.unsearchable(pin);
+            if (unsearchable.isPresent()) {
+                throw new PrivilegeException(unsearchable.get(), Errno.EACCES, null);
+            }
             if (Files.isDirectory(pin)) {
-                throw new NotFoundException(pin + " is a directory, not a pinned object: name the ring buffer's pin "
-                        + "in it (e.g. " + pin.resolve(ProbeLayout.namesOf(ProbeLayout.RING).get(1)) + ")");
+                throw new NotFoundException(PinAccess.directory(pin) + ": name the ring buffer's pin in it (e.g. "
+                        + pin.resolve(ProbeLayout.namesOf(ProbeLayout.RING).get(1)) + ")");
             }
             if (Files.exists(pin)) {
                 // Opens and checks it: a file outside a bpffs, a program, a map of another type fail here.

@@ -2,13 +2,12 @@ package net.kmesh.perf.bpf.probe;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Function;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException;
@@ -16,6 +15,7 @@ import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
+import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
 import net.kmesh.perf.bpf.ringbuf.RingCursor;
@@ -31,9 +31,14 @@ import org.slf4j.LoggerFactory;
  * every incarnation are kept: a counter map shared by two incarnations is counted once. While the
  * source names no ring the status is {@link SourceStatus.State#WAITING}.
  *
+ * <p>The counter totals across incarnations are kept by {@link CounterTotals}, stale starts are
+ * swept by {@link StartSweeper}.
+ *
  * <p>The consumer thread calls {@link #tick}, {@link #readers} and {@link #sweep}; any thread may take
  * the status, the counters or set a mode. Only the consumer thread (or the closing thread once the
- * consumer has stopped) releases a ring, so a ring is never unmapped while it is read.
+ * consumer has stopped) releases a ring, so a ring is never unmapped while it is read. Fields marked
+ * "consumer thread" are touched by that thread only; every other mutable field is guarded by
+ * {@code this}.
  */
 public final class SourceFollower implements RingConsumer.Source, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SourceFollower.class);
@@ -41,7 +46,6 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     static final long GRACE_NANOS = 1_000_000_000L;
     /** Attaching failed: try again after this long rather than at every wake. */
     private static final long RETRY_NANOS = 250_000_000L;
-    private static final long SWEEP_NANOS = 2_000_000_000L;
 
     private final ProbeLocator locator;
     private final RecordSource.ReadMode mode;
@@ -50,18 +54,18 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private final ConcurrentSkipListMap<Long, OperationMode> modes;
     private final List<String> notes;
 
+    private final CounterTotals totals = new CounterTotals();
+    private final StartSweeper sweeper = new StartSweeper();
+
     private Probe current;
     private final List<Probe> draining = new ArrayList<>();
-    /** Last counter values by counter map id, over every incarnation. */
-    private final Map<Integer, long[]> counterTotals = new LinkedHashMap<>();
-    private boolean countersKnown;
-    private long reapedBefore;
     private long attachments;
     private String problem;
-    private String loggedProblem;
-    private long nextAttempt;
-    private long lastSweep;
     private boolean closed;
+    /** Consumer thread. */
+    private String loggedProblem;
+    /** Consumer thread. */
+    private long nextAttempt;
 
     private SourceFollower(ProbeLocator locator, RecordSource.ReadMode mode, PerfMonitorConfig config,
                            String description, List<String> notes) {
@@ -110,7 +114,8 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         return f;
     }
 
-    private void adopt(ProbeMaps maps) {
+    /** Makes {@code maps} the current incarnation; returns how many were attached before it. */
+    private long adopt(ProbeMaps maps) {
         Probe probe = Probe.attach(maps, mode, config, modes, notes);
         if (!config.histogramTypes().isEmpty() && !probe.histogramCapable()) {
             probe.close();
@@ -119,14 +124,11 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
                     + ProbeLayout.namesOf(ProbeLayout.HISTOGRAMS) + " maps: its programs were built without "
                     + "kmesh_perf.h's histogram mode");
         }
+        totals.attached(probe.counters());
         synchronized (this) {
             current = probe;
-            attachments++;
             problem = null;
-            countersKnown = probe.counters() != null;
-            if (probe.counters() != null) {
-                counterTotals.putIfAbsent(probe.counters().mapId(), new long[2]);
-            }
+            return attachments++;
         }
     }
 
@@ -163,7 +165,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
 
     @Override
     public synchronized int waitFd() {
-        return current != null && mode == RecordSource.ReadMode.CONSUME ? current.ringFd() : -1;
+        return current != null ? current.ringFd() : -1;
     }
 
     @Override
@@ -232,8 +234,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             if (maps.ring().id() != named) {
                 LOG.debug("{} changed again while attaching: ring {} instead of {}", description, maps.ring().id(), named);
             }
-            long before = attachments;
-            adopt(maps);
+            long before = adopt(maps);
             LOG.info("{}: attached to ring buffer map {} ({}){}", description, maps.ring().id(), maps,
                     before > 0 ? ", after a restart of the data plane" : "");
         } catch (PerfMonitorException | IllegalArgumentException e) {
@@ -266,17 +267,17 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         }
     }
 
-    /** Keeps what an incarnation counted; its counters read one last time. */
+    /** Keeps what an incarnation counted, its counters read one last time; under the lock, so no total misses it. */
     private void fold(Probe p) {
         if (p.counters() != null) {
             try {
-                counterTotals.put(p.counters().mapId(), p.counters().read());
+                totals.update(p.counters());
             } catch (RuntimeException e) {
                 LOG.debug("reading the counters of ring {} a last time failed: {}", p.ringId(), e.getMessage());
             }
         }
         if (p.staleStarts() != null) {
-            reapedBefore += p.staleStarts().reaped();
+            sweeper.released(p.staleStarts());
         }
     }
 
@@ -296,21 +297,11 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     /** Deletes stale starts, at most every two seconds; on the consumer thread, never holding the lock. */
     @Override
     public void sweep(long nowNanos) {
-        if (nowNanos - lastSweep < SWEEP_NANOS) {
-            return;
-        }
-        lastSweep = nowNanos;
         StaleStarts s;
         synchronized (this) {
             s = current != null ? current.staleStarts() : null;
         }
-        if (s != null) {
-            try {
-                s.sweep(System.nanoTime());
-            } catch (RuntimeException e) {
-                LOG.warn("sweeping stale starts failed: {}", e.getMessage());
-            }
-        }
+        sweeper.sweep(nowNanos, s);
     }
 
     // ---- any thread ----
@@ -327,50 +318,35 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
 
     /** Records dropped in the kernel, over every incarnation; empty while unknown (no counter map). */
     public synchronized OptionalLong dropped() {
-        return counter(0);
+        Optional<ProbeCounts> t = totals.total(live(Probe::counters));
+        return t.isPresent() ? OptionalLong.of(t.get().dropped()) : OptionalLong.empty();
     }
 
     /** Ends without a start, over every incarnation; empty while unknown. */
     public synchronized OptionalLong endsWithoutStart() {
-        return counter(1);
-    }
-
-    private OptionalLong counter(int slot) {
-        if (!countersKnown) {
-            return OptionalLong.empty();
-        }
-        refreshCounters();
-        long sum = 0;
-        for (long[] c : counterTotals.values()) {
-            sum += c[slot];
-        }
-        return OptionalLong.of(sum);
-    }
-
-    private void refreshCounters() {
-        List<Probe> live = new ArrayList<>(draining);
-        if (current != null) {
-            live.add(current);
-        }
-        for (Probe p : live) {
-            if (p.counters() != null) {
-                counterTotals.put(p.counters().mapId(), p.counters().read());
-            }
-        }
+        Optional<ProbeCounts> t = totals.total(live(Probe::counters));
+        return t.isPresent() ? OptionalLong.of(t.get().endsWithoutStart()) : OptionalLong.empty();
     }
 
     /** Stale starts deleted, over every incarnation. */
     public synchronized long staleStartsReaped() {
-        long n = reapedBefore;
-        if (current != null && current.staleStarts() != null) {
-            n += current.staleStarts().reaped();
-        }
+        return sweeper.reaped(live(Probe::staleStarts));
+    }
+
+    /** {@code part} of every probe still held (current and draining), where it has one; under the lock. */
+    private <T> List<T> live(Function<Probe, T> part) {
+        List<T> parts = new ArrayList<>(1 + draining.size());
         for (Probe p : draining) {
-            if (p.staleStarts() != null) {
-                n += p.staleStarts().reaped();
+            T t = part.apply(p);
+            if (t != null) {
+                parts.add(t);
             }
         }
-        return n;
+        T t = current != null ? part.apply(current) : null;
+        if (t != null) {
+            parts.add(t);
+        }
+        return parts;
     }
 
     /** Whether the attached probe has a mode map. */
@@ -379,13 +355,21 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     }
 
     /** Whether the attached probe has a counter map. */
-    public synchronized boolean countersKnown() {
-        return countersKnown;
+    public boolean countersKnown() {
+        return totals.known();
     }
 
     /** Whether the attached probe keeps histograms in the kernel. */
     public synchronized boolean histogramCapable() {
         return current != null && current.histogramCapable();
+    }
+
+    /**
+     * A copy of the current incarnation's start-map fd, the caller's to close (a walk of it then
+     * holds no lock); empty while there is none.
+     */
+    public synchronized Optional<Fd> startMapCopy() {
+        return current == null ? Optional.empty() : current.maps().starts().map(h -> Fd.copyOf(h.fd()));
     }
 
     /** The status of the source now. */

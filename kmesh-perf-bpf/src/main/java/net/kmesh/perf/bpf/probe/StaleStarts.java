@@ -11,24 +11,19 @@ import net.kmesh.perf.bpf.libbpf.MapInfo;
 /**
  * Deletes starts older than a limit from the probe's start map: operations whose end never came,
  * because their thread died or a program returned early. Both the probe's stamps and
- * {@link System#nanoTime()} read CLOCK_MONOTONIC, so the age is their difference. The key and value
- * sizes are the map's own (the thread-keyed layout has 8-byte keys, Kmesh's socket-keyed one 16);
- * every value begins with the start time. A walk visits at most the map's capacity of keys, so a
- * map that changes under it cannot keep it going. The map fd is borrowed.
+ * {@link System#nanoTime()} read CLOCK_MONOTONIC, so the age is their difference; the walk is
+ * {@link StartCensus}'s (the thread-keyed layout has 8-byte keys, Kmesh's socket-keyed one 16). The
+ * map fd is borrowed.
  */
 final class StaleStarts {
     private final int mapFd;
-    private final int keySize;
-    private final int valueSize;
-    private final int maxEntries;
+    private final MapInfo info;
     private final long maxAgeNanos;
     private long reaped;
 
     private StaleStarts(int mapFd, MapInfo info, long maxAgeNanos) {
         this.mapFd = mapFd;
-        this.keySize = info.keySize();
-        this.valueSize = info.valueSize();
-        this.maxEntries = info.maxEntries();
+        this.info = info;
         this.maxAgeNanos = maxAgeNanos;
     }
 
@@ -61,21 +56,11 @@ final class StaleStarts {
     synchronized int sweep(long nowNanos) {
         Libbpf libbpf = LibbpfLoader.natives().libbpf();
         List<byte[]> stale = new ArrayList<>();
-        try (Memory key = new Memory(keySize); Memory next = new Memory(keySize); Memory value = new Memory(valueSize)) {
-            boolean first = true;
-            for (long visited = 0; visited < maxEntries
-                    && libbpf.bpf_map_get_next_key(mapFd, first ? null : key, next) == 0; visited++) {
-                first = false;
-                key.write(0, next.getByteArray(0, keySize), 0, keySize);
-                // Gone between listing and reading: it ended, which is not stale.
-                if (libbpf.bpf_map_lookup_elem(mapFd, key, value) == 0
-                        && nowNanos - value.getLong(ProbeLayout.START_VALUE_START_NS_OFFSET) > maxAgeNanos) {
-                    stale.add(key.getByteArray(0, keySize));
-                }
-            }
-            int deleted = 0;
+        StartCensus.walk(mapFd, info, nowNanos, maxAgeNanos, stale::add);
+        int deleted = 0;
+        try (Memory key = new Memory(info.keySize())) {
             for (byte[] k : stale) {
-                key.write(0, k, 0, keySize);
+                key.write(0, k, 0, k.length);
                 int ret = libbpf.bpf_map_delete_elem(mapFd, key);
                 if (ret == 0) {
                     deleted++;
@@ -83,8 +68,8 @@ final class StaleStarts {
                     throw Errno.failure("deleting a stale start from the start map", -ret);
                 }
             }
-            reaped += deleted;
-            return deleted;
         }
+        reaped += deleted;
+        return deleted;
     }
 }

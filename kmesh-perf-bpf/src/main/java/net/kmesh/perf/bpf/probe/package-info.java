@@ -3,7 +3,8 @@
  * mode map, the in-kernel histograms, the start map), found from a record source
  * ({@link net.kmesh.perf.bpf.probe.ProbeLocator}), held as one incarnation
  * ({@link net.kmesh.perf.bpf.probe.Probe}) and followed across the data plane's restarts with every
- * total kept ({@link net.kmesh.perf.bpf.probe.SourceFollower}). {@link net.kmesh.perf.bpf.probe.ProbeLayout}
+ * total kept ({@link net.kmesh.perf.bpf.probe.SourceFollower}, whose
+ * counter totals {@code CounterTotals} keeps and whose stale starts {@code StartSweeper} sweeps). {@link net.kmesh.perf.bpf.probe.ProbeLayout}
  * is the one place in Java that knows the layouts.
  */
 package net.kmesh.perf.bpf.probe;

@@ -9,7 +9,14 @@ import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 
 /**
  * Waits for a ring buffer to have data, with epoll on the map fd, and can be woken from another
- * thread through an eventfd in the same epoll set. Owns the epoll fd and the eventfd.
+ * thread through an eventfd in the same epoll set. Owns the epoll fd and the eventfd; watches one
+ * ring at a time, registered by the caller for that ring and deregistered when it is given up, so
+ * a registration never outlives its ring nor depends on the fd number a next ring gets.
+ *
+ * <p>A consumer's ring is watched level-triggered: ready while it holds unread records. An
+ * observer's is watched edge-triggered: the kernel reports readiness by the real consumer's
+ * position, which an observer does not move, so it waits for the kernel's wake-ups instead (they
+ * come when a record is committed while the real consumer had caught up, as that consumer is woken).
  */
 final class Poller implements AutoCloseable {
     // struct epoll_event { uint32_t events; epoll_data_t data; } is packed on x86-64 only.
@@ -22,8 +29,10 @@ final class Poller implements AutoCloseable {
     private final Memory events = new Memory(2L * EVENT_SIZE);
     private final Memory readBuffer = new Memory(8);
     private final Memory writeBuffer = new Memory(8);
+    private int watched = -1;
 
-    Poller(int ringFd) {
+    /** A poller watching no ring yet. */
+    Poller() {
         libc = LibbpfLoader.natives().libc();
         int ep = libc.epoll_create1(LibC.EPOLL_CLOEXEC);
         if (ep < 0) {
@@ -38,8 +47,7 @@ final class Poller implements AutoCloseable {
         }
         wakeup = Fd.own(ev);
         try {
-            add(ringFd);
-            add(ev);
+            add(ev, LibC.EPOLLIN);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -47,10 +55,44 @@ final class Poller implements AutoCloseable {
         writeBuffer.setLong(0, 1);
     }
 
-    private void add(int fd) {
+    /** A poller watching {@code ringFd}, level-triggered. */
+    Poller(int ringFd) {
+        this();
+        try {
+            watch(ringFd, false);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Watches {@code ringFd} (open, a ring's map fd) instead of the ring watched so far.
+     *
+     * @param edge edge-triggered: wake on the kernel's notifications only (an observer)
+     */
+    void watch(int ringFd, boolean edge) {
+        unwatch();
+        add(ringFd, LibC.EPOLLIN | (edge ? LibC.EPOLLET : 0));
+        watched = ringFd;
+    }
+
+    /**
+     * Stops watching the ring; call while its fd is still open. (Its registration would also go
+     * when its file is released, but not when only the fd is closed and a mapping still holds it.)
+     */
+    void unwatch() {
+        if (watched >= 0) {
+            // ENOENT or EBADF: the registration went with its file.
+            libc.epoll_ctl(epoll.get(), LibC.EPOLL_CTL_DEL, watched, null);
+            watched = -1;
+        }
+    }
+
+    private void add(int fd, int flags) {
         try (Memory event = new Memory(EVENT_SIZE)) {
             event.clear();
-            event.setInt(0, LibC.EPOLLIN);
+            event.setInt(0, flags);
             event.setLong(DATA_OFFSET, fd);
             if (libc.epoll_ctl(epoll.get(), LibC.EPOLL_CTL_ADD, fd, event) < 0) {
                 throw Errno.failure("adding fd " + fd + " to epoll", Errno.last());

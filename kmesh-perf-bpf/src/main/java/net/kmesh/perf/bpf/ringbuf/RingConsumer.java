@@ -11,9 +11,13 @@ import org.slf4j.LoggerFactory;
  * ({@link Source#tick}), drains every ring the source reads (the current one and those being
  * retired), then waits: after a read that found records, at most the batch delay and never longer
  * than the time the current ring takes to fill a quarter at the rate just seen, so a small ring
- * (Kmesh's is 4 KiB) does not overflow because of the wait; when the ring is empty, in epoll until
- * the kernel signals data (consume mode) or for a short poll (observe mode, or no ring yet).
- * {@link #close()} wakes it, lets it drain once more and joins it.
+ * (Kmesh's is 4 KiB) does not overflow because of the wait; a read that only found it was lapped
+ * (an observer) counts as a read that found records, so the wait that follows is short. When the
+ * ring is empty it waits in epoll until the kernel signals data (an observer: until the kernel
+ * wakes the ring's readers), never longer than the idle wait (an observer: the batch delay).
+ * The epoll registration belongs to the current ring (its reader, not its fd number): a new ring
+ * is registered when the source switches to it, whatever fd it got, and a ring given up is
+ * deregistered. {@link #close()} wakes it, lets it drain once more and joins it.
  */
 public final class RingConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingConsumer.class);
@@ -30,7 +34,7 @@ public final class RingConsumer implements AutoCloseable {
         /** The current ring's reader, or null while the source names none. */
         RingCursor currentReader();
 
-        /** The fd to wait on with epoll (the current ring, when consuming it), or -1 to poll on a timer. */
+        /** The current ring's map fd, to wait on with epoll while {@link #currentReader()} is its reader; -1 when none. */
         int waitFd();
 
         /** {@code reader} just handed over {@code records} records. */
@@ -61,7 +65,8 @@ public final class RingConsumer implements AutoCloseable {
     private final long idleWaitNanos;
     private final Thread thread;
     private volatile Poller poller;
-    private int polledFd = -1;
+    /** The reader whose ring the poller watches; consumer thread. */
+    private RingCursor watched;
     private long lastDrainNanos;
     /** The last turn found records and waited a known delay: this turn's bytes over its time are a rate. */
     private boolean delayed;
@@ -127,16 +132,21 @@ public final class RingConsumer implements AutoCloseable {
         source.tick(now);
         source.sweep(now);
         RingCursor current = source.currentReader();
+        watch(current);
         long before = current != null ? current.consumerPosition() : 0;
         int records = drainAll(now);
         if (stopping) {
             return;
         }
+        if (records == 0 && current != null && current.consumerPosition() != before) {
+            // Lapped (an observer): nothing handed over, but the ring moves fast; read again soon.
+            records = -1;
+        }
         long elapsed = now - lastDrainNanos;
         lastDrainNanos = now;
         boolean rateKnown = delayed;
         delayed = false;
-        if (records > 0) {
+        if (records != 0) {
             pendingPauses = 0;
             long delay;
             long bytes = current != null ? current.consumerPosition() - before : 0;
@@ -167,12 +177,35 @@ public final class RingConsumer implements AutoCloseable {
             return;
         }
         pendingPauses = 0;
-        int fd = source.waitFd();
-        if (fd >= 0) {
-            pollOn(fd).await((int) Math.max(1, idleWaitNanos / 1_000_000));
+        if (watched != null) {
+            long wait = current.consumes() ? idleWaitNanos : Math.min(batchDelayNanos, idleWaitNanos);
+            poller.await((int) Math.max(1, wait / 1_000_000));
         } else {
             LockSupport.parkNanos(this, current != null ? Math.min(batchDelayNanos, idleWaitNanos) : idleWaitNanos);
         }
+    }
+
+    /** Registers {@code current}'s ring with epoll if it is not the ring registered, and deregisters the one before. */
+    private void watch(RingCursor current) {
+        if (current == watched) {
+            return;
+        }
+        int fd = current != null ? source.waitFd() : -1;
+        Poller p = poller;
+        if (p == null && fd >= 0) {
+            p = new Poller();
+            synchronized (this) {
+                poller = p;
+            }
+        }
+        if (p != null) {
+            if (fd >= 0) {
+                p.watch(fd, !current.consumes());
+            } else {
+                p.unwatch();
+            }
+        }
+        watched = fd >= 0 ? current : null;
     }
 
     /**
@@ -206,18 +239,6 @@ public final class RingConsumer implements AutoCloseable {
             total += n;
         }
         return total;
-    }
-
-    private Poller pollOn(int fd) {
-        if (poller == null || polledFd != fd) {
-            Poller next = new Poller(fd);
-            if (poller != null) {
-                poller.close();
-            }
-            poller = next;
-            polledFd = fd;
-        }
-        return poller;
     }
 
     /** Drains one ring once, on the calling thread: the consumer thread, or any thread before start. */

@@ -38,4 +38,9 @@ public interface RingCursor {
      * consumer, which the producer never overtakes. See {@link RingObserver#missed()}.
      */
     long missed();
+
+    /** Whether this reader consumes (frees what it read) rather than observes. */
+    default boolean consumes() {
+        return true;
+    }
 }

@@ -25,9 +25,11 @@ import java.util.function.IntConsumer;
  * after which the kernel has overwritten nothing, and counts what it skipped in {@link #missed()}.
  * While it keeps up, it hands over exactly the records committed, in order.
  *
- * <p><b>Wake-ups:</b> the kernel wakes epoll waiters and reports EPOLLIN by the real consumer's
- * position, not the observer's, so epoll says nothing useful to an observer: poll it on a timer,
- * often enough that it stays less than a ring's size behind.
+ * <p><b>Wake-ups:</b> the kernel reports EPOLLIN by the real consumer's position, not the
+ * observer's, so level-triggered epoll says nothing useful to an observer. The kernel does wake
+ * the ring's waiters when a record is committed while the real consumer had caught up: an
+ * observer waits for those wake-ups edge-triggered, with a timer beside them, often enough that
+ * it stays less than a ring's size behind when the real consumer lags.
  *
  * <p><b>Memory ordering:</b> the validation is exact where stores become visible in program order
  * (x86-64). On arm64 the kernel's barriers do not order a BPF program's payload stores after its
@@ -114,6 +116,11 @@ public final class RingObserver implements RingCursor {
     void seek(long position) {
         pos = position;
         forConsumer = true;
+    }
+
+    @Override
+    public boolean consumes() {
+        return false;
     }
 
     @Override

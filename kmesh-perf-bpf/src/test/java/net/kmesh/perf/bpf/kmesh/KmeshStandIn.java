@@ -1,12 +1,8 @@
 package net.kmesh.perf.bpf.kmesh;
 
 import com.sun.jna.Memory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Inet4Address;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Capability;
@@ -86,9 +82,7 @@ public final class KmeshStandIn implements AutoCloseable {
     }
 
     private final Path bpffs;
-    private final Mode mode;
-    private final List<Path> createdDirectories = new ArrayList<>();
-    private final List<Path> pins = new ArrayList<>();
+    private final KmeshPins pins;
     private BpfObject object;
     private Path connectCgroup;
     /** Far above the kernel's socket cookies, which count up from 1. */
@@ -96,7 +90,7 @@ public final class KmeshStandIn implements AutoCloseable {
 
     private KmeshStandIn(Path bpffs, Mode mode) {
         this.bpffs = bpffs;
-        this.mode = mode;
+        this.pins = new KmeshPins(bpffs, mode);
     }
 
     /** Loads the stand-in and pins its maps under {@code <bpffs>/bpf_kmesh_workload/map/}. */
@@ -112,7 +106,7 @@ public final class KmeshStandIn implements AutoCloseable {
     public static KmeshStandIn start(Path bpffs, Mode mode) {
         KmeshStandIn standIn = new KmeshStandIn(bpffs, mode);
         try {
-            standIn.createDirectories();
+            standIn.pins.createDirectories();
             standIn.load();
             return standIn;
         } catch (RuntimeException e) {
@@ -121,37 +115,12 @@ public final class KmeshStandIn implements AutoCloseable {
         }
     }
 
-    private void createDirectories() {
-        Path dir = bpffs;
-        for (Path part : mode.mapDirectory()) {
-            dir = dir.resolve(part);
-            if (!Files.isDirectory(dir)) {
-                try {
-                    Files.createDirectory(dir);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("creating " + dir + " (is " + bpffs + " a bpffs?)", e);
-                }
-                createdDirectories.add(dir);
-            }
-        }
-    }
-
     private void load() {
-        for (String map : MAPS) {
-            if (Files.exists(pinOf(map))) {
-                throw new IllegalStateException(pinOf(map) + " exists already: another data plane pinned there; "
-                        + "run the stand-in on its own PrivateBpffs");
-            }
-        }
+        pins.requireFree(MAPS);
         BpfObject o = BpfObject.openResource(KmeshStandIn.class, RESOURCE, "kmesh_standin");
         object = o;
         o.load(Capability.CAP_BPF, Capability.CAP_PERFMON, Capability.CAP_NET_ADMIN);
-        for (String map : MAPS) {
-            Path pin = pinOf(map);
-            Errno.check("pinning " + map + " at " + pin,
-                    LibbpfLoader.natives().libbpf().bpf_obj_pin(o.mapFd(map), pin.toString()));
-            pins.add(pin);
-        }
+        pins.pin(o, MAPS);
         if (connectCgroup != null) {
             attach(connectCgroup);
         }
@@ -164,7 +133,7 @@ public final class KmeshStandIn implements AutoCloseable {
 
     /** The directory of the pins, e.g. {@code <bpffs>/bpf_kmesh_workload/map}. */
     public Path mapDirectory() {
-        return bpffs.resolve(mode.mapDirectory());
+        return pins.directory();
     }
 
     /** The pin of {@code map}, one of {@link #MAPS}. */
@@ -276,14 +245,7 @@ public final class KmeshStandIn implements AutoCloseable {
     }
 
     private void release() {
-        for (int i = pins.size() - 1; i >= 0; i--) {
-            try {
-                Files.deleteIfExists(pins.get(i));
-            } catch (IOException e) {
-                throw new UncheckedIOException("unpinning " + pins.get(i), e);
-            }
-        }
-        pins.clear();
+        pins.unpinAll();
         if (object != null) {
             object.close();
             object = null;
@@ -295,14 +257,7 @@ public final class KmeshStandIn implements AutoCloseable {
     public synchronized void close() {
         release();
         connectCgroup = null;
-        for (int i = createdDirectories.size() - 1; i >= 0; i--) {
-            try {
-                Files.deleteIfExists(createdDirectories.get(i));
-            } catch (IOException e) {
-                throw new UncheckedIOException("removing " + createdDirectories.get(i), e);
-            }
-        }
-        createdDirectories.clear();
+        pins.removeDirectories();
     }
 
     @Override

@@ -1,15 +1,30 @@
 package net.kmesh.perf.examples.view;
 
+import java.util.ArrayList;
 import java.util.List;
+import net.kmesh.perf.OperationsProblem;
+import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
 
-/** Where records come from and whether that ring is read now: attached, or waiting and why. */
+/**
+ * Where records come from and whether that ring is read now: attached, or waiting and why; why there
+ * are no durations when a ring is attached but unwritten (or there is none, in ads mode); and the
+ * starts waiting in the source's start map.
+ */
 public final class SourceSection implements Section {
 
     @Override
     public List<String> lines(Interval interval) {
-        return List.of("SOURCE   " + interval.current().source().description() + "   " + state(interval.current().source()));
+        PerfSnapshot now = interval.current();
+        List<String> lines = new ArrayList<>();
+        lines.add("SOURCE   " + now.source().description() + "   " + state(now.source()));
+        now.operationsProblem().filter(p -> p.reason() != OperationsProblem.Reason.WAITING)
+                .ifPresent(p -> lines.add((p.reason().disablesOperations() ? "NO DURATIONS   " : "UNCHECKED   ")
+                        + p.message()));
+        now.starts().ifPresent(st -> lines.add("STARTS   " + st.pending() + " pending of " + st.capacity() + ", "
+                + st.stale() + " older than " + st.staleAge().toSeconds() + " s (ends that never came)"));
+        return lines;
     }
 
     @Override

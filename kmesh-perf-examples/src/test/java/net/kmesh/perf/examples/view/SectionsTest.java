@@ -20,6 +20,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import net.kmesh.perf.OperationType;
+import net.kmesh.perf.OperationsProblem;
+import net.kmesh.perf.PendingStarts;
+import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordCounters;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
@@ -100,6 +103,20 @@ class SectionsTest {
         SourceStatus observed = new SourceStatus("Kmesh under /b (observed)", SourceStatus.State.ATTACHED,
                 RecordSource.ReadMode.OBSERVE, OptionalInt.of(12), 1, Optional.empty());
         assertEquals("attached to ring map 12, observed (not consumed), reattached 1 time", SourceSection.state(observed));
+    }
+
+    @Test
+    void anUnwrittenRingSaysWhyThereAreNoDurationsAndPendingStartsShow() {
+        PerfSnapshot base = oneSecond().current();
+        PerfSnapshot s = new PerfSnapshot(base.takenAt(), base.operations(), base.records(), base.source(), base.maps(),
+                base.programs(), base.daemon(), base.features(), Optional.of(new OperationsProblem(
+                        OperationsProblem.Reason.NOT_WRITTEN, "the data plane's programs do not write ring buffer map 7: "
+                        + "set PERF_MONITOR to 1")),
+                Optional.of(new PendingStarts(500, 300, 131072, Duration.ofSeconds(10))));
+        assertEquals(List.of("SOURCE   the bundled samples   attached to ring map 7",
+                "NO DURATIONS   the data plane's programs do not write ring buffer map 7: set PERF_MONITOR to 1",
+                "STARTS   500 pending of 131072, 300 older than 10 s (ends that never came)"),
+                new SourceSection().lines(new Interval(s, s)));
     }
 
     @Test

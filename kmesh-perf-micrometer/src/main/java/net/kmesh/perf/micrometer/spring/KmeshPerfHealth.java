@@ -59,6 +59,10 @@ record KmeshPerfHealth(String status, Map<String, Object> details) {
         source.ringMapId().ifPresent(id -> details.put("ringMapId", id));
         details.put("reattachments", source.reattachments());
         source.problem().ifPresent(p -> details.put("problem", p));
+        snapshot.operationsProblem().ifPresent(p -> details.put("operations",
+                Map.of("reason", p.reason().tagValue(), "message", p.message())));
+        snapshot.starts().ifPresent(st -> details.put("starts", Map.of("pending", st.pending(), "stale", st.stale(),
+                "capacity", st.capacity(), "staleAgeSeconds", st.staleAge().toSeconds())));
         // Capabilities.notes() are left out: they were written when the monitor opened, and a note such
         // as "waiting for the ring" would still show after it attached.
         details.put("features", snapshot.features().stream().map(Capabilities.Feature::tagValue).sorted().toList());

@@ -255,6 +255,23 @@ class KmeshPerfAutoConfigurationTest {
     }
 
     @Test
+    void healthDetailsSayWhyThereAreNoDurationsAndHowManyStartsWait() throws Exception {
+        runner().withPropertyValues("kmesh.perf.source.pin=/sys/fs/bpf/test/km_perf_info").run(context -> {
+            FakeMonitor monitor = provider.only();
+            monitor.attached(42, 0);
+            monitor.operationsProblem = java.util.Optional.of(new net.kmesh.perf.OperationsProblem(
+                    net.kmesh.perf.OperationsProblem.Reason.NOT_WRITTEN, "set PERF_MONITOR to 1 and rebuild Kmesh"));
+            monitor.starts = java.util.Optional.of(new net.kmesh.perf.PendingStarts(500, 300, 131072,
+                    java.time.Duration.ofSeconds(10)));
+            SpringBoot.Reading health = SpringBoot.health(context);
+            assertThat(health.details()).containsEntry("operations",
+                    java.util.Map.of("reason", "not_written", "message", "set PERF_MONITOR to 1 and rebuild Kmesh"));
+            assertThat(health.details()).containsEntry("starts",
+                    java.util.Map.of("pending", 500L, "stale", 300L, "capacity", 131072L, "staleAgeSeconds", 10L));
+        });
+    }
+
+    @Test
     void theHealthIndicatorCanBeTurnedOffAlone() throws Exception {
         runner().withPropertyValues("management.health.kmesh-perf.enabled=false").run(context -> {
             assertThat(context).hasNotFailed();

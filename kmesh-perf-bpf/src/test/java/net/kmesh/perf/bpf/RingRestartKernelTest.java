@@ -1,0 +1,115 @@
+package net.kmesh.perf.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.LockSupport;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.SourceStatus;
+import net.kmesh.perf.bpf.probe.ProbeLayout;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kmesh restarting as it does: it unpins everything on exit (the monitor waits), and a new daemon
+ * pins a new 4 KiB ring, which the monitor opens at the fd number the old ring had.
+ */
+@KernelRequired
+class RingRestartKernelTest {
+    private static final int RING = 4096;
+    private static final int PER_INCARNATION = 1_000;
+    /** Records a second: a 4 KiB ring holds about 100, so a reader woken only by its 100 ms timer loses most. */
+    private static final int RATE = 2_500;
+    /** Records written at once, a tenth of the ring. */
+    private static final int BURST = 10;
+
+    @Test
+    void aRestartThroughWaitingWithTheFdNumberReusedLosesNothingAt2500PerSecond() throws Exception {
+        try (PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
+            SamplesPlane plane = SamplesPlane.load(RING).pinIn(pins.path());
+            try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+                    .source(RecordSource.pinned(pins.resolve(ProbeLayout.RING))).mapStatistics(false).build())
+                    .start()) {
+                long emitted = 0;
+                for (int incarnation = 0; incarnation < 3; incarnation++) {
+                    if (incarnation > 0) {
+                        plane = restartReusingTheFdNumber(monitor, plane, pins);
+                    }
+                    ProducerPriority.raise();
+                    long started = System.nanoTime();
+                    long next = started;
+                    for (int i = 0; i < PER_INCARNATION; i += BURST) {
+                        emitted += plane.produce(7, BURST).emitted();
+                        // Never faster than the rate: a producer that was descheduled does not catch up in a burst.
+                        next = Math.max(next + BURST * 1_000_000_000L / RATE, System.nanoTime());
+                        LockSupport.parkNanos(next - System.nanoTime());
+                    }
+                    double rate = PER_INCARNATION * 1e9 / (System.nanoTime() - started);
+                    ProducerPriority.lower();
+                    long expect = emitted;
+                    PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= expect, Duration.ofSeconds(5));
+                    assertTrue(rate > 1.1 * RING / 32 * 10, "written at " + rate + "/s: more than a reader woken every 100 ms could take");
+                    assertEquals((long) (incarnation + 1) * PER_INCARNATION, emitted, "the ring never filled");
+                    assertEquals(emitted, s.records().consumed(), "incarnation " + incarnation + ": counted = committed");
+                }
+            } finally {
+                plane.close();
+            }
+        }
+    }
+
+    /**
+     * Unpins {@code old}'s maps and ends it; once the monitor has let go of the old ring, pins a
+     * new incarnation such that the monitor's fd for the new ring has the old ring's number.
+     */
+    private static SamplesPlane restartReusingTheFdNumber(PerfMonitor monitor, SamplesPlane old, PinDirectory pins)
+            throws Exception {
+        int oldRing = old.ringId();
+        List<Integer> held = OpenFds.ofMap(oldRing);
+        held.remove(Integer.valueOf(old.mapFd(ProbeLayout.RING)));
+        assertEquals(1, held.size(), "the monitor holds the old ring once: " + held);
+        int number = held.get(0);
+        for (String map : SamplesPlane.PINNED) {
+            Files.delete(pins.resolve(map));
+        }
+        old.close();
+        // Loaded while the monitor still holds the old ring: its own fds do not take the number.
+        SamplesPlane next = SamplesPlane.load(RING);
+        try {
+            PerfSnapshot waiting = Await.snapshot(monitor, x -> !x.source().up(), Duration.ofSeconds(5));
+            assertEquals(SourceStatus.State.WAITING, waiting.source().state());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!OpenFds.ofMap(oldRing).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of(), OpenFds.ofMap(oldRing), "the monitor released the old ring");
+            List<Integer> below = OpenFds.freeOnly(number);
+            try {
+                next.pinIn(pins.path());
+                // No fd opened here until the monitor has opened the new ring.
+                Thread.sleep(500);
+            } finally {
+                OpenFds.close(below);
+            }
+            PerfSnapshot up = Await.snapshot(monitor, x -> x.source().up(), Duration.ofSeconds(5));
+            assertEquals(OptionalInt.of(next.ringId()), up.source().ringMapId());
+            List<Integer> now = OpenFds.ofMap(next.ringId());
+            assertTrue(now.contains(number), "the new ring has the old ring's fd number " + number + ": " + now);
+            long deadline2 = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (!OpenFds.watchedByEpoll(number) && System.nanoTime() < deadline2) {
+                Thread.sleep(10);
+            }
+            assertTrue(OpenFds.watchedByEpoll(number), "the consumer waits in epoll on the new ring (fd " + number + ")");
+            return next;
+        } catch (Exception | Error e) {
+            next.close();
+            throw e;
+        }
+    }
+}
