@@ -17,6 +17,8 @@ import net.kmesh.perf.bpf.libbpf.MapType;
 final class EntryCounter {
     /** A count and how it was made. */
     record Count(CountMethod method, long entries) {
+        /** Not counted. */
+        static final Count NONE = new Count(CountMethod.UNKNOWN, -1);
     }
 
     private final LibbpfLoader.Natives natives;
@@ -63,7 +65,7 @@ final class EntryCounter {
             return batched.isPresent() ? new Count(CountMethod.BATCH, batched.getAsLong())
                     : new Count(CountMethod.SLOT_LOOKUP, EntryWalks.slots(fd.get(), max, scratch));
         } else if (kind == MapKind.UNCOUNTABLE) {
-            return new Count(CountMethod.UNKNOWN, -1);
+            return Count.NONE;
         }
         OptionalLong batched = batch(rec, fd);
         return batched.isPresent() ? new Count(CountMethod.BATCH, batched.getAsLong())

@@ -69,12 +69,13 @@ final class MapReader {
         boolean byIterator = counter.byIterator(rec);
         long counted = byIterator ? rec.entries() : -1;
         long memlock = t.memlock.known(counted);
-        boolean worthHolding = worthHolding(t, byIterator);
+        boolean counting = c.countEntries();
+        boolean worthHolding = worthHolding(t, counting, byIterator);
         if (t.fd != null && !worthHolding) {
             budget.release(t);
         }
         Fd opened = null;
-        if (t.fd == null && (memlock < 0 || EntryCounter.needsFd(t.kind, byIterator))) {
+        if (t.fd == null && (memlock < 0 || (counting && EntryCounter.needsFd(t.kind, byIterator)))) {
             opened = t.pin != null ? pins.reopen(t.pin, t.id()) : MapsById.open(t.id());
             this.opened++;
             if (opened == null) {
@@ -98,7 +99,7 @@ final class MapReader {
                 budget.hold(t, opened);
                 opened = null;
             }
-            EntryCounter.Count n = counter.count(t.kind, rec, fd, byIterator);
+            EntryCounter.Count n = counting ? counter.count(t.kind, rec, fd, byIterator) : EntryCounter.Count.NONE;
             return new MapStats(rec.id(), rec.name(), rec.typeName(), rec.keySize(), rec.valueSize(), rec.maxEntries(),
                     n.entries(), memlock, n.method());
         } finally {
@@ -112,8 +113,8 @@ final class MapReader {
      * An fd is worth keeping for a map read through it at every scrape: to count it, or for a
      * memlock that moves other than with the iterator's count.
      */
-    private static boolean worthHolding(Tracked t, boolean byIterator) {
-        return EntryCounter.needsFd(t.kind, byIterator) || (t.memlock.moves() && !(byIterator && t.memlock.followsCount()));
+    private static boolean worthHolding(Tracked t, boolean counting, boolean byIterator) {
+        return (counting && EntryCounter.needsFd(t.kind, byIterator)) || (t.memlock.moves() && !(byIterator && t.memlock.followsCount()));
     }
 
     private void forget(Tracked t) {

@@ -2,7 +2,9 @@ package net.kmesh.perf.bpf.maps;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.bpf.resources.Mounts;
@@ -15,9 +17,13 @@ import net.kmesh.perf.bpf.resources.Mounts;
 final class MapSelection {
     /**
      * A selected map: its record (from the iterator's pass when there was one), the pin it was
-     * found by, and whether it was named explicitly (by id or pin path), so that its going away is said.
+     * found by, whether it was named explicitly (by id or pin path), so that its going away is said,
+     * and whether its entries are counted ({@link MapSelector.KmeshExporter} leaves some uncounted).
      */
-    record Candidate(MapRecord record, Path pin, boolean named) {
+    record Candidate(MapRecord record, Path pin, boolean named, boolean countEntries) {
+        Candidate(MapRecord record, Path pin, boolean named) {
+            this(record, pin, named, true);
+        }
     }
 
     private final PinResolver pins;
@@ -31,13 +37,20 @@ final class MapSelection {
     /**
      * The maps {@code selector} picks now.
      *
-     * @param pass the iterator's records by id, or null without an iterator
+     * @param records the iterator's records, ascending by id, or null without an iterator
      */
-    Collection<Candidate> select(MapSelector selector, Map<Integer, MapRecord> pass) {
+    Collection<Candidate> select(MapSelector selector, List<MapRecord> records) {
         Map<Integer, Candidate> chosen = new LinkedHashMap<>();
         if (selector instanceof MapSelector.NamePrefix p) {
-            byName(p, pass, chosen);
-        } else if (selector instanceof MapSelector.Ids ids) {
+            byName(p, records, chosen);
+            return chosen.values();
+        } else if (selector instanceof MapSelector.KmeshExporter k) {
+            asKmeshExporter(k, records, chosen);
+            return chosen.values();
+        }
+        // Looked up by id: only these selections index the pass.
+        Map<Integer, MapRecord> pass = records == null ? null : index(records);
+        if (selector instanceof MapSelector.Ids ids) {
             for (int id : ids.ids()) {
                 MapRecord r = pass != null ? pass.get(id) : MapsById.shape(id);
                 if (r == null) {
@@ -79,9 +92,17 @@ final class MapSelection {
         }
     }
 
-    private static void byName(MapSelector.NamePrefix p, Map<Integer, MapRecord> pass, Map<Integer, Candidate> chosen) {
+    private static Map<Integer, MapRecord> index(List<MapRecord> records) {
+        Map<Integer, MapRecord> byId = new HashMap<>(records.size() * 2);
+        for (MapRecord r : records) {
+            byId.put(r.id(), r);
+        }
+        return byId;
+    }
+
+    private static void byName(MapSelector.NamePrefix p, List<MapRecord> pass, Map<Integer, Candidate> chosen) {
         if (pass != null) {
-            for (MapRecord r : pass.values()) {
+            for (MapRecord r : pass) {
                 if (p.matches(r.name())) {
                     chosen.put(r.id(), new Candidate(r, null, false));
                 }
@@ -92,6 +113,18 @@ final class MapSelection {
             MapRecord shape = MapsById.shape(id);
             if (shape != null && p.matches(shape.name())) {
                 chosen.put(id, new Candidate(shape, null, false));
+            }
+        }
+    }
+
+    /** Kmesh's exporter's rules: every map id, kept when unnamed or named kmesh_*, in id order. */
+    private static void asKmeshExporter(MapSelector.KmeshExporter k, List<MapRecord> pass,
+                                        Map<Integer, Candidate> chosen) {
+        Iterable<MapRecord> maps = pass != null ? pass
+                : MapsById.list().stream().map(MapsById::shape).filter(java.util.Objects::nonNull).toList();
+        for (MapRecord r : maps) {
+            if (k.selects(r.name())) {
+                chosen.put(r.id(), new Candidate(r, null, false, k.countsEntries(r.name(), r.typeName())));
             }
         }
     }

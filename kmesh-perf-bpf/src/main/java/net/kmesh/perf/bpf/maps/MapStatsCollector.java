@@ -3,9 +3,7 @@ package net.kmesh.perf.bpf.maps;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.MapStats;
@@ -194,8 +192,7 @@ public final class MapStatsCollector implements AutoCloseable {
         try {
             reader.beginScrape();
             omissions.begin();
-            Map<Integer, MapRecord> pass = iterator == null ? null : index(iterator.read());
-            Collection<Candidate> chosen = selection.select(selector, pass);
+            Collection<Candidate> chosen = selection.select(selector, iterator == null ? null : iterator.read());
             if (midScrape != null) {
                 midScrape.run();
             }
@@ -218,14 +215,6 @@ public final class MapStatsCollector implements AutoCloseable {
         } finally {
             fdinfo.clearSlot();
         }
-    }
-
-    private static Map<Integer, MapRecord> index(List<MapRecord> records) {
-        Map<Integer, MapRecord> byId = new LinkedHashMap<>(records.size() * 2);
-        for (MapRecord r : records) {
-            byId.put(r.id(), r);
-        }
-        return byId;
     }
 
     /** Maps opened so far by this collector's scrapes, for tests. */
