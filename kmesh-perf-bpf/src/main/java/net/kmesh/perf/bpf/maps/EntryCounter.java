@@ -3,6 +3,8 @@ package net.kmesh.perf.bpf.maps;
 import java.util.HashSet;
 import java.util.OptionalLong;
 import java.util.Set;
+import net.kmesh.perf.BpfMapType;
+import net.kmesh.perf.BpfMapType.EntryCount;
 import net.kmesh.perf.MapStats.CountMethod;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
@@ -42,8 +44,8 @@ final class EntryCounter {
     }
 
     /** True when counting a map of this kind needs its fd. */
-    static boolean needsFd(MapKind kind, boolean byIterator) {
-        return kind == MapKind.RING || kind == MapKind.SLOTS || (kind == MapKind.KEYED && !byIterator);
+    static boolean needsFd(EntryCount kind, boolean byIterator) {
+        return kind == EntryCount.RING_BYTES || kind == EntryCount.SLOTS || (kind == EntryCount.KEYS && !byIterator);
     }
 
     /**
@@ -51,20 +53,20 @@ final class EntryCounter {
      *
      * @param fd the map's fd, which may be null when {@link #needsFd} is false
      */
-    Count count(MapKind kind, MapRecord rec, Fd fd, boolean byIterator) {
+    Count count(EntryCount kind, MapRecord rec, Fd fd, boolean byIterator) {
         long max = rec.maxEntries();
-        if (kind == MapKind.ARRAY) {
+        if (kind == EntryCount.CAPACITY) {
             return new Count(CountMethod.ARRAY_CAPACITY, max);
-        } else if (kind == MapKind.RING) {
+        } else if (kind == EntryCount.RING_BYTES) {
             return new Count(CountMethod.RING_FILL,
                     RingFill.pendingBytes(natives.libc(), natives.pageSize(), fd.get(), max));
         } else if (byIterator) {
             return new Count(CountMethod.ITERATOR, Math.max(0, Math.min(max, rec.entries())));
-        } else if (kind == MapKind.SLOTS) {
+        } else if (kind == EntryCount.SLOTS) {
             OptionalLong batched = rec.type() == MapType.ARRAY_OF_MAPS ? batch(rec, fd) : OptionalLong.empty();
             return batched.isPresent() ? new Count(CountMethod.BATCH, batched.getAsLong())
                     : new Count(CountMethod.SLOT_LOOKUP, EntryWalks.slots(fd.get(), max, scratch));
-        } else if (kind == MapKind.UNCOUNTABLE) {
+        } else if (kind == EntryCount.NONE) {
             return Count.NONE;
         }
         OptionalLong batched = batch(rec, fd);
@@ -86,7 +88,7 @@ final class EntryCounter {
     }
 
     private long valueBytes(MapRecord shape) {
-        if (MapKind.isPerCpu(shape.type())) {
+        if (BpfMapType.of(shape.type()).map(BpfMapType::perCpu).orElse(false)) {
             return ((shape.valueSize() + 7L) & ~7L) * natives.possibleCpus();
         }
         return shape.valueSize();

@@ -1,6 +1,7 @@
 package net.kmesh.perf.bpf.maps;
 
 import java.nio.file.Path;
+import net.kmesh.perf.BpfMapType;
 import net.kmesh.perf.bpf.libbpf.Fd;
 
 /**
@@ -9,7 +10,7 @@ import net.kmesh.perf.bpf.libbpf.Fd;
  */
 final class Tracked {
     final MapRecord shape;
-    final MapKind kind;
+    final BpfMapType.EntryCount kind;
     /** The pin it was selected by, reopened when an fd is needed; null when it is opened by id. */
     final Path pin;
     final MemlockTrack memlock;
@@ -20,7 +21,7 @@ final class Tracked {
 
     Tracked(MapRecord shape, Path pin) {
         this.shape = shape;
-        this.kind = MapKind.of(shape.type());
+        this.kind = BpfMapType.of(shape.type()).map(BpfMapType::entryCount).orElse(BpfMapType.EntryCount.NONE);
         this.pin = pin;
         this.memlock = MemlockTrack.of(shape.type(), shape.mapFlags());
     }
