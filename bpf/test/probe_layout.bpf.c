@@ -2,7 +2,8 @@
 /*
  * Puts every struct of kmesh_perf.h that user space reads into this object's BTF (the argument
  * types of a program are emitted; types only used inside inlined code are not), so that
- * ProbeLayoutKernelTest can compare them with net.kmesh.perf.bpf.probe.ProbeLayout. Never loaded.
+ * ProbeLayoutTest can compare them with net.kmesh.perf.bpf.probe.ProbeLayout, and the UAPI info
+ * structs the libbpf binding reads at fixed offsets, for InfoLayoutTest. Never loaded.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -18,6 +19,9 @@ struct probe_layout {
 	struct kmesh_perf_hist hist;
 	enum kmesh_perf_mode mode;
 	enum kmesh_perf_counter counter;
+	struct bpf_prog_info prog_info;
+	struct bpf_map_info map_info;
+	struct bpf_link_info link_info;
 };
 
 SEC("syscall")

@@ -13,18 +13,15 @@ import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.DurationHistogram;
-import net.kmesh.perf.ListenerRegistration;
-import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.OperationType;
 import net.kmesh.perf.PerfMonitor;
-import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordCounters;
-import net.kmesh.perf.RecordListener;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.micrometer.KmeshPerfMetrics;
+import net.kmesh.perf.testing.FakeMonitor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,7 +62,7 @@ public class ScrapeBenchmark {
     @Setup(Level.Trial)
     public void bind() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics = KmeshPerfMetrics.builder(new SnapshotMonitor(snapshot(types, records))).nodeName("bench").build();
+        metrics = KmeshPerfMetrics.builder(new FakeMonitor(snapshot(types, records))).nodeName("bench").build();
         metrics.bindTo(registry);
     }
 
@@ -101,53 +98,5 @@ public class ScrapeBenchmark {
                 new SourceStatus("benchmark", SourceStatus.State.ATTACHED, RecordSource.ReadMode.CONSUME, OptionalInt.of(1), 0,
                         Optional.empty()),
                 List.of(), List.of(), Optional.empty(), Set.of(Feature.OPERATIONS, Feature.RING_BUFFER));
-    }
-
-    /** A monitor without BPF whose snapshot is always the same. */
-    static final class SnapshotMonitor implements PerfMonitor {
-        private final PerfMonitorConfig config = PerfMonitorConfig.builder().build();
-        private final PerfSnapshot snapshot;
-
-        SnapshotMonitor(PerfSnapshot snapshot) {
-            this.snapshot = snapshot;
-        }
-
-        @Override
-        public PerfMonitorConfig config() {
-            return config;
-        }
-
-        @Override
-        public Capabilities capabilities() {
-            return new Capabilities("benchmark", "benchmark", snapshot.features(), List.of());
-        }
-
-        @Override
-        public PerfMonitor start() {
-            return this;
-        }
-
-        @Override
-        public PerfSnapshot snapshot() {
-            return snapshot;
-        }
-
-        @Override
-        public ListenerRegistration addRecordListener(RecordListener listener) {
-            return () -> { };
-        }
-
-        @Override
-        public void setOperationMode(long operationType, OperationMode mode) {
-        }
-
-        @Override
-        public <T> Optional<T> unwrap(Class<T> type) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.kmesh.perf.bpf.libbpf.Errno;
-import net.kmesh.perf.bpf.libbpf.Fd;
-import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapType;
+import net.kmesh.perf.bpf.maps.TestMaps;
 import net.kmesh.perf.bpf.samples.SampleCgroup;
 import org.junit.jupiter.api.Test;
 
@@ -86,11 +84,8 @@ class CapabilitySetsKernelTest {
 
     @Test
     void mapsSelectedByPinPathNeedOnlyCapBpfAndPerfmon() throws Exception {
-        try (PinDirectory pins = PinDirectory.create("kmesh-perf-test");
-             Fd map = Fd.own(Errno.check("map", LibbpfLoader.natives().libbpf()
-                     .bpf_map_create(MapType.HASH, "kmesh_captest", 4, 4, 16, null)))) {
-            Path pin = pins.resolve("kmesh_captest");
-            Errno.check("pin", LibbpfLoader.natives().libbpf().bpf_obj_pin(map.get(), pin.toString()));
+        try (PinDirectory pins = PinDirectory.create("kmesh-perf-test"); TestMaps maps = new TestMaps()) {
+            Path pin = pins.pin(maps.create("cap", MapType.HASH, 4, 4, 16, 0), "kmesh_captest");
             Run r = run(",+bpf,+perfmon", "maps=pinned:" + pin);
             assertEquals(0, r.exit(), r.lines().toString());
             assertTrue(r.has("maps 1"), r.lines().toString());

@@ -16,11 +16,9 @@ import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
-import net.kmesh.perf.bpf.libbpf.Errno;
-import net.kmesh.perf.bpf.libbpf.Fd;
-import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.MapType;
+import net.kmesh.perf.bpf.maps.TestMaps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,18 +113,14 @@ class ExternalRingKernelTest {
 
     @Test
     void aPinnedMapOfAnotherTypeOrAProgramIsNotTakenForARing() throws Exception {
-        try (PinDirectory pins = PinDirectory.create("kmesh-perf-test");
-             Fd hash = Fd.own(Errno.check("creating a hash map", LibbpfLoader.natives().libbpf()
-                     .bpf_map_create(MapType.HASH, "kp_test_hash", 4, 4, 8, null)));
+        try (PinDirectory pins = PinDirectory.create("kmesh-perf-test"); TestMaps maps = new TestMaps();
              FakeKmesh kmesh = new FakeKmesh()) {
-            Path hashPin = pins.resolve("a_hash");
-            Errno.check("pin", LibbpfLoader.natives().libbpf().bpf_obj_pin(hash.get(), hashPin.toString()));
+            Path hashPin = pins.pin(maps.create("h", MapType.HASH, 4, 4, 8, 0), "a_hash");
             NotFoundException e = assertThrows(NotFoundException.class,
                     () -> PerfMonitor.open(config(RecordSource.pinned(hashPin))));
-            assertEquals(hashPin + " is a hash map ('kp_test_hash'), not a ringbuf map", e.getMessage());
+            assertEquals(hashPin + " is a hash map ('" + maps.prefix() + "h'), not a ringbuf map", e.getMessage());
 
-            Path progPin = pins.resolve("a_program");
-            Errno.check("pin", LibbpfLoader.natives().libbpf().bpf_obj_pin(kmesh.programFd(), progPin.toString()));
+            Path progPin = pins.pin(kmesh.programFd(), "a_program");
             e = assertThrows(NotFoundException.class, () -> PerfMonitor.open(config(RecordSource.pinned(progPin))));
             assertEquals(progPin + " is a pinned BPF program, not a map", e.getMessage());
         }

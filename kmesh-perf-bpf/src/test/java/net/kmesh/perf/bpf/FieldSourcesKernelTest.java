@@ -23,7 +23,7 @@ import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapType;
-import net.kmesh.perf.bpf.samples.BundledSamples;
+import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
 import org.junit.jupiter.api.Test;
 
@@ -185,7 +185,7 @@ class FieldSourcesKernelTest {
     void operationModesArePutBackExactlyAsTheyWere() throws Exception {
         try (PinDirectory pins = PinDirectory.create("kmesh-perf-test");
              SamplesPlane plane = SamplesPlane.load(1 << 16).pinIn(pins.path())) {
-            int modes = plane.mapFd(BundledSamples.MODE_MAP);
+            int modes = plane.mapFd(ProbeLayout.MODES);
             setMode(modes, 3, OperationMode.HISTOGRAM);
             setMode(modes, 4, OperationMode.OFF);
             try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()

@@ -16,6 +16,7 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import net.kmesh.perf.bpf.libbpf.Errno;
@@ -65,13 +66,12 @@ class HistogramModeKernelTest {
         try (PerfMonitor owner = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).build());
              PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
             BundledSamples samples = (BundledSamples) owner.unwrap(SampleWorkload.class).orElseThrow();
-            for (String map : new String[] {BundledSamples.RING_MAP, BundledSamples.MODE_MAP,
-                BundledSamples.HISTOGRAM_MAP, BundledSamples.COUNTER_MAP}) {
-                Errno.check("pin", LibbpfLoader.natives().libbpf().bpf_obj_pin(samples.object().mapFd(map),
-                        pins.resolve(map).toString()));
+            for (String map : new String[] {ProbeLayout.RING, ProbeLayout.MODES,
+                ProbeLayout.HISTOGRAMS, ProbeLayout.COUNTERS}) {
+                pins.pin(samples.object().mapFd(map), map);
             }
-            Path ring = pins.resolve(BundledSamples.RING_MAP);
-            int modeFd = samples.object().mapFd(BundledSamples.MODE_MAP);
+            Path ring = pins.resolve(ProbeLayout.RING);
+            int modeFd = samples.object().mapFd(ProbeLayout.MODES);
             try (PerfMonitor watcher = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
                     .source(RecordSource.pinned(ring)).histogramMode(3).build())) {
                 assertEquals(1, mode(modeFd, 3), "histogram mode set in the running source");

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.resources.Mounts;
 
 /**
@@ -38,6 +40,14 @@ public final class PinDirectory implements AutoCloseable {
 
     public Path resolve(String pin) {
         return dir.resolve(pin);
+    }
+
+    /** Pins the map or program behind {@code fd} (borrowed) as {@code pin} in this directory; returns its path. */
+    public Path pin(int fd, String pin) {
+        Path path = dir.resolve(pin);
+        Errno.check("pinning fd " + fd + " at " + path,
+                LibbpfLoader.natives().libbpf().bpf_obj_pin(fd, path.toString()));
+        return path;
     }
 
     @Override

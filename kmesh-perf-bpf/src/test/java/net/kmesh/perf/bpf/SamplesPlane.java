@@ -9,6 +9,7 @@ import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;
+import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.samples.BundledSamples;
 import net.kmesh.perf.bpf.samples.SampleOptions;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
@@ -19,8 +20,8 @@ import net.kmesh.perf.bpf.samples.SampleWorkload;
  * whatever an earlier incarnation pinned there, and a producer to write records through the probe.
  */
 final class SamplesPlane implements AutoCloseable {
-    static final List<String> PINNED = List.of(BundledSamples.RING_MAP, BundledSamples.COUNTER_MAP,
-            BundledSamples.MODE_MAP, BundledSamples.HISTOGRAM_MAP, BundledSamples.START_MAP);
+    static final List<String> PINNED = List.of(ProbeLayout.RING, ProbeLayout.COUNTERS,
+            ProbeLayout.MODES, ProbeLayout.HISTOGRAMS, ProbeLayout.STARTS);
 
     private final BundledSamples samples;
 
@@ -37,7 +38,7 @@ final class SamplesPlane implements AutoCloseable {
     /** Pins the probe maps in {@code dir}, the ring last, as a data plane that restarts re-pins them. */
     SamplesPlane pinIn(Path dir) throws IOException {
         List<String> order = new ArrayList<>(PINNED.subList(1, PINNED.size()));
-        order.add(BundledSamples.RING_MAP);
+        order.add(ProbeLayout.RING);
         for (String map : order) {
             Path pin = dir.resolve(map);
             Files.deleteIfExists(pin);
@@ -51,7 +52,7 @@ final class SamplesPlane implements AutoCloseable {
     }
 
     int ringId() {
-        return MapInfo.of(mapFd(BundledSamples.RING_MAP)).id();
+        return MapInfo.of(mapFd(ProbeLayout.RING)).id();
     }
 
     SampleWorkload.Result produce(long type, int count) {

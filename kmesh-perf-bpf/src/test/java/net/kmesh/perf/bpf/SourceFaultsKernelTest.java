@@ -12,6 +12,7 @@ import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
@@ -83,7 +84,7 @@ class SourceFaultsKernelTest {
     void startsThatNeverEndAreReapedAndCounted() throws Exception {
         try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
                 .staleStartAge(Duration.ofSeconds(1)).build()).start()) {
-            int fd = ((BundledSamples) monitor.unwrap(SampleWorkload.class).orElseThrow()).object().mapFd(BundledSamples.START_MAP);
+            int fd = ((BundledSamples) monitor.unwrap(SampleWorkload.class).orElseThrow()).object().mapFd(ProbeLayout.STARTS);
             long now = System.nanoTime();
             for (int tid = 1; tid <= 50; tid++) {
                 putStart(fd, tid, 7, now - Duration.ofSeconds(30).toNanos());

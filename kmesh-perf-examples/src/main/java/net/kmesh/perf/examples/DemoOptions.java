@@ -140,7 +140,7 @@ public final class DemoOptions {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Daemon daemon;
 
-    /** Whose CPU and memory to report: at most one of the two. */
+    /** Whose CPU and memory to report: at most one of the three. */
     static final class Daemon {
         @Option(names = "--daemon-pid", order = 11, paramLabel = "PID", required = true,
                 description = "Report the CPU and memory of this process (default: the demo itself).")
@@ -149,16 +149,27 @@ public final class DemoOptions {
         @Option(names = "--daemon-cgroup", order = 12, paramLabel = "PATH", required = true,
                 description = "Report the CPU and memory of this cgroup directory (v2 or v1).")
         Path cgroup;
+
+        @Option(names = "--daemon-name", order = 12, paramLabel = "NAME", required = true,
+                description = "Report the CPU and memory of the oldest process named NAME (/proc/PID/comm, e.g. "
+                        + "kmesh-daemon), found again when it restarts.")
+        String name;
     }
 
     @Option(names = "--print-metrics", order = 13,
             description = "Print the final Prometheus text to stdout before exit (status lines then go to stderr).")
     boolean printMetrics;
 
-    @Option(names = "--debug", order = 14, description = "Log at debug level and print stack traces with errors.")
+    @Option(names = "--quiet", order = 14,
+            description = "No live view and no line per second: only the serving line and a line for each change of "
+                    + "the source's state (checked every " + DemoRun.QUIET_CHECK_SECONDS + " s), and warnings. For an "
+                    + "agent whose output is a pod's log.")
+    boolean quiet;
+
+    @Option(names = "--debug", order = 15, description = "Log at debug level and print stack traces with errors.")
     boolean debug;
 
-    @Option(names = {"-h", "--help"}, order = 15, usageHelp = true, description = "Show this help and exit.")
+    @Option(names = {"-h", "--help"}, order = 16, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
     private Optional<Duration> duration = Optional.empty();
@@ -205,9 +216,11 @@ public final class DemoOptions {
         maps = mapSelector(commandLine);
         if (daemon != null) {
             try {
-                daemonTarget = daemon.cgroup != null ? DaemonTarget.cgroup(daemon.cgroup) : DaemonTarget.pid(daemon.pid);
+                daemonTarget = daemon.cgroup != null ? DaemonTarget.cgroup(daemon.cgroup)
+                        : daemon.name != null ? DaemonTarget.processName(daemon.name) : DaemonTarget.pid(daemon.pid);
             } catch (IllegalArgumentException e) {
-                throw bad(commandLine, (daemon.cgroup != null ? "--daemon-cgroup: " : "--daemon-pid: ") + e.getMessage());
+                throw bad(commandLine, (daemon.cgroup != null ? "--daemon-cgroup: " : daemon.name != null ? "--daemon-name: "
+                        : "--daemon-pid: ") + e.getMessage());
             }
         }
     }
@@ -295,20 +308,31 @@ public final class DemoOptions {
         return daemonTarget;
     }
 
-    /** The monitor's configuration, reading records from {@code source}; a missing data plane is waited for. */
+    /**
+     * The monitor's configuration, reading records from {@code source}; a missing data plane is
+     * waited for. Program statistics are on, except for a quiet agent under Kmesh's names, which
+     * would show them nowhere: Kmesh's families have none.
+     */
     PerfMonitorConfig monitorConfig(RecordSource source) {
-        return PerfMonitorConfig.builder()
+        PerfMonitorConfig.Builder b = PerfMonitorConfig.builder()
                 .source(source)
                 .operationName(SampleOptions.SYSCALL_SPAN.code(), SampleOptions.SYSCALL_SPAN.name())
                 .daemon(daemonTarget)
-                .maps(maps)
-                // Like bpftop: while the demo runs, every program on the host pays two clock reads per run.
-                .programs(ProgramSelector.all())
-                .build();
+                .maps(maps);
+        if (!(quiet && names == Names.UPSTREAM)) {
+            // Like bpftop: while the demo runs, every program on the host pays two clock reads per run.
+            b.programs(ProgramSelector.all());
+        }
+        return b.build();
     }
 
     public boolean printMetrics() {
         return printMetrics;
+    }
+
+    /** No live view: only the serving line, changes of the source's state, and warnings. */
+    public boolean quiet() {
+        return quiet;
     }
 
     public boolean debug() {

@@ -38,6 +38,11 @@ final class DemoRun {
     /** Name prefix of the cgroup the demo creates, and removes again, for the connect4 sample. */
     static final String CGROUP_PREFIX = "kmesh-perf-demo-";
     static final Duration VIEW_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * With --quiet, how often the source's state is checked for a change to print. Each check is a
+     * snapshot (maps, programs, daemon), so an agent checks far less often than a view redraws.
+     */
+    static final int QUIET_CHECK_SECONDS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
 
@@ -55,7 +60,7 @@ final class DemoRun {
         this.options = options;
         this.out = out;
         this.status = options.printMetrics() ? err : out;
-        this.terminal = !options.printMetrics() && System.console() != null;
+        this.terminal = !options.printMetrics() && !options.quiet() && System.console() != null;
     }
 
     /** Ends the run as soon as possible, releasing everything; safe from any thread. */
@@ -174,11 +179,13 @@ final class DemoRun {
     /**
      * Shows an interval every {@link #VIEW_INTERVAL} until the run ends. Off a terminal, a change of
      * the source's state (attached, waiting and why) is also a status line of its own, once per
-     * change. A snapshot or a view that fails (no fd left, say) skips that interval and is logged
-     * once per change of its message; the run goes on.
+     * change. With --quiet only those lines are printed, the state checked every
+     * {@link #QUIET_CHECK_SECONDS}. A snapshot or a view that fails (no fd left, say) skips that
+     * interval and is logged once per change of its message; the run goes on.
      */
     private void showUntilStopped(PerfMonitor monitor, LiveView view) throws InterruptedException {
         long deadline = options.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
+        long interval = options.quiet() ? TimeUnit.SECONDS.toNanos(QUIET_CHECK_SECONDS) : VIEW_INTERVAL.toNanos();
         PerfSnapshot previous = null;
         String shownState = null;
         String failure = null;
@@ -204,7 +211,7 @@ final class DemoRun {
                     status.println(Demo.NAME + ": " + state);
                 }
                 shownState = state;
-                if (previous != null) {
+                if (previous != null && !options.quiet()) {
                     try {
                         view.show(new Interval(previous, current));
                         viewFailure = null;
@@ -218,7 +225,7 @@ final class DemoRun {
                 previous = current;
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0 || stop.await(Math.min(VIEW_INTERVAL.toNanos(), left), TimeUnit.NANOSECONDS)) {
+            if (left <= 0 || stop.await(Math.min(interval, left), TimeUnit.NANOSECONDS)) {
                 return;
             }
         }

@@ -25,6 +25,7 @@ import net.kmesh.perf.bpf.PinDirectory;
 import net.kmesh.perf.bpf.libbpf.BpfIds;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.ProgInfo;
+import net.kmesh.perf.testing.PrometheusText;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -180,6 +181,24 @@ class DemoCliIT {
                         "the waiting state is said once, not every second: " + r.stdout());
                 assertTrue(r.stderr().lines().filter(l -> l.contains("no ring buffer is pinned at " + pin)).count() <= 1,
                         "logged once per change: " + r.stderr());
+            }
+        }
+    }
+
+    @Test
+    void quietPrintsTheServingLineAndChangesOfTheSourceOnlyNotALinePerSecond() throws Exception {
+        try (PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
+            Path pin = pins.resolve("kmesh_perf_info");
+            int port = DemoProcess.freePort();
+            try (DemoProcess p = DemoProcess.start("--ringbuf-pin", pin.toString(), "--port", Integer.toString(port),
+                    "--quiet", "--duration", "4")) {
+                DemoProcess.Result r = p.await(ENDS_WITHIN);
+                assertEquals(0, r.exitCode(), r.toString());
+                List<String> lines = r.stdout().lines().toList();
+                assertEquals(2, lines.size(), "four seconds, no line per second: " + r.stdout());
+                assertTrue(lines.get(0).startsWith("kmesh-perf-demo: serving http://127.0.0.1:" + port + "/metrics "), lines.get(0));
+                assertTrue(lines.get(1).startsWith("kmesh-perf-demo: source pinned " + pin + ": WAITING: no ring buffer is pinned at "
+                        + pin), lines.get(1));
             }
         }
     }

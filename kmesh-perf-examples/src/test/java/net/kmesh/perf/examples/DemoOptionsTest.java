@@ -65,22 +65,25 @@ class DemoOptionsTest {
         assertEquals(DemoOptions.Names.KMESH_PERF, o.names());
         assertEquals(DaemonTarget.self(), o.daemonTarget());
         assertFalse(o.printMetrics());
+        assertFalse(o.quiet(), "the live view is on by default");
         assertFalse(o.debug());
     }
 
     @Test
     void everyOptionIsTakenIntoItsTypedValue() {
         DemoOptions o = parse("--duration", "30", "--port", "0", "--bind", "0.0.0.0", "--workload", "0",
-                "--map-prefix", "", "--daemon-pid", "4711", "--print-metrics", "--debug");
+                "--map-prefix", "", "--daemon-pid", "4711", "--print-metrics", "--quiet", "--debug");
         assertEquals(Optional.of(Duration.ofSeconds(30)), o.duration());
         assertEquals(new InetSocketAddress("0.0.0.0", 0), o.listenAddress());
         assertEquals(0, o.workload());
         assertEquals(MapSelector.all(), o.maps(), "\"\" selects every map");
         assertEquals(DaemonTarget.pid(4711), o.daemonTarget());
         assertTrue(o.printMetrics());
+        assertTrue(o.quiet());
         assertTrue(o.debug());
         assertEquals(DaemonTarget.cgroup(Path.of("/sys/fs/cgroup/kmesh")),
                 parse("--daemon-cgroup", "/sys/fs/cgroup/kmesh").daemonTarget());
+        assertEquals(DaemonTarget.processName("kmesh-daemon"), parse("--daemon-name", "kmesh-daemon").daemonTarget());
         assertEquals(MapSelector.namePrefix("kmesh_perf."), parse("--map-prefix", "kmesh_perf.").maps());
         assertEquals(MapSelector.namePrefix("km_", "cilium_"), parse("--map-prefix", "km_", "--map-prefix", "cilium_").maps());
         assertEquals(MapSelector.kmeshExporter(), parse("--maps", "kmesh-exporter").maps());
@@ -89,6 +92,15 @@ class DemoOptionsTest {
         assertEquals(MapSelector.kmesh(), parse("--maps", "kmesh").maps());
         assertEquals(DemoOptions.Names.UPSTREAM, parse("--names", "upstream").names());
         assertEquals(DemoOptions.Names.KMESH_PERF, parse("--names", "kmesh-perf").names());
+    }
+
+    @Test
+    void aQuietAgentUnderKmeshsNamesLeavesTheKernelsProgramStatisticsOff() {
+        RecordSource kmesh = RecordSource.kmesh();
+        assertFalse(parse("--kmesh", "--names", "upstream", "--quiet").monitorConfig(kmesh).programStatistics(),
+                "Kmesh's families have no program statistics, and a quiet agent shows no view");
+        assertTrue(parse("--kmesh", "--names", "upstream").monitorConfig(kmesh).programStatistics(), "the live view shows them");
+        assertTrue(parse("--kmesh", "--quiet").monitorConfig(kmesh).programStatistics(), "kmesh-perf's names export them");
     }
 
     @Test
@@ -159,6 +171,8 @@ class DemoOptionsTest {
         "--daemon-pid 1 --daemon-cgroup /sys/fs/cgroup       | --daemon-pid=PID, --daemon-cgroup=PATH are mutually exclusive",
         "--daemon-pid 0                                      | --daemon-pid: a pid is between 1 and 4194304, got 0",
         "--daemon-cgroup relative/dir                        | --daemon-cgroup: a cgroup directory must be an absolute path",
+        "--daemon-name kmesh-daemon-with-a-long-name          | --daemon-name: ",
+        "--daemon-name kmesh-daemon --daemon-pid 1           | mutually exclusive",
         "--map-prefix kmesh-                                 | --map-prefix: map name prefix 'kmesh-' contains '-'",
         "--maps kmesh-perf                                   | --maps: 'kmesh-perf' is not one of kmesh, kmesh-exporter",
         "--maps kmesh-exporter --map-prefix km_              | --maps kmesh-exporter follows Kmesh's exporter's own rules",
@@ -181,8 +195,8 @@ class DemoOptionsTest {
         assertEquals(Demo.EXIT_OK, r.exitCode());
         assertEquals("", r.err());
         for (String option : new String[] {"--duration=S", "--port=N", "--bind=ADDR", "--workload=R", "--ringbuf-pin=PATH",
-                "--ringbuf-map=NAME", "--kmesh[=BPFFS]", "--observe", "--names=kmesh-perf|upstream", "--map-prefix=P", "--maps=kmesh|kmesh-exporter", "(default: kmesh)", "--daemon-pid=PID", "--daemon-cgroup=PATH", "--print-metrics",
-                "--help", "--debug", "(default: 9464)", "(default: 127.0.0.1)", "(default: 100)", "(default: kmesh-perf)"}) {
+                "--ringbuf-map=NAME", "--kmesh[=BPFFS]", "--observe", "--names=kmesh-perf|upstream", "--map-prefix=P", "--maps=kmesh|kmesh-exporter", "(default: kmesh)", "--daemon-pid=PID", "--daemon-cgroup=PATH", "--daemon-name=NAME", "--print-metrics",
+                "--help", "--quiet", "--debug", "(default: 9464)", "(default: 127.0.0.1)", "(default: 100)", "(default: kmesh-perf)"}) {
             assertTrue(r.out().contains(option), option + " in\n" + r.out());
         }
         assertTrue(r.out().startsWith("Usage: kmesh-perf-demo"), r.out());

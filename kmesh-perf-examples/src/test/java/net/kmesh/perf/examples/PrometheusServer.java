@@ -66,6 +66,11 @@ final class PrometheusServer implements AutoCloseable {
                       - targets: ["%s"]
                 """.formatted(rules.toAbsolutePath(), target)
                 + (labels.isEmpty() ? "" : "        labels:" + targetLabels + "\n"));
+        return start(prometheus, dir, port, config);
+    }
+
+    /** Starts {@code prometheus} on 127.0.0.1:{@code port} with the configuration file {@code config}. */
+    static PrometheusServer start(Path prometheus, Path dir, int port, Path config) throws IOException {
         Path log = dir.resolve("prometheus.log");
         Process p = new ProcessBuilder(prometheus.toString(),
                 "--config.file=" + config,

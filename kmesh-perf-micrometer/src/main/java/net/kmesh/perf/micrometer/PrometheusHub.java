@@ -122,7 +122,7 @@ final class PrometheusHub implements MultiCollector {
         void add(Point p, Labels labels) {
             Accumulated a = families.computeIfAbsent(p.family.exposedName(), n -> new Accumulated(p.family));
             if (!a.seen.add(labels)) {
-                log.problem("duplicate series of " + p.family.exposedName(), "a series is written once though two"
+                log.problem("duplicate series of " + p.family.exposedName(), "duplicate", () -> "a series is written once though two"
                         + " sources give it (two binders with the same tags in one registry, or two operation types of"
                         + " one name): give each binder its own tags, each type its own name");
                 return;

@@ -97,8 +97,8 @@ final class Series {
         List<OperationStats> ops = s.operations();
         int cap = settings.maxOperationTypes();
         if (ops.size() > cap) {
-            log.problem("operation types", "the snapshot holds " + ops.size() + " operation types, more than the cap of "
-                    + cap + " (PerfMonitorConfig.maxOperationTypes): the first " + cap + " are published");
+            log.problem("operation types", "over the cap", () -> "the snapshot holds " + ops.size()
+                    + " operation types, more than the cap of " + cap + " (PerfMonitorConfig.maxOperationTypes): the first " + cap + " are published");
         } else {
             log.ok("operation types");
         }

@@ -29,6 +29,8 @@ import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.OperationType;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
+import net.kmesh.perf.testing.FakeMonitor;
+import net.kmesh.perf.testing.PrometheusText;
 import org.junit.jupiter.api.Test;
 
 /** Binding to registries of every kind, and closing. */

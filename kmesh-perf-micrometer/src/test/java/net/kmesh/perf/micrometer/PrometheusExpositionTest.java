@@ -31,6 +31,8 @@ import net.kmesh.perf.RecordCounters;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.ResourceUsage;
 import net.kmesh.perf.SourceStatus;
+import net.kmesh.perf.testing.FakeMonitor;
+import net.kmesh.perf.testing.PrometheusText;
 import org.junit.jupiter.api.Test;
 
 /** What a Prometheus registry serves of a monitor's snapshot, in both namings. */

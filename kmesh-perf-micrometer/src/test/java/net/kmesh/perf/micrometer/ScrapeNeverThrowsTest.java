@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordCounters;
+import net.kmesh.perf.testing.FakeMonitor;
+import net.kmesh.perf.testing.PrometheusText;
 import org.junit.jupiter.api.Test;
 
 /** Whatever the monitor does, a scrape of the registry succeeds and keeps the registry's other meters. */
@@ -107,7 +109,7 @@ class ScrapeNeverThrowsTest {
     void aMonitorThatReturnsNoSnapshotIsAFailureLikeAnother() {
         for (MeterRegistry registry : new MeterRegistry[] {new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 new SimpleMeterRegistry()}) {
-            FakeMonitor monitor = new FakeMonitor(null);
+            FakeMonitor monitor = new FakeMonitor((PerfSnapshot) null);
             try (KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor)) {
                 metrics.bindTo(registry);
                 if (registry instanceof PrometheusMeterRegistry p) {

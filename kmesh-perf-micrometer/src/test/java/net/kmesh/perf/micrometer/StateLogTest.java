@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import net.kmesh.perf.PerfMonitorException;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 
@@ -13,18 +14,18 @@ class StateLogTest {
     private final StateLog log = new StateLog((Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(),
             new Class<?>[] {Logger.class}, (proxy, method, args) -> {
                 if (method.getName().equals("warn") || method.getName().equals("info")) {
-                    logged.add(method.getName() + " " + args[1]);
+                    logged.add(method.getName() + " " + ((String) args[0]).split(" ")[2]);
                 }
                 return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
             }));
 
     @Test
-    void aFailureIsLoggedOncePerChangeOfState() {
-        for (int i = 0; i < 5; i++) {
-            log.failed("maps", new IllegalStateException("pin gone"));
+    void aFailureIsLoggedOncePerChangeOfKindWhateverItsMessageNames() {
+        for (int pid = 0; pid < 5; pid++) {
+            log.failed("maps", new PerfMonitorException("pid " + pid + " is gone", 3, null));
         }
-        log.failed("maps", new IllegalStateException("EMFILE"));
-        log.failed("maps", new IllegalStateException("EMFILE"));
+        log.failed("maps", new PerfMonitorException("too many open files", 24, null));
+        log.failed("maps", new PerfMonitorException("too many open files again", 24, null));
         log.ok("maps");
         log.ok("maps");
         log.failed("maps", new IllegalStateException("EMFILE"));
@@ -33,10 +34,10 @@ class StateLogTest {
     }
 
     @Test
-    void aProblemIsLoggedOncePerMessage() {
-        log.problem("types", "too many");
-        log.problem("types", "too many");
+    void aProblemIsLoggedOncePerKindNotPerMessage() {
+        log.problem("types", "over the cap", () -> "1025 types");
+        log.problem("types", "over the cap", () -> "1026 types");
         log.ok("types");
-        assertEquals(List.of("warn types", "info types"), logged);
+        assertEquals(List.of("warn types:", "info types"), logged);
     }
 }

@@ -5,7 +5,7 @@ import net.kmesh.perf.DurationHistogram;
 
 /**
  * The probe's maps and their layouts as {@code bpf/include/kmesh_perf.h} defines them: the one place
- * in Java that knows them. {@code ProbeLayoutKernelTest} reads the same structs from the BTF of the
+ * in Java that knows them. {@code ProbeLayoutTest} reads the same structs from the BTF of the
  * compiled objects, so a change on one side fails the build.
  */
 public final class ProbeLayout {

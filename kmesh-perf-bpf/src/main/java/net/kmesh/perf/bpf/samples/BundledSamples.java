@@ -12,6 +12,7 @@ import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
 import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.samples.SampleOptions.SpanAttachment;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Capability;
@@ -30,11 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BundledSamples implements SampleWorkload, AutoCloseable {
     static final String RESOURCE = "/net/kmesh/perf/bpf/kmesh_perf_samples.bpf.o";
-    public static final String RING_MAP = "kmesh_perf_info";
-    public static final String START_MAP = "kmesh_perf_map";
-    public static final String COUNTER_MAP = "kmesh_perf_cnt";
-    public static final String MODE_MAP = "kmesh_perf_mode";
-    public static final String HISTOGRAM_MAP = "kmesh_perf_hist";
     public static final String SERVICE_MAP = "kmesh_demo_svc";
     static final String CONFIG_MAP = "kp_sample_cfg";
     static final String CONNECT_PROGRAM = "kp_connect4";
@@ -98,7 +94,7 @@ public final class BundledSamples implements SampleWorkload, AutoCloseable {
                                        List<String> notes, Set<Feature> features) {
         BpfObject object = BpfObject.openResource(BundledSamples.class, RESOURCE, "kmesh_perf_samples");
         try {
-            object.setMaxEntries(RING_MAP, source.ringBufferBytes());
+            object.setMaxEntries(ProbeLayout.RING, source.ringBufferBytes());
             for (String p : SPAN_TP_BTF) {
                 object.setAutoload(p, span == Feature.TP_BTF);
             }

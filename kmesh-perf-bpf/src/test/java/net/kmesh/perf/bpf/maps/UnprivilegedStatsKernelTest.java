@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import net.kmesh.perf.bpf.KernelRequired;
 import net.kmesh.perf.bpf.PinDirectory;
-import net.kmesh.perf.bpf.libbpf.Errno;
-import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapType;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +39,7 @@ class UnprivilegedStatsKernelTest {
         try (TestMaps maps = new TestMaps(); PinDirectory pins = PinDirectory.create("kmesh-perf-mapstats")) {
             int fd = maps.create("p", MapType.HASH, 4, 8, 10, 0);
             maps.fill(fd, 3);
-            Path pin = pins.resolve("p");
-            Errno.check("pinning", LibbpfLoader.natives().libbpf().bpf_obj_pin(fd, pin.toString()));
+            Path pin = pins.pin(fd, "p");
             String out = run(0, BPF_AND_PERFMON, "maps-pinned", pin.toString());
             assertTrue(out.contains("read [MapStats[id=" + TestMaps.id(fd) + ", name=" + maps.prefix() + "p, type=hash, "
                     + "keySize=4, valueSize=8, maxEntries=10, entries=3, "), out);

@@ -7,15 +7,16 @@ import java.util.function.Function;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.spi.PerfMonitorProvider;
+import net.kmesh.perf.testing.FakeMonitor;
 
 /**
  * The {@link PerfMonitorProvider} bean the auto-configuration opens its monitor with in these tests:
  * it keeps every monitor it opened, and opens with {@code open} (a fake by default).
  */
 final class FakeProvider implements PerfMonitorProvider {
-    final List<FakePerfMonitor> opened = new CopyOnWriteArrayList<>();
+    final List<FakeMonitor> opened = new CopyOnWriteArrayList<>();
     /** Called with each monitor opened, before it is returned. */
-    volatile Consumer<FakePerfMonitor> onOpen = m -> { };
+    volatile Consumer<FakeMonitor> onOpen = m -> { };
     private final Function<PerfMonitorConfig, RuntimeException> failure;
 
     FakeProvider() {
@@ -38,14 +39,14 @@ final class FakeProvider implements PerfMonitorProvider {
         if (e != null) {
             throw e;
         }
-        FakePerfMonitor m = new FakePerfMonitor(config);
+        FakeMonitor m = new FakeMonitor(config);
         onOpen.accept(m);
         opened.add(m);
         return m;
     }
 
     /** The one monitor opened. */
-    FakePerfMonitor only() {
+    FakeMonitor only() {
         if (opened.size() != 1) {
             throw new AssertionError("expected one monitor opened, got " + opened.size());
         }

@@ -12,6 +12,7 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.micrometer.KmeshPerfMetrics;
 import net.kmesh.perf.spi.PerfMonitorProvider;
+import net.kmesh.perf.testing.FakeMonitor;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -62,7 +63,7 @@ class KmeshPerfAutoConfigurationTest {
     void byDefaultItOpensBindsStartsAndReportsHealth() throws Exception {
         runner().run(context -> {
             assertThat(context).hasNotFailed();
-            FakePerfMonitor monitor = provider.only();
+            FakeMonitor monitor = provider.only();
             assertThat(context.getBean(PerfMonitor.class)).isSameAs(monitor);
             assertThat(context).hasSingleBean(KmeshPerfMetrics.class);
             assertThat(context).hasSingleBean(KmeshPerfLifecycle.class);
@@ -77,7 +78,7 @@ class KmeshPerfAutoConfigurationTest {
         AtomicReference<List<String>> metersAtClose = new AtomicReference<>();
         provider.onOpen = m -> m.onClose = () -> metersAtClose.set(kmeshMeters());
         runner().run(context -> assertThat(kmeshMeters()).isNotEmpty());
-        FakePerfMonitor monitor = provider.only();
+        FakeMonitor monitor = provider.only();
         assertThat(monitor.events.stream().filter(e -> e.equals("start") || e.equals("close")))
                 .containsExactly("start", "close");
         assertThat(metersAtClose.get()).as("kmesh meters left when the monitor closed").isEmpty();
@@ -121,7 +122,7 @@ class KmeshPerfAutoConfigurationTest {
 
     @Test
     void anApplicationsOwnMonitorIsBoundStartedAndCheckedButNotReplaced() throws Exception {
-        FakePerfMonitor own = new FakePerfMonitor(PerfMonitorConfig.builder().build());
+        FakeMonitor own = new FakeMonitor(PerfMonitorConfig.builder().build());
         runner().withBean("myMonitor", PerfMonitor.class, () -> own)
                 .withPropertyValues("kmesh.perf.daemon.pid=1", "kmesh.perf.daemon.process-name=ignored")
                 .run(context -> {
@@ -158,8 +159,8 @@ class KmeshPerfAutoConfigurationTest {
 
     @Test
     void twoMonitorsOfTheApplicationsAreLeftAlone() throws Exception {
-        FakePerfMonitor a = new FakePerfMonitor(PerfMonitorConfig.builder().build());
-        FakePerfMonitor b = new FakePerfMonitor(PerfMonitorConfig.builder().build());
+        FakeMonitor a = new FakeMonitor(PerfMonitorConfig.builder().build());
+        FakeMonitor b = new FakeMonitor(PerfMonitorConfig.builder().build());
         runner().withBean("a", PerfMonitor.class, () -> a).withBean("b", PerfMonitor.class, () -> b)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -227,7 +228,7 @@ class KmeshPerfAutoConfigurationTest {
     @Test
     void healthIsWaitingWhileTheDataPlaneIsAbsentAndUpWhenAttached() throws Exception {
         runner().withPropertyValues("kmesh.perf.source.pin=/sys/fs/bpf/test/km_perf_info").run(context -> {
-            FakePerfMonitor monitor = provider.only();
+            FakeMonitor monitor = provider.only();
             monitor.features = java.util.Set.of(Feature.MAP_STATISTICS, Feature.DAEMON);
             monitor.notes = List.of("program statistics are off");
             SpringBoot.Reading waiting = SpringBoot.health(context);

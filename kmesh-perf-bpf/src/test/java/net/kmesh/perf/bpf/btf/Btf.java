@@ -1,4 +1,4 @@
-package net.kmesh.perf.bpf.probe;
+package net.kmesh.perf.bpf.btf;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,34 +12,34 @@ import java.util.Optional;
  * The types of a {@code .BTF} section (the kernel's {@code include/uapi/linux/btf.h}), enough to
  * read struct layouts, enums, and the definitions of {@code SEC(".maps")} variables. Tests only.
  */
-final class Btf {
-    static final int INT = 1;
-    static final int PTR = 2;
-    static final int ARRAY = 3;
-    static final int STRUCT = 4;
-    static final int UNION = 5;
-    static final int ENUM = 6;
-    static final int TYPEDEF = 8;
-    static final int VOLATILE = 9;
-    static final int CONST = 10;
-    static final int RESTRICT = 11;
-    static final int FUNC_PROTO = 13;
-    static final int VAR = 14;
-    static final int DATASEC = 15;
-    static final int DECL_TAG = 17;
-    static final int TYPE_TAG = 18;
-    static final int ENUM64 = 19;
+public final class Btf {
+    public static final int INT = 1;
+    public static final int PTR = 2;
+    public static final int ARRAY = 3;
+    public static final int STRUCT = 4;
+    public static final int UNION = 5;
+    public static final int ENUM = 6;
+    public static final int TYPEDEF = 8;
+    public static final int VOLATILE = 9;
+    public static final int CONST = 10;
+    public static final int RESTRICT = 11;
+    public static final int FUNC_PROTO = 13;
+    public static final int VAR = 14;
+    public static final int DATASEC = 15;
+    public static final int DECL_TAG = 17;
+    public static final int TYPE_TAG = 18;
+    public static final int ENUM64 = 19;
 
     /** A member of a struct or union (offset in bits), a constant of an enum (value), a datasec entry. */
-    record Member(String name, int type, long offset) {
+    public record Member(String name, int type, long offset) {
     }
 
     /**
      * One type. {@code size} is the byte size of ints, structs, unions and enums; {@code type} the
      * referenced type of pointers, typedefs, qualifiers, vars and arrays (the element type).
      */
-    record Type(int id, int kind, String name, int size, int type, int arrayLength, List<Member> members) {
-        Member member(String member) {
+    public record Type(int id, int kind, String name, int size, int type, int arrayLength, List<Member> members) {
+        public Member member(String member) {
             return members.stream().filter(m -> m.name.equals(member)).findFirst().orElseThrow(
                     () -> new AssertionError(name + " has no member " + member + "; it has " + members));
         }
@@ -49,13 +49,13 @@ final class Btf {
      * A map as {@code SEC(".maps")} defines it, every number read from the BTF that libbpf reads.
      * Key and value are type ids (0 when the map gives sizes instead).
      */
-    record MapDefinition(String name, int type, int key, int value, int keySize, int valueSize, int maxEntries,
+    public record MapDefinition(String name, int type, int key, int value, int keySize, int valueSize, int maxEntries,
                          int flags) {
     }
 
     private final List<Type> types = new ArrayList<>();
 
-    Btf(ByteBuffer btf) {
+    public Btf(ByteBuffer btf) {
         if (Short.toUnsignedInt(btf.getShort(0)) != 0xeb9f) {
             throw new IllegalArgumentException("not BTF: magic " + Integer.toHexString(btf.getShort(0)));
         }
@@ -128,12 +128,12 @@ final class Btf {
         }
     }
 
-    Type type(int id) {
+    public Type type(int id) {
         return types.get(id);
     }
 
     /** The type behind typedefs and qualifiers. */
-    Type resolve(int id) {
+    public Type resolve(int id) {
         Type t = types.get(id);
         while (t.kind == TYPEDEF || t.kind == VOLATILE || t.kind == CONST || t.kind == RESTRICT
                 || t.kind == TYPE_TAG) {
@@ -143,7 +143,7 @@ final class Btf {
     }
 
     /** The byte size of a type (arrays included). */
-    int sizeOf(int id) {
+    public int sizeOf(int id) {
         Type t = resolve(id);
         return switch (t.kind) {
             case ARRAY -> t.arrayLength * sizeOf(t.type);
@@ -153,26 +153,26 @@ final class Btf {
     }
 
     /** The struct named {@code name}. */
-    Type struct(String name) {
+    public Type struct(String name) {
         return named(STRUCT, name).orElseThrow(() -> new AssertionError("no struct " + name + " in this BTF"));
     }
 
     /** The enum named {@code name}, its constants as members. */
-    Type enumeration(String name) {
+    public Type enumeration(String name) {
         return named(ENUM, name).orElseThrow(() -> new AssertionError("no enum " + name + " in this BTF"));
     }
 
-    Optional<Type> named(int kind, String name) {
+    public Optional<Type> named(int kind, String name) {
         return types.stream().filter(t -> t.kind == kind && t.name.equals(name)).findFirst();
     }
 
     /** Byte offset of {@code member} in {@code struct}. */
-    static int offsetOf(Type struct, String member) {
+    public static int offsetOf(Type struct, String member) {
         return (int) (struct.member(member).offset / 8);
     }
 
     /** Every map defined in the {@code .maps} section, by variable name. */
-    Map<String, MapDefinition> maps() {
+    public Map<String, MapDefinition> maps() {
         Map<String, MapDefinition> maps = new LinkedHashMap<>();
         Type section = named(DATASEC, ".maps").orElseThrow(() -> new AssertionError("no .maps section in this BTF"));
         for (Member entry : section.members) {

@@ -1,4 +1,4 @@
-package net.kmesh.perf.bpf.probe;
+package net.kmesh.perf.bpf.btf;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.util.Map;
  * Reads a compiled BPF object (a little-endian ELF64 relocatable file) as clang wrote it: its
  * programs' instructions by function name and its {@code .BTF} section. Tests only.
  */
-final class BpfElf {
+public final class BpfElf {
     private static final int SHT_SYMTAB = 2;
     private static final int STT_FUNC = 2;
     private static final int SHF_EXECINSTR = 0x4;
@@ -26,12 +26,12 @@ final class BpfElf {
     }
 
     /** One instruction: {@code code}, {@code src_reg}, {@code imm}. */
-    record Insn(int code, int src, int imm) {
-        boolean isHelperCall(int helper) {
+    public record Insn(int code, int src, int imm) {
+        public boolean isHelperCall(int helper) {
             return code == CALL && src == SRC_HELPER && imm == helper;
         }
 
-        boolean isCall() {
+        public boolean isCall() {
             return code == CALL;
         }
     }
@@ -81,7 +81,7 @@ final class BpfElf {
     }
 
     /** Reads the class-path resource {@code resource}. */
-    static BpfElf resource(String resource) {
+    public static BpfElf resource(String resource) {
         try (InputStream in = BpfElf.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException(resource + " is not on the class path: run make -C bpf");
@@ -93,12 +93,12 @@ final class BpfElf {
     }
 
     /** The names of every function in an executable section: the programs and any subprograms. */
-    List<String> functions() {
+    public List<String> functions() {
         return List.copyOf(programs.keySet());
     }
 
     /** The instructions of the function {@code name}. */
-    List<Insn> instructions(String name) {
+    public List<Insn> instructions(String name) {
         List<Insn> insns = programs.get(name);
         if (insns == null) {
             throw new IllegalArgumentException("no function " + name + " in this object; it has " + programs.keySet());
@@ -107,7 +107,7 @@ final class BpfElf {
     }
 
     /** The object's {@code .BTF} section. */
-    Btf btf() {
+    public Btf btf() {
         for (Section s : sections) {
             if (s.name.equals(".BTF")) {
                 return new Btf(elf.slice(s.offset, s.size).order(ByteOrder.LITTLE_ENDIAN));
