@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
  * disappears, or a pin that is removed, is left out of the next statistics: never an error.
  */
 public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.PinDirectories, MapSelector.Ids,
-        MapSelector.Pinned {
+        MapSelector.Pinned, MapSelector.KmeshExporter {
 
     /** The prefixes of Kmesh's map names: its renamed maps ({@code km_*}) and the others ({@code kmesh_*}). */
     List<String> KMESH_PREFIXES = List.of("km_", "kmesh_");
@@ -41,6 +41,20 @@ public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.
     static MapSelector kmesh(Path bpffs) {
         RecordSource.Kmesh kmesh = new RecordSource.Kmesh(bpffs, RecordSource.ReadMode.CONSUME);
         return new PinDirectories(kmesh.mapDirectories(), new NamePrefix(KMESH_PREFIXES));
+    }
+
+    /**
+     * The maps Kmesh's own exporter reports, by its rules, for an operator who compares the two:
+     * every map on the host named {@code kmesh_*} or unnamed (what its {@code kmesh_map_count_total}
+     * counts), with entries counted only for those of type {@code hash} named {@code kmesh_*} (the
+     * maps of its {@code kmesh_map_entry_count}); the others are reported without entries. Kmesh's
+     * own maps are mostly named {@code km_*} since its renames, so this selects few of them:
+     * {@link #kmesh()} is the selection that reports all of Kmesh's maps.
+     *
+     * @return the selector
+     */
+    static MapSelector kmeshExporter() {
+        return new KmeshExporter();
     }
 
     /**
@@ -222,6 +236,35 @@ public sealed interface MapSelector permits MapSelector.NamePrefix, MapSelector.
                 throw new IllegalArgumentException("pin paths must not be null, got " + paths);
             }
             paths = List.copyOf(new LinkedHashSet<>(paths));
+        }
+    }
+
+    /**
+     * The maps Kmesh's own exporter reports ({@link #kmeshExporter()}).
+     */
+    record KmeshExporter() implements MapSelector {
+        /** The name prefix of the maps Kmesh's exporter counts. */
+        public static final String PREFIX = "kmesh_";
+
+        /**
+         * True when Kmesh's exporter counts a map of this name in {@code kmesh_map_count_total}.
+         *
+         * @param name a map name, "" for an unnamed map
+         * @return whether it is selected
+         */
+        public boolean selects(String name) {
+            return name.isEmpty() || name.startsWith(PREFIX);
+        }
+
+        /**
+         * True when Kmesh's exporter publishes the entries of a selected map: hash maps named {@code kmesh_*}.
+         *
+         * @param name a map name
+         * @param type the map's type as bpftool names it
+         * @return whether its entries are counted
+         */
+        public boolean countsEntries(String name, String type) {
+            return name.startsWith(PREFIX) && type.equals("hash");
         }
     }
 }

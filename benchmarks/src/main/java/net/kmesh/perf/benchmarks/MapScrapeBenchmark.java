@@ -1,12 +1,11 @@
 package net.kmesh.perf.benchmarks;
 
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,7 +14,6 @@ import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
-import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.Libbpf;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapType;
@@ -36,19 +34,18 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One scrape of map statistics over {@code maps} small maps, side by side with bpftool listing the
- * same maps: {@code collector} is one {@link MapStatsCollector#collect} by a collector held across
- * scrapes, as a service's scrapes use it (shape, entries, capacity and memlock of every map whose
- * name has this run's prefix); {@code bpftool} is one {@code bpftool -j map show} read to its end
- * (every map of the host, which are these plus the few others). Needs root.
+ * same maps: {@code collector} is one {@link MapStatsCollector#collect} by a collector with the
+ * library's defaults ({@link MapStatsCollector#open()}: at most 1,024 fds held, the process's own
+ * RLIMIT_NOFILE), held across scrapes as a service's scrapes use it (shape, entries, capacity and
+ * memlock of every map whose name has this run's prefix); {@code bpftool} is one
+ * {@code bpftool -j map show} read to its end (every map of the host, which are these plus the few
+ * others). Needs root.
  *
  * <p>The maps are hash maps created as Kmesh creates its own, with {@code BPF_F_NO_PREALLOC}, each
- * holding a few entries: the kind whose memlock the kernel recomputes from its entries, so the
- * collector reads it at every scrape (the costliest common case; preallocated maps cost it nothing
- * per map). The collector may hold an fd and an fdinfo file per map, {@code 2 × maps} fds: the
- * property {@code kmesh.perf.bench.heldFds} sets another limit (say 1024, the library's default, to
- * measure a service that did not raise it). The collector holds at most a quarter of
- * {@code RLIMIT_NOFILE}: the benchmark, which owns its maps (one fd each), raises its own limit to
- * 65,536 where it may (CAP_SYS_RESOURCE), and prints the limit and the fds held on stderr.
+ * holding a few entries: the kind whose memlock the kernel recomputes from its entries. They are
+ * pinned in a directory of their own and their fds closed, so that the benchmark holds no fd per map
+ * and its RLIMIT_NOFILE stays what the JVM was given; the pins are removed, which frees the maps, at
+ * the end of the trial. Prints the fds the collector holds on stderr.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,28 +54,23 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class MapScrapeBenchmark {
-    private static final long NOFILE = 65_536;
     private static final int MAX_ENTRIES = 64;
 
-    @Param("5000")
+    @Param({"5000", "20000"})
     public int maps;
 
-    private final List<Fd> owned = new ArrayList<>();
+    private final List<Path> pins = new ArrayList<>();
+    private Path directory;
     private MapSelector selector;
     private MapStatsCollector collector;
 
-    /** {@code int setrlimit(int resource, const struct rlimit *rlim);} */
-    interface RLimit extends Library {
-        int setrlimit(int resource, Pointer rlim);
-    }
-
     @Setup(Level.Trial)
-    public void createMaps() {
-        raiseFdLimit();
+    public void createMaps() throws IOException {
         Libbpf libbpf = LibbpfLoader.natives().libbpf();
         // "kp" + 6 hex digits + "_": a prefix no other map on the machine has; names stay within 15.
         String prefix = String.format("kp%06x_", ThreadLocalRandom.current().nextInt(1 << 24));
         selector = MapSelector.namePrefix(prefix);
+        directory = Files.createDirectory(Path.of("/sys/fs/bpf", "kmesh-perf-mapscrape-" + prefix));
         try (Memory opts = new Memory(48); Memory keys = new Memory(4L * MAX_ENTRIES);
              Memory values = new Memory(8L * MAX_ENTRIES)) {
             // struct bpf_map_create_opts: size_t sz; ...; __u32 map_flags at 28
@@ -90,17 +82,21 @@ public class MapScrapeBenchmark {
                 keys.setInt(4L * i, i);
             }
             for (int m = 0; m < maps; m++) {
-                int fd = Errno.check("creating a benchmark map",
-                        libbpf.bpf_map_create(MapType.HASH, prefix + m, 4, 8, MAX_ENTRIES, opts));
-                owned.add(Fd.own(fd));
-                IntByReference count = new IntByReference(m % 8);
-                if (count.getValue() > 0) {
-                    Errno.check("filling a benchmark map", libbpf.bpf_map_update_batch(fd, keys, values, count, null));
+                try (Fd fd = Fd.own(Errno.check("creating a benchmark map",
+                        libbpf.bpf_map_create(MapType.HASH, prefix + m, 4, 8, MAX_ENTRIES, opts)))) {
+                    IntByReference count = new IntByReference(m % 8);
+                    if (count.getValue() > 0) {
+                        Errno.check("filling a benchmark map",
+                                libbpf.bpf_map_update_batch(fd.get(), keys, values, count, null));
+                    }
+                    Path pin = directory.resolve(Integer.toString(m));
+                    Errno.check("pinning a benchmark map", libbpf.bpf_obj_pin(fd.get(), pin.toString()));
+                    pins.add(pin);
                 }
             }
-            collector = MapStatsCollector.open(Integer.getInteger("kmesh.perf.bench.heldFds", 2 * maps + 64));
+            collector = MapStatsCollector.open();
             collector.collect(selector);
-            // Fds are held from the second scrape that reads a map.
+            // Fds are held from the second scrape that reads a map, where one buys something.
             List<MapStats> first = collector.collect(selector);
             System.err.println("the collector holds " + collector.heldFds() + " fds for " + maps + " maps");
             long entries = first.stream().mapToLong(MapStats::entries).sum();
@@ -118,33 +114,28 @@ public class MapScrapeBenchmark {
         }
     }
 
-    /**
-     * Raises RLIMIT_NOFILE to {@link #NOFILE} when this process may (CAP_SYS_RESOURCE), else leaves
-     * it at its hard limit, where the JVM already put it; says which on stderr.
-     */
-    private static void raiseFdLimit() {
-        RLimit rlimit = Native.load("c", RLimit.class);
-        LibC libc = LibbpfLoader.natives().libc();
-        try (Memory limit = new Memory(16)) {
-            limit.setLong(0, NOFILE);
-            limit.setLong(8, NOFILE);
-            int errno = rlimit.setrlimit(LibC.RLIMIT_NOFILE, limit) == 0 ? 0 : Native.getLastError();
-            Errno.check("reading RLIMIT_NOFILE", libc.getrlimit(LibC.RLIMIT_NOFILE, limit) == 0 ? 0 : -Native.getLastError());
-            System.err.println("RLIMIT_NOFILE " + limit.getLong(0) + (errno == 0 ? "" : " (raising it to " + NOFILE
-                    + " was refused: " + Errno.name(errno) + ", CAP_SYS_RESOURCE is missing)"));
-        }
-    }
-
     @TearDown(Level.Trial)
     public void closeAll() {
         if (collector != null) {
             collector.close();
             collector = null;
         }
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            owned.get(i).close();
+        for (Path pin : pins) {
+            try {
+                Files.deleteIfExists(pin);
+            } catch (IOException e) {
+                System.err.println("cannot remove " + pin + ": " + e);
+            }
         }
-        owned.clear();
+        pins.clear();
+        if (directory != null) {
+            try {
+                Files.deleteIfExists(directory);
+            } catch (IOException e) {
+                System.err.println("cannot remove " + directory + ": " + e);
+            }
+            directory = null;
+        }
     }
 
     @Benchmark

@@ -19,6 +19,7 @@ import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.MapType;
 import net.kmesh.perf.bpf.maps.MapStatsCollector;
+import net.kmesh.perf.bpf.maps.MapStatsOptions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -75,9 +76,9 @@ public class MapStatsBenchmark {
                 maps.add(Fd.own(fd));
                 fill(libbpf, fd, perMap);
             }
-            iterator = MapStatsCollector.open(CountMethod.ITERATOR);
-            batch = MapStatsCollector.open(CountMethod.BATCH);
-            keyWalk = MapStatsCollector.open(CountMethod.KEY_WALK);
+            iterator = MapStatsCollector.open(MapStatsOptions.defaults().countingFrom(CountMethod.ITERATOR));
+            batch = MapStatsCollector.open(MapStatsOptions.defaults().countingFrom(CountMethod.BATCH));
+            keyWalk = MapStatsCollector.open(MapStatsOptions.defaults().countingFrom(CountMethod.KEY_WALK));
             // Only the method measured in this fork is checked: a walk of 1 000 000 entries takes
             // seconds, and checking all four cost every fork about 10 s of setup at that size.
             long expected = (long) perMap * MAPS;

@@ -131,6 +131,12 @@ public final class DemoOptions {
                     + "map directories).")
     List<String> mapPrefixes;
 
+    @Option(names = "--maps", order = 10, paramLabel = "kmesh|kmesh-exporter", defaultValue = "kmesh",
+            description = "Which maps to report: Kmesh's, named km_* or kmesh_* (default: ${DEFAULT-VALUE}), or "
+                    + "kmesh-exporter: exactly the maps Kmesh's own exporter reports (every map named kmesh_* or "
+                    + "unnamed, entries of the kmesh_* hash maps only), to compare its numbers like for like.")
+    String mapSet;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Daemon daemon;
 
@@ -238,7 +244,17 @@ public final class DemoOptions {
     private MapSelector mapSelector(CommandLine commandLine) {
         Optional<Path> kmeshBpffs = externalSource.filter(RecordSource.Kmesh.class::isInstance)
                 .map(s -> ((RecordSource.Kmesh) s).bpffs());
-        if (mapPrefixes == null || mapPrefixes.isEmpty()) {
+        if (!mapSet.equals("kmesh") && !mapSet.equals("kmesh-exporter")) {
+            throw bad(commandLine, "--maps: '" + mapSet + "' is not one of kmesh, kmesh-exporter");
+        }
+        boolean noPrefix = mapPrefixes == null || mapPrefixes.isEmpty();
+        if (mapSet.equals("kmesh-exporter")) {
+            if (!noPrefix) {
+                throw bad(commandLine, "--maps kmesh-exporter follows Kmesh's exporter's own rules: drop --map-prefix");
+            }
+            return MapSelector.kmeshExporter();
+        }
+        if (noPrefix) {
             return kmeshBpffs.map(MapSelector::kmesh).orElse(MapSelector.kmesh());
         }
         // The kernel's rules for BPF object names: a prefix that breaks them could never match.

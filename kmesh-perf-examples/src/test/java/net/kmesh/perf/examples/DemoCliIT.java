@@ -65,7 +65,7 @@ class DemoCliIT {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().startsWith("Usage: kmesh-perf-demo"), r.stdout());
         for (String option : List.of("--duration", "--port", "--bind", "--workload", "--ringbuf-pin", "--ringbuf-map",
-                "--kmesh", "--observe", "--names", "--map-prefix", "--daemon-pid", "--daemon-cgroup", "--print-metrics", "--help", "--debug")) {
+                "--kmesh", "--observe", "--names", "--map-prefix", "--maps", "--daemon-pid", "--daemon-cgroup", "--print-metrics", "--help", "--debug")) {
             assertTrue(r.stdout().contains(option), option);
         }
         assertEquals("", r.stderr());

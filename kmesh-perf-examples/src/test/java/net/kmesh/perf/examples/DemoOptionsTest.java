@@ -86,6 +86,10 @@ class DemoOptionsTest {
         assertEquals(DaemonTarget.processName("kmesh-daemon"), parse("--daemon-name", "kmesh-daemon").daemonTarget());
         assertEquals(MapSelector.namePrefix("kmesh_perf."), parse("--map-prefix", "kmesh_perf.").maps());
         assertEquals(MapSelector.namePrefix("km_", "cilium_"), parse("--map-prefix", "km_", "--map-prefix", "cilium_").maps());
+        assertEquals(MapSelector.kmeshExporter(), parse("--maps", "kmesh-exporter").maps());
+        assertEquals(MapSelector.kmeshExporter(), parse("--kmesh", "--maps", "kmesh-exporter").maps(),
+                "Kmesh's exporter walks every map of the host, not Kmesh's pin directories");
+        assertEquals(MapSelector.kmesh(), parse("--maps", "kmesh").maps());
         assertEquals(DemoOptions.Names.UPSTREAM, parse("--names", "upstream").names());
         assertEquals(DemoOptions.Names.KMESH_PERF, parse("--names", "kmesh-perf").names());
     }
@@ -170,6 +174,8 @@ class DemoOptionsTest {
         "--daemon-name kmesh-daemon-with-a-long-name          | --daemon-name: ",
         "--daemon-name kmesh-daemon --daemon-pid 1           | mutually exclusive",
         "--map-prefix kmesh-                                 | --map-prefix: map name prefix 'kmesh-' contains '-'",
+        "--maps kmesh-perf                                   | --maps: 'kmesh-perf' is not one of kmesh, kmesh-exporter",
+        "--maps kmesh-exporter --map-prefix km_              | --maps kmesh-exporter follows Kmesh's exporter's own rules",
         "--map-prefix a_prefix_too_long                      | --map-prefix: map name prefix 'a_prefix_too_long' has 17 characters",
     })
     void aBadArgumentExits2WithOneLineThatNamesIt(String args, String expected) {
@@ -189,7 +195,7 @@ class DemoOptionsTest {
         assertEquals(Demo.EXIT_OK, r.exitCode());
         assertEquals("", r.err());
         for (String option : new String[] {"--duration=S", "--port=N", "--bind=ADDR", "--workload=R", "--ringbuf-pin=PATH",
-                "--ringbuf-map=NAME", "--kmesh[=BPFFS]", "--observe", "--names=kmesh-perf|upstream", "--map-prefix=P", "--daemon-pid=PID", "--daemon-cgroup=PATH", "--daemon-name=NAME", "--print-metrics",
+                "--ringbuf-map=NAME", "--kmesh[=BPFFS]", "--observe", "--names=kmesh-perf|upstream", "--map-prefix=P", "--maps=kmesh|kmesh-exporter", "(default: kmesh)", "--daemon-pid=PID", "--daemon-cgroup=PATH", "--daemon-name=NAME", "--print-metrics",
                 "--help", "--quiet", "--debug", "(default: 9464)", "(default: 127.0.0.1)", "(default: 100)", "(default: kmesh-perf)"}) {
             assertTrue(r.out().contains(option), option + " in\n" + r.out());
         }

@@ -2,10 +2,10 @@ package net.kmesh.perf.micrometer;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.kmesh.perf.BpfMapType;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationStats;
@@ -228,38 +228,8 @@ final class Series {
         out.add(new Point(family, NONE, value, 0, null));
     }
 
-    /** bpftool's map type names, in the kernel's enum order. */
-    static final String[] BPFTOOL_TYPES = {
-        "unspec", "hash", "array", "prog_array", "perf_event_array", "percpu_hash", "percpu_array",
-        "stack_trace", "cgroup_array", "lru_hash", "lru_percpu_hash", "lpm_trie", "array_of_maps",
-        "hash_of_maps", "devmap", "sockmap", "cpumap", "xskmap", "sockhash", "cgroup_storage",
-        "reuseport_sockarray", "percpu_cgroup_storage", "queue", "stack", "sk_storage", "devmap_hash",
-        "struct_ops", "ringbuf", "inode_storage", "task_storage", "bloom_filter", "user_ringbuf",
-        "cgrp_storage", "arena",
-    };
-    /** The same types as Kmesh labels them: cilium/ebpf's {@code MapType.String()}. */
-    private static final String[] KMESH_TYPES = {
-        "UnspecifiedMap", "Hash", "Array", "ProgramArray", "PerfEventArray", "PerCPUHash", "PerCPUArray",
-        "StackTrace", "CGroupArray", "LRUHash", "LRUCPUHash", "LPMTrie", "ArrayOfMaps",
-        "HashOfMaps", "DevMap", "SockMap", "CPUMap", "XSKMap", "SockHash", "CGroupStorage",
-        "ReusePortSockArray", "PerCPUCGroupStorage", "Queue", "Stack", "SkStorage", "DevMapHash",
-        "StructOpsMap", "RingBuf", "InodeStorage", "TaskStorage", "BloomFilter", "UserRingbuf",
-        "CgroupStorage", "Arena",
-    };
-    private static final Map<String, String> TO_KMESH_TYPE = new HashMap<>();
-
-    static {
-        for (int i = 0; i < BPFTOOL_TYPES.length; i++) {
-            TO_KMESH_TYPE.put(BPFTOOL_TYPES[i], KMESH_TYPES[i]);
-        }
-    }
-
     /** Kmesh's {@code map_type} value for a map type named as bpftool names it ({@code type_N} for unknown ones). */
     static String kmeshMapType(String bpftoolType) {
-        String t = TO_KMESH_TYPE.get(bpftoolType);
-        if (t != null) {
-            return t;
-        }
-        return bpftoolType.startsWith("type_") ? "MapType(" + bpftoolType.substring(5) + ")" : bpftoolType;
+        return BpfMapType.ciliumName(bpftoolType);
     }
 }

@@ -121,8 +121,8 @@ class ReportTest {
         return timed("MapStatsBenchmark." + method, Map.of("totalEntries", String.valueOf(entries)), us);
     }
 
-    private static ObjectNode mapScrape(String method, double... ms) {
-        return timed("MapScrapeBenchmark." + method, Map.of("maps", "5000"), ms);
+    private static ObjectNode mapScrape(String method, int maps, double... ms) {
+        return timed("MapScrapeBenchmark." + method, Map.of("maps", String.valueOf(maps)), ms);
     }
 
     private static ObjectNode scrape(int types, int records, double... us) {
@@ -141,8 +141,10 @@ class ReportTest {
                 map("iterator", 100_000, 320, 330, 310),
                 map("keyWalk", 100_000, 400_000, 420_000, 380_000),
                 map("kmeshWalk", 100_000, 600_000, 650_000, 900_000),
-                mapScrape("collector", 30, 35, 60),
-                mapScrape("bpftool", 100, 110, 120),
+                mapScrape("collector", 5000, 25, 30, 60),
+                mapScrape("bpftool", 5000, 100, 110, 120),
+                mapScrape("collector", 20_000, 100, 110, 200),
+                mapScrape("bpftool", 20_000, 400, 440, 480),
                 probe("baseline", 2, 2.5, 4),
                 probe("clockReads", 52, 55, 70),
                 probe("seedMap", 172, 180, 200),
@@ -218,7 +220,9 @@ class ReportTest {
         assertEquals(400_000.0 / 320, value("map.keyWalk_vs_iterator@100000"), 1e-9);
         // The best iterations would give 310 / 250.
         assertEquals(320.0 / 300, value("map.iterator_growth"), 1e-9);
-        assertEquals(35.0 / 110, value("mapscrape.collector_vs_bpftool@5000"), 1e-9);
+        assertEquals(30.0 / 110, value("mapscrape.collector_vs_bpftool@5000"), 1e-9);
+        assertEquals(110.0 / 30, value("mapscrape.collector_20000_vs_5000"), 1e-9);
+        assertEquals("info", ratio("mapscrape.collector_vs_bpftool@20000").path("result").asText());
         // Kernel ns per operation (kernelNanos ÷ kernelOps per iteration), not the wall-clock score.
         assertEquals((75 - 2.5) / (180 - 2.5), value("probe.scoped_vs_seed"), 1e-9);
         assertEquals((64 - 55.0) / (180 - 55), value("probe.histogram_vs_seed_beyond_clock"), 1e-9);
@@ -243,7 +247,7 @@ class ReportTest {
         String md = Files.readString(dir.resolve("out/results.md"));
         assertTrue(md.contains("| Ring: Java reader vs C (same work) |"), md);
         assertTrue(md.contains("| 0.960× | 0.600 – 1.00× | ≥ 0.9× | ≥ 0.75× | pass |"), md);
-        assertTrue(md.contains("11 of 11 quick bounds met."), md);
+        assertTrue(md.contains("12 of 12 quick bounds met."), md);
         assertEquals(List.of(), failedSteps());
     }
 
@@ -293,7 +297,7 @@ class ReportTest {
 
         assertEquals(1, report("quick").status());
 
-        // The median of 30, 31, 90, 95, 100: past 0.75 × 110, though the first fork alone is well within.
+        // The median of 30, 31, 90, 95, 100: past 0.35 × 110, though the first fork alone is well within.
         assertEquals(90.0 / 110, value("mapscrape.collector_vs_bpftool@5000"), 1e-9);
         assertEquals(List.of("mapscrape"), failedSteps());
     }
@@ -325,8 +329,9 @@ class ReportTest {
         assertEquals(List.of("mapscrape"), failedSteps());
         assertTrue(exit.err().contains("mapscrape.collector_vs_bpftool@5000: missing (step mapscrape of benchmarks/run)"),
                 exit.err());
-        assertTrue(Files.readString(dir.resolve("out/results.md")).contains("10 of 11 quick bounds met; not met: "
-                + "mapscrape.collector_vs_bpftool@5000 (missing)."));
+        String md = Files.readString(dir.resolve("out/results.md"));
+        assertTrue(md.contains("10 of 12 quick bounds met; not met: "
+                + "mapscrape.collector_vs_bpftool@5000 (missing), mapscrape.collector_20000_vs_5000 (missing);"), md);
     }
 
     @Test

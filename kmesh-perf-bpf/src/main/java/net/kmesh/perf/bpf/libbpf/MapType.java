@@ -1,6 +1,12 @@
 package net.kmesh.perf.bpf.libbpf;
 
-/** {@code enum bpf_map_type} values with the names bpftool prints. */
+import net.kmesh.perf.BpfMapType;
+
+/**
+ * The {@code enum bpf_map_type} numbers this library passes to libbpf and switches on, as constants
+ * (each equal to its {@link BpfMapType#id()}, checked by {@code MapTypeTest}); everything else
+ * about a type (names, per-CPU values, how to count it) is {@link BpfMapType}'s.
+ */
 public final class MapType {
     public static final int HASH = 1;
     public static final int ARRAY = 2;
@@ -21,20 +27,11 @@ public final class MapType {
     /** {@code BPF_F_NO_PREALLOC}: a hash map that allocates its elements as they are inserted. */
     public static final int F_NO_PREALLOC = 1;
 
-    private static final String[] NAMES = {
-        "unspec", "hash", "array", "prog_array", "perf_event_array", "percpu_hash", "percpu_array",
-        "stack_trace", "cgroup_array", "lru_hash", "lru_percpu_hash", "lpm_trie", "array_of_maps",
-        "hash_of_maps", "devmap", "sockmap", "cpumap", "xskmap", "sockhash", "cgroup_storage",
-        "reuseport_sockarray", "percpu_cgroup_storage", "queue", "stack", "sk_storage", "devmap_hash",
-        "struct_ops", "ringbuf", "inode_storage", "task_storage", "bloom_filter", "user_ringbuf",
-        "cgrp_storage", "arena",
-    };
-
     private MapType() {
     }
 
-    /** bpftool's name of the type, or "type_N" for one newer than this list. */
+    /** bpftool's name of the type, or "type_N" for one newer than {@link BpfMapType}. */
     public static String name(int type) {
-        return type >= 0 && type < NAMES.length ? NAMES[type] : "type_" + type;
+        return BpfMapType.bpftoolName(type);
     }
 }

@@ -30,6 +30,16 @@ final class Memlock {
     }
 
     /**
+     * True when the memlock of a map of this type and flags moves by the same amount for every
+     * element: the hash maps that allocate their elements as they are inserted
+     * ({@code htab_map_mem_usage()}, checked against fdinfo by {@code MemlockKernelTest}).
+     */
+    static boolean perElement(int type, int mapFlags) {
+        return (type == MapType.HASH || type == MapType.PERCPU_HASH || type == MapType.HASH_OF_MAPS)
+                && (mapFlags & MapType.F_NO_PREALLOC) != 0;
+    }
+
+    /**
      * The value of the {@code memlock} line in fdinfo text, or -1 when there is none.
      *
      * @param text   fdinfo as the kernel writes it: "key:\tvalue" lines

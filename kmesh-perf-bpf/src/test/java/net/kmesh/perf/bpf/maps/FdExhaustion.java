@@ -25,7 +25,7 @@ public final class FdExhaustion {
         LibC libc = LibbpfLoader.natives().libc();
         try (TestMaps maps = new TestMaps(); MapStatsCollector collector = MapStatsCollector.open()) {
             for (int i = 0; i < count; i++) {
-                maps.create("n" + Integer.toString(i, 36), MapType.HASH, 4, 8, 100, TestMaps.BPF_F_NO_PREALLOC);
+                maps.create("n" + Integer.toString(i, 36), MapType.LPM_TRIE, 8, 4, 100, TestMaps.BPF_F_NO_PREALLOC);
             }
             MapSelector mine = MapSelector.namePrefix(maps.prefix());
             collector.collect(mine);

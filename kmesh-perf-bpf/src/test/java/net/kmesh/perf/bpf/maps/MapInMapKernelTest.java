@@ -26,7 +26,7 @@ class MapInMapKernelTest {
     @ParameterizedTest
     @EnumSource(value = CountMethod.class, names = {"ITERATOR", "BATCH", "KEY_WALK"})
     void filledSlotsAreCountedAndFollowInsertsAndDeletes(CountMethod start) {
-        try (TestMaps maps = TestMaps.unselectedByKmesh(); MapStatsCollector collector = MapStatsCollector.open(start);
+        try (TestMaps maps = TestMaps.unselectedByKmesh(); MapStatsCollector collector = MapStatsCollector.open(MapStatsOptions.defaults().countingFrom(start));
              BpfObject tick = BpfObject.openResource(getClass(), "/net/kmesh/perf/bpf/kp_stats_tick.bpf.o", "kp_tick")) {
             tick.load();
             int program = tick.programFd("kp_stats_tick");

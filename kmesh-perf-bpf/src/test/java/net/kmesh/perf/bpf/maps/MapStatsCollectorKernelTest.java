@@ -120,8 +120,8 @@ class MapStatsCollectorKernelTest {
     @EnumSource(value = CountMethod.class, names = {"BATCH", "KEY_WALK"})
     void eachFallbackAgreesWithTheIterator(CountMethod fallback) {
         try (TestMaps maps = new TestMaps();
-             MapStatsCollector iterator = MapStatsCollector.open(CountMethod.ITERATOR);
-             MapStatsCollector forced = MapStatsCollector.open(fallback)) {
+             MapStatsCollector iterator = MapStatsCollector.open(MapStatsOptions.defaults().countingFrom(CountMethod.ITERATOR));
+             MapStatsCollector forced = MapStatsCollector.open(MapStatsOptions.defaults().countingFrom(fallback))) {
             int[] types = {MapType.HASH, MapType.LRU_HASH, MapType.PERCPU_HASH, MapType.LRU_PERCPU_HASH};
             int[] counts = {0, 1, 999, 4096};
             for (int t = 0; t < types.length; t++) {
@@ -248,7 +248,7 @@ class MapStatsCollectorKernelTest {
     @Test
     void onlyWalkingMethodsCanBeForced() {
         for (CountMethod m : List.of(CountMethod.ARRAY_CAPACITY, CountMethod.RING_FILL, CountMethod.UNKNOWN)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MapStatsCollector.open(m));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MapStatsOptions.defaults().countingFrom(m));
             assertEquals("counting can start at ITERATOR, BATCH or KEY_WALK, not " + m, e.getMessage());
         }
     }

@@ -40,7 +40,7 @@ class OlderKernelsKernelTest {
     @Test
     void withoutTheKfuncHashMapsAreCountedByBatchLookup() {
         try (TestMaps maps = new TestMaps();
-             MapStatsCollector collector = MapStatsCollector.open(CountMethod.ITERATOR, false, WITHOUT_KFUNC)) {
+             MapStatsCollector collector = MapStatsCollector.open(MapStatsOptions.defaults(), WITHOUT_KFUNC)) {
             MapCapabilities caps = collector.capabilities();
             assertTrue(caps.iterator());
             assertFalse(caps.elemCountKfunc());
@@ -61,7 +61,7 @@ class OlderKernelsKernelTest {
     @Test
     void forcingTheIteratorWithoutTheKfuncIsAClearError() {
         KernelFeatureException e = assertThrows(KernelFeatureException.class,
-                () -> MapStatsCollector.open(CountMethod.ITERATOR, true, WITHOUT_KFUNC));
+                () -> MapStatsCollector.open(MapStatsOptions.defaults().countingFrom(CountMethod.ITERATOR), WITHOUT_KFUNC));
         assertEquals("counting map entries by ITERATOR is unavailable on this kernel: this kernel lacks the kfunc "
                 + "bpf_map_sum_elem_count (Linux 6.6): hash maps are counted by batch lookup or key walk", e.getMessage());
     }
@@ -69,7 +69,7 @@ class OlderKernelsKernelTest {
     @Test
     void withoutAnIteratorMapsAreListedByIdAndStillCounted() {
         try (TestMaps maps = new TestMaps();
-             MapStatsCollector collector = MapStatsCollector.open(CountMethod.ITERATOR, false, ABSENT)) {
+             MapStatsCollector collector = MapStatsCollector.open(MapStatsOptions.defaults(), ABSENT)) {
             MapCapabilities caps = collector.capabilities();
             assertFalse(caps.iterator());
             assertFalse(caps.elemCountKfunc());

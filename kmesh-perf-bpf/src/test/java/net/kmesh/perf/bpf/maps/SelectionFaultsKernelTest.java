@@ -50,9 +50,9 @@ class SelectionFaultsKernelTest {
     @Test
     void anIdDeletedBeforeOrDuringAScrapeIsLeftOut() {
         for (int heldFds : new int[] {MapStatsCollector.DEFAULT_HELD_FDS, 0}) {
-            try (TestMaps maps = new TestMaps(); MapStatsCollector collector = MapStatsCollector.open(heldFds)) {
+            try (TestMaps maps = new TestMaps(); MapStatsCollector collector = MapStatsCollector.open(MapStatsOptions.defaults().holding(heldFds))) {
                 int a = TestMaps.id(maps.create("a", MapType.HASH, 4, 8, 10, 0));
-                int bFd = maps.create("b", MapType.HASH, 4, 8, 10, NO_PREALLOC);
+                int bFd = maps.create("b", MapType.LPM_TRIE, 8, 4, 10, NO_PREALLOC);
                 int cFd = maps.create("c", MapType.HASH, 4, 8, 10, 0);
                 int b = TestMaps.id(bFd);
                 int c = TestMaps.id(cFd);
@@ -76,7 +76,7 @@ class SelectionFaultsKernelTest {
     void aRemovedPinIsLeftOutAndSaidOnceUntilAMapIsPinnedThereAgain() throws Exception {
         try (TestMaps maps = new TestMaps(); PinDirectory pins = PinDirectory.create("kmesh-perf-mapfaults");
              MapStatsCollector collector = MapStatsCollector.open(); LogCapture log = new LogCapture()) {
-            int fd = maps.create("p", MapType.HASH, 4, 8, 100, NO_PREALLOC);
+            int fd = maps.create("p", MapType.LPM_TRIE, 8, 4, 100, NO_PREALLOC);
             int id = TestMaps.id(fd);
             Path pin = pins.resolve("p");
             pin(fd, pin);
@@ -106,8 +106,8 @@ class SelectionFaultsKernelTest {
     void aPinRemovedWithItsMapDuringAScrapeIsLeftOutAndTheMapIsFreed() throws Exception {
         for (int heldFds : new int[] {MapStatsCollector.DEFAULT_HELD_FDS, 0}) {
             try (TestMaps maps = new TestMaps(); PinDirectory pins = PinDirectory.create("kmesh-perf-mapfaults");
-                 MapStatsCollector collector = MapStatsCollector.open(heldFds)) {
-                int fd = maps.create("p", MapType.HASH, 4, 8, 100, NO_PREALLOC);
+                 MapStatsCollector collector = MapStatsCollector.open(MapStatsOptions.defaults().holding(heldFds))) {
+                int fd = maps.create("p", MapType.LPM_TRIE, 8, 4, 100, NO_PREALLOC);
                 int id = TestMaps.id(fd);
                 Path pin = pins.resolve("p");
                 pin(fd, pin);
@@ -180,7 +180,7 @@ class SelectionFaultsKernelTest {
 
             Files.createDirectory(dir);
             int k1 = maps.create("k1", MapType.HASH, 4, 8, 10, 0);
-            int k2 = maps.create("k2", MapType.HASH, 4, 8, 10, NO_PREALLOC);
+            int k2 = maps.create("k2", MapType.LPM_TRIE, 8, 4, 10, NO_PREALLOC);
             int other = maps.create("x", MapType.HASH, 4, 8, 10, 0);
             int deeper = maps.create("k3", MapType.HASH, 4, 8, 10, 0);
             // Selection is by the map's name, whatever the pin is called.

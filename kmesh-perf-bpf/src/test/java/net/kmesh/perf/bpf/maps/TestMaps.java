@@ -5,6 +5,7 @@ import com.sun.jna.ptr.IntByReference;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ThreadLocalRandom;
+import net.kmesh.perf.BpfMapType;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.Libbpf;
@@ -82,7 +83,7 @@ public final class TestMaps implements AutoCloseable {
             return;
         }
         MapInfo info = MapInfo.of(fd);
-        long valueBytes = MapKind.isPerCpu(info.type())
+        long valueBytes = BpfMapType.of(info.type()).map(BpfMapType::perCpu).orElse(false)
                 ? ((info.valueSize() + 7L) & ~7L) * LibbpfLoader.natives().possibleCpus() : info.valueSize();
         try (Memory keys = new Memory((long) n * info.keySize()); Memory values = new Memory(n * valueBytes)) {
             keys.clear();

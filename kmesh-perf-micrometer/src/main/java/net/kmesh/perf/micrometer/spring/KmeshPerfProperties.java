@@ -75,7 +75,7 @@ public record KmeshPerfProperties(
         histogramTypes = histogramTypes == null ? List.of() : List.copyOf(histogramTypes);
         operationNames = operationNames == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(operationNames));
         source = source == null ? new Source(null, null, null, false, true) : source;
-        maps = maps == null ? new Maps(true, null) : maps;
+        maps = maps == null ? new Maps(true, null, null) : maps;
         programs = programs == null ? new Programs(false, "") : programs;
         daemon = daemon == null ? new Daemon(null, null, null) : daemon;
         metrics = metrics == null ? new Metrics(MetricNaming.KMESH_PERF) : metrics;
@@ -95,6 +95,8 @@ public record KmeshPerfProperties(
         b.daemon(daemon.toTarget());
         if (!maps.enabled()) {
             b.mapStatistics(false);
+        } else if (isSet(maps.selection()) && !maps.selection().equals("kmesh")) {
+            b.maps(valid("kmesh.perf.maps.selection", maps.selection(), maps::kmeshExporter));
         } else if (maps.prefix() != null) {
             List<String> prefixes = maps.prefix();
             b.maps(valid("kmesh.perf.maps.prefix", prefixes, () -> prefixes.isEmpty() ? MapSelector.all()
@@ -192,16 +194,32 @@ public record KmeshPerfProperties(
      * @param enabled Whether snapshots hold eBPF map statistics.
      * @param prefix  Name prefixes of the maps reported; an empty value reports every map. Default: Kmesh's
      *                maps (named km_ or kmesh_; for a Kmesh source, those pinned in its map directories).
+     * @param selection Which maps: kmesh (the default: Kmesh's maps, or those of the prefixes), or
+     *                kmesh-exporter: exactly the maps Kmesh's own exporter reports (every map named
+     *                kmesh_* or unnamed, entries of its kmesh_* hash maps only), to compare like for like.
      */
-    public record Maps(@DefaultValue("true") boolean enabled, List<String> prefix) {
+    public record Maps(@DefaultValue("true") boolean enabled, List<String> prefix, String selection) {
         /**
          * Copies the prefixes.
          *
          * @param enabled see the record
          * @param prefix  see the record; null for the default
+         * @param selection see the record; null for the default
          */
         public Maps {
             prefix = prefix == null ? null : List.copyOf(prefix);
+        }
+
+        /** Kmesh's exporter's selection, when {@code selection} names it and no prefix is given. */
+        MapSelector kmeshExporter() {
+            if (!selection.equals("kmesh-exporter")) {
+                throw new IllegalArgumentException("'" + selection + "' is not one of kmesh, kmesh-exporter");
+            }
+            if (prefix != null) {
+                throw new IllegalArgumentException("kmesh-exporter follows Kmesh's exporter's own rules: "
+                        + "remove kmesh.perf.maps.prefix");
+            }
+            return MapSelector.kmeshExporter();
         }
     }
 

@@ -40,7 +40,7 @@ class KmeshPerfMetadataTest {
                 "kmesh.perf.operation-names", "kmesh.perf.max-operation-types",
                 "kmesh.perf.source.pin", "kmesh.perf.source.map-name", "kmesh.perf.source.kmesh",
                 "kmesh.perf.source.observe", "kmesh.perf.source.wait",
-                "kmesh.perf.maps.enabled", "kmesh.perf.maps.prefix",
+                "kmesh.perf.maps.enabled", "kmesh.perf.maps.prefix", "kmesh.perf.maps.selection",
                 "kmesh.perf.programs.enabled", "kmesh.perf.programs.prefix",
                 "kmesh.perf.daemon.pid", "kmesh.perf.daemon.process-name", "kmesh.perf.daemon.cgroup",
                 "kmesh.perf.metrics.naming", "management.health.kmesh-perf.enabled");

@@ -145,6 +145,11 @@ class KmeshPerfPropertiesTest {
     @Test
     void anEmptyMapPrefixSelectsEveryMapAndMapsCanBeTurnedOff() throws Exception {
         assertThat(opened("kmesh.perf.maps.prefix=").maps()).isEqualTo(MapSelector.all());
+        assertThat(opened("kmesh.perf.maps.selection=kmesh-exporter").maps()).isEqualTo(MapSelector.kmeshExporter());
+        assertSameConfig(opened("kmesh.perf.maps.selection=kmesh"), PerfMonitorConfig.builder().build());
+        assertThat(rejected("kmesh.perf.maps.selection", "kmesh.perf.maps.selection=kmesh-exporter",
+                "kmesh.perf.maps.prefix=km_")).contains("remove kmesh.perf.maps.prefix");
+        assertThat(rejected("kmesh.perf.maps.selection", "kmesh.perf.maps.selection=all")).contains("not one of");
         PerfMonitorConfig off = opened("kmesh.perf.maps.enabled=false");
         assertThat(off.mapStatistics()).isFalse();
         assertSameConfig(off, PerfMonitorConfig.builder().mapStatistics(false).build());
