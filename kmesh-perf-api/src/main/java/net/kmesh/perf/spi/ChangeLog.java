@@ -3,6 +3,7 @@ package net.kmesh.perf.spi;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import net.kmesh.perf.PerfMonitorException;
 
@@ -45,6 +46,21 @@ public final class ChangeLog {
     public ChangeLog(Sink sink, String prefix) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.prefix = Objects.requireNonNull(prefix, "prefix");
+    }
+
+    /**
+     * A log whose WARN and INFO lines go to {@code warn} and {@code info}, e.g. an SLF4J logger's
+     * {@code LOG::warn} and {@code LOG::info}.
+     *
+     * @param warn   takes a line at WARN
+     * @param info   takes a line at INFO
+     * @param prefix the start of every line
+     * @return the log
+     */
+    public static ChangeLog of(Consumer<String> warn, Consumer<String> info, String prefix) {
+        Objects.requireNonNull(warn, "warn");
+        Objects.requireNonNull(info, "info");
+        return new ChangeLog((isWarn, line) -> (isWarn ? warn : info).accept(line), prefix);
     }
 
     /**
@@ -116,6 +132,18 @@ public final class ChangeLog {
         saidFull = false;
         sink.line(false, prefix + ": " + message.get());
         return true;
+    }
+
+    /**
+     * Forgets {@code subject} without a line: its next report is logged as new. For a condition
+     * whose end was never seen (a collection that failed half way), not for a recovery.
+     *
+     * @param subject what to forget
+     */
+    public synchronized void forget(String subject) {
+        if (kinds.remove(subject) != null) {
+            saidFull = false;
+        }
     }
 
     /**

@@ -84,6 +84,16 @@ class ChangeLogProperties {
         assertTrue(log.report("map 5000", "gone", false, () -> "gone"), "room again after one ended");
     }
 
+    @Example
+    void aForgottenSubjectIsLoggedAgainWithoutARecoveryLine() {
+        Lines lines = new Lines();
+        ChangeLog log = new ChangeLog(lines, "t");
+        log.report("pin", "missing", true, () -> "missing");
+        log.forget("pin");
+        log.report("pin", "missing", true, () -> "missing");
+        assertEquals(List.of("WARN t: missing", "WARN t: missing"), lines.lines);
+    }
+
     /** Keeps each line as "LEVEL line". */
     static final class Lines implements ChangeLog.Sink {
         final List<String> lines = new ArrayList<>();

@@ -20,13 +20,7 @@ final class StateLog {
 
     StateLog(Logger log) {
         this.log = log;
-        this.changes = new ChangeLog((warn, line) -> {
-            if (warn) {
-                log.warn(line);
-            } else {
-                log.info(line);
-            }
-        }, "kmesh-perf metrics");
+        this.changes = ChangeLog.of(log::warn, log::info, "kmesh-perf metrics");
     }
 
     /** {@code what} failed with {@code e}: logged unless it failed the same way last time. */

@@ -4,16 +4,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import net.kmesh.perf.spi.ChangeLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the last collection left out of its selection and why: an id no map has, a pin that is
  * gone or is not a map, a pin directory that does not exist yet. Each is logged when it starts and
- * when it ends, not at every scrape.
+ * when it ends, not at every scrape ({@link ChangeLog}).
  */
 final class Omissions {
     private static final Logger LOG = LoggerFactory.getLogger(MapStatsCollector.class);
+    private final ChangeLog log = ChangeLog.of(LOG::warn, LOG::info, "map statistics");
 
     private Map<String, Entry> current = new LinkedHashMap<>();
     private Map<String, Entry> next = new LinkedHashMap<>();
@@ -21,8 +23,13 @@ final class Omissions {
     private record Entry(String message, boolean warn) {
     }
 
-    /** Starts a collection. */
+    /** Starts a collection; what a collection that failed half way left out is forgotten. */
     void begin() {
+        for (String key : next.keySet()) {
+            if (!current.containsKey(key)) {
+                log.forget(key);
+            }
+        }
         next = new LinkedHashMap<>();
     }
 
@@ -40,12 +47,9 @@ final class Omissions {
         }
         if (e == null) {
             e = new Entry(message.get(), warn);
-            if (warn) {
-                LOG.warn("map statistics: {} (left out until that changes)", e.message());
-            } else {
-                LOG.info("map statistics: {} (left out until that changes)", e.message());
-            }
         }
+        Entry logged = e;
+        log.report(key, "left out", warn, () -> logged.message() + " (left out until that changes)");
         next.put(key, e);
     }
 
@@ -53,7 +57,8 @@ final class Omissions {
     void end() {
         for (Map.Entry<String, Entry> e : current.entrySet()) {
             if (!next.containsKey(e.getKey())) {
-                LOG.info("map statistics: no longer left out: {} (was: {})", e.getKey(), e.getValue().message());
+                log.cleared(e.getKey(),
+                        () -> "no longer left out: " + e.getKey() + " (was: " + e.getValue().message() + ")");
             }
         }
         current = next;
