@@ -2,6 +2,7 @@ package net.kmesh.perf.bpf.ops;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.RecordListener;
 import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.ringbuf.RecordHandler;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  *   <li>32 bytes, Kmesh upstream: u64 start_ns, u64 end_ns, u64 pid_tgid, u32 operation_type, u32 pad;</li>
  *   <li>24 bytes, the seed: u64 start_ns, u64 end_ns, u32 operation_type, u32 pad.</li>
  * </ul>
- * Any other size, and an end before its start, is counted as invalid; nothing throws.
+ * Any other size is counted as invalid, and so is a duration too long to be real: a start of 0 (a
+ * probe that lost its start), an end before its start, or more than
+ * {@link DurationHistogram#MAX_NANOS} (about 4.6 hours, the histogram's last bound). Nothing throws.
  */
 public final class RecordDecoder implements RecordHandler {
     public static final int UPSTREAM_SIZE = ProbeLayout.RECORD_SIZE;
@@ -34,8 +37,8 @@ public final class RecordDecoder implements RecordHandler {
 
     @Override
     public void onRecord(ByteBuffer data, long position, int length, int mask) {
-        long start = data.getLong((int) (position & mask));
-        long end = data.getLong((int) ((position + 8) & mask));
+        long start = data.getLong((int) ((position + ProbeLayout.RECORD_START_OFFSET) & mask));
+        long end = data.getLong((int) ((position + ProbeLayout.RECORD_END_OFFSET) & mask));
         long pidTgid;
         long type;
         if (length == UPSTREAM_SIZE) {
@@ -45,12 +48,20 @@ public final class RecordDecoder implements RecordHandler {
             pidTgid = 0;
             type = data.getInt((int) ((position + ProbeLayout.SEED_RECORD_TYPE_OFFSET) & mask)) & 0xFFFF_FFFFL;
         } else {
-            invalid("a record of " + length + " bytes (known layouts: 24 and 32 bytes)");
+            aggregator.recordInvalid();
+            if (!loggedInvalid) {
+                logInvalid("a record of " + length + " bytes (known layouts: 24 and 32 bytes)");
+            }
             return;
         }
-        // bpf_ktime_get_ns() stays below 2^63, so a signed comparison is right.
-        if (end < start || start < 0) {
-            invalid("a record whose end " + end + " precedes its start " + start);
+        // bpf_ktime_get_ns() is past 0 once the machine has booted and stays below 2^63; a start
+        // of 0 is a probe that lost its start. Non-short-circuit: one branch, rarely taken.
+        if ((start <= 0) | (end < start) | (end - start > DurationHistogram.MAX_NANOS)) {
+            aggregator.recordInvalid();
+            if (!loggedInvalid) {
+                logInvalid("a record of start " + start + " and end " + end + " (a duration runs from a start past 0 "
+                        + "to an end no earlier and at most " + DurationHistogram.MAX_NANOS + " ns later)");
+            }
             return;
         }
         if (!aggregator.recordValid(type, end - start)) {
@@ -79,13 +90,10 @@ public final class RecordDecoder implements RecordHandler {
         }
     }
 
-    private void invalid(String what) {
-        aggregator.recordInvalid();
-        if (!loggedInvalid) {
-            loggedInvalid = true;
-            LOG.warn("kmesh_perf_info holds {}; it and any further invalid record are counted in "
-                    + "records.invalid, this message is logged once", what);
-        }
+    private void logInvalid(String what) {
+        loggedInvalid = true;
+        LOG.warn("kmesh_perf_info holds {}; it and any further invalid record are counted in "
+                + "records.invalid, this message is logged once", what);
     }
 
     /** Adds a listener; records are passed to it from the next one on. */
