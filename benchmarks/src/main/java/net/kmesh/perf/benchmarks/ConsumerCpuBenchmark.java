@@ -32,12 +32,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * at {@code rate} per second for {@link #SECONDS} s through the bundled producer, in
  * {@code batchesPerSecond} bursts (100: a burst every 10 ms; 1000: every millisecond, close to a
  * steady stream for a consumer that waits {@code batchDelayMillis}, the monitor's batch delay,
- * 1 ms by default, after each read), and adds the consumer thread's CPU time and the wall time to
+ * 10 ms by default ({@code PerfMonitorConfig}), after each read), and adds the consumer thread's CPU time and the wall time to
  * the auxiliary counters {@code consumerCpuNanos} and {@code wallNanos}: consumer CPU share =
  * their ratio. With {@code binder=prometheus} a {@link KmeshPerfMetrics} is bound to a Prometheus
  * registry, which is scraped once at the end of each invocation (on the benchmark's thread, as a
- * Prometheus server's request would be): the binder publishes the monitor's own histograms, so
- * nothing it does runs on the consumer thread.
+ * Prometheus server's request would be), which counts only the consumer thread: the binder's
+ * whole cost, scraper included, is {@link BinderCpuBenchmark}'s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
