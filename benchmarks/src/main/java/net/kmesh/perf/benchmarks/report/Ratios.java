@@ -159,6 +159,13 @@ final class Ratios {
                 "(histogram − baseline) ÷ (seedMap − baseline), likewise", FRACTION,
                 x -> beyond(x, "histogram", "baseline"),
                 belowRatio("probe.scoped_vs_seed", "scoped's"), atMostRatio("probe.scoped_vs_seed", "scoped's")));
+        r.add(new Ratio("probe.cookie_vs_seed", "probe", "Probe: Kmesh's cookie-keyed start map / seed's map design",
+                "(cookieMap − cookieBaseline) ÷ (seedMap − baseline), kernel ns per operation: Kmesh's call shape "
+                        + "(start map keyed {socket cookie, op}, 131 072 entries, no prealloc, a fresh cookie per "
+                        + "operation, `KMESH_PERF_KMESH_COMPAT`) in a `SEC(\"syscall\")` producer of its own, past "
+                        + "that producer's loop, against the seed's thread-keyed map (1 024 entries, preallocated)",
+                FRACTION, x -> (kernelNanos(x, "cookieMap") - kernelNanos(x, "cookieBaseline"))
+                        / (kernelNanos(x, "seedMap") - kernelNanos(x, "baseline")), atMost(1.0, FRACTION), null));
         r.add(new Ratio("probe.scoped_vs_seed_beyond_clock", "probe", "Probe: scoped / seed, beyond the clock floor",
                 "(scoped − clockReads) ÷ (seedMap − clockReads): the probes' cost past the two `bpf_ktime_get_ns()` "
                         + "every timing probe pays", FRACTION, x -> beyond(x, "scoped", "clockReads"), null, null));

@@ -162,6 +162,8 @@ class ReportTest {
                 probe("histogram", 62, 64, 80),
                 probe("arrayLookup", 3, 3.5, 5),
                 probe("offScoped", 3, 3.6, 5),
+                probe("cookieBaseline", 2, 2.5, 4),
+                probe("cookieMap", 150, 160, 170),
                 cpu("none", "100000", 0.009, 0.012, 0.011),
                 cpu("none", "1000000", 0.010, 0.011, 0.016),
                 binder(1.02, 1.05, 1.2))) {
@@ -234,6 +236,8 @@ class ReportTest {
         // Kernel ns per operation (kernelNanos ÷ kernelOps per iteration), not the wall-clock score.
         assertEquals((75 - 2.5) / (180 - 2.5), value("probe.scoped_vs_seed"), 1e-9);
         assertEquals((64 - 55.0) / (180 - 55), value("probe.histogram_vs_seed_beyond_clock"), 1e-9);
+        // Each probe past its own producer's loop.
+        assertEquals((160 - 2.5) / (180 - 2.5), value("probe.cookie_vs_seed"), 1e-9);
         assertEquals(0.011, value("consumer.none@100000"), 1e-9);
         assertEquals(1.05, value("consumer.binder_whole@1000000"), 1e-9);
         assertEquals("pass", ratio("probe.histogram_vs_seed").path("result").asText());
