@@ -7,6 +7,7 @@ import static net.kmesh.perf.benchmarks.report.Ratio.Bound.below;
 import static net.kmesh.perf.benchmarks.report.Ratio.Bound.belowRatio;
 import static net.kmesh.perf.benchmarks.report.Ratio.Unit.BYTES_PER_RECORD;
 import static net.kmesh.perf.benchmarks.report.Ratio.Unit.FRACTION;
+import static net.kmesh.perf.benchmarks.report.Ratio.Unit.MIB;
 import static net.kmesh.perf.benchmarks.report.Ratio.Unit.PERCENT;
 import static net.kmesh.perf.benchmarks.report.Ratio.Unit.TIMES;
 
@@ -33,6 +34,7 @@ final class Ratios {
     private static final String CPU = "ConsumerCpuBenchmark.paced";
     private static final String BINDER = "BinderCpuBenchmark.binderVsNone";
     private static final String RECORDING = "RecordingBenchmark.";
+    private static final String AGENT = "AgentBenchmark.window";
     /** Below one 16-byte object per 1 600 records; JMH's own bookkeeping shows about 1e-4 here. */
     private static final double NO_ALLOCATION = 0.01;
 
@@ -48,6 +50,7 @@ final class Ratios {
         probe(r);
         consumer(r, quick);
         if (!quick) {
+            agent(r);
             scrape(r);
             r.add(new Ratio("recording.prometheus_vs_own", "recording",
                     "Recording: Micrometer timer per record / own aggregation",
@@ -184,6 +187,40 @@ final class Ratios {
                 "(clockReads − baseline) ÷ (scoped − baseline)", FRACTION,
                 x -> (kernelNanos(x, "clockReads") - kernelNanos(x, "baseline"))
                         / (kernelNanos(x, "scoped") - kernelNanos(x, "baseline")), null, null));
+    }
+
+    private static final String AGENT_SETUP = "the agent as its DaemonSet runs it (the launcher's JVM options, "
+            + "`--kmesh=<private bpffs> --names upstream --workload 0`, `--quiet` where the demo has it) beside a 4 KiB ring "
+            + "pinned where Kmesh pins it, written every millisecond with Kmesh's 32-byte records, scraped every 15 s";
+
+    private static void agent(List<Ratio> r) {
+        for (int rate : new int[] {0, 1000, 5000, 20_000}) {
+            Bound target = rate == 0 ? atMost(0.005, PERCENT) : rate == 5000 ? atMost(0.02, PERCENT) : null;
+            r.add(new Ratio("agent.cpu@" + rate, "agent", "Agent: process CPU at " + grouped(rate) + " records/s",
+                    "utime + stime of the agent's JVM (/proc/PID/stat) ÷ wall time, per 15-second window: " + AGENT_SETUP,
+                    PERCENT, x -> agentShare(x, "agent", rate), target, null));
+            if (rate > 0) {
+                r.add(new Ratio("agent.c_cpu@" + rate, "agent", "Agent's anchor: libbpf C reader's CPU at "
+                        + grouped(rate) + " records/s", "utime + stime ÷ wall time of `anchor_reader.c` "
+                        + "(ring_buffer__poll, epoll) on the same ring and data plane", PERCENT,
+                        x -> agentShare(x, "c", rate), null, null));
+                r.add(new Ratio("agent.vs_c@" + rate, "agent", "Agent CPU / libbpf C reader's, " + grouped(rate)
+                        + " records/s", "agent.cpu ÷ agent.c_cpu at this rate (separate trials)", TIMES,
+                        x -> agentShare(x, "agent", rate) / agentShare(x, "c", rate), null, null));
+            }
+        }
+        r.add(new Ratio("agent.rss@20000", "agent", "Agent: RSS at 20 000 records/s",
+                "VmRSS of the agent's JVM at the end of each window: " + AGENT_SETUP, MIB,
+                x -> x.quotient(AGENT, "rssBytes", "mib", "rate", "20000", "reader", "agent"), atMost(96, MIB), null));
+        r.add(new Ratio("agent.lost@20000", "agent", "Agent: records lost at 20 000 records/s",
+                "records the data plane could not write because the 4 KiB ring was full (`dropped`) ÷ records it "
+                        + "produced, while the agent reads the ring", FRACTION,
+                x -> x.quotient(AGENT, "dropped", "produced", "rate", "20000", "reader", "agent"), atMost(0, FRACTION),
+                null));
+    }
+
+    private static double agentShare(Ratio.Inputs x, String reader, int rate) {
+        return x.quotient(AGENT, "cpuNanos", "wallNanos", "rate", String.valueOf(rate), "reader", reader);
     }
 
     /** The monitor's default batch delay (PerfMonitorConfig), which the headline figures use. */
