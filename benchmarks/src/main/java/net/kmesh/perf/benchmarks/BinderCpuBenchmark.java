@@ -9,7 +9,6 @@ import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
-import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import net.kmesh.perf.micrometer.KmeshPerfMetrics;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -73,8 +72,7 @@ public class BinderCpuBenchmark {
                 .mapStatistics(false).build());
         monitor.start();
         workload = monitor.unwrap(SampleWorkload.class).orElseThrow();
-        consumerThreadId = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("kmesh-perf-consumer")).findFirst().orElseThrow().getId();
+        consumerThreadId = Pacing.consumerThreadId();
     }
 
     @TearDown(Level.Trial)
@@ -123,19 +121,9 @@ public class BinderCpuBenchmark {
 
     /** Produces for {@link #SECONDS} s: {consumer thread CPU, wall}. */
     private long[] phase(Cpu cpu) throws InterruptedException {
-        int batch = rate / BURSTS;
-        long period = TimeUnit.SECONDS.toNanos(1) / BURSTS;
         long cpuBefore = threads.getThreadCpuTime(consumerThreadId);
         long start = System.nanoTime();
-        long next = start;
-        for (int i = 0; i < SECONDS * BURSTS; i++) {
-            cpu.records += workload.produce(1, batch, Mode.SCOPED, 0).emitted();
-            next += period;
-            long sleep = next - System.nanoTime();
-            if (sleep > 0) {
-                TimeUnit.NANOSECONDS.sleep(sleep);
-            }
-        }
+        cpu.records += Pacing.produce(workload, rate, BURSTS, SECONDS);
         return new long[] {threads.getThreadCpuTime(consumerThreadId) - cpuBefore, System.nanoTime() - start};
     }
 

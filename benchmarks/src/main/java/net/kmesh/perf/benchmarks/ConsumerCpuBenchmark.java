@@ -11,7 +11,6 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.samples.SampleOptions;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
-import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import net.kmesh.perf.micrometer.KmeshPerfMetrics;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -89,8 +88,7 @@ public class ConsumerCpuBenchmark {
         }
         monitor.start();
         workload = monitor.unwrap(SampleWorkload.class).orElseThrow();
-        consumerThreadId = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("kmesh-perf-consumer")).findFirst().orElseThrow().getId();
+        consumerThreadId = Pacing.consumerThreadId();
     }
 
     @TearDown(Level.Trial)
@@ -103,19 +101,9 @@ public class ConsumerCpuBenchmark {
 
     @Benchmark
     public void paced(Cpu cpu) throws InterruptedException {
-        int batch = rate / batchesPerSecond;
-        long period = TimeUnit.SECONDS.toNanos(1) / batchesPerSecond;
         long cpuBefore = threads.getThreadCpuTime(consumerThreadId);
         long start = System.nanoTime();
-        long next = start;
-        for (int i = 0; i < SECONDS * batchesPerSecond; i++) {
-            cpu.records += workload.produce(1, batch, Mode.SCOPED, 0).emitted();
-            next += period;
-            long sleep = next - System.nanoTime();
-            if (sleep > 0) {
-                TimeUnit.NANOSECONDS.sleep(sleep);
-            }
-        }
+        cpu.records += Pacing.produce(workload, rate, batchesPerSecond, SECONDS);
         if (registry != null) {
             cpu.scrapeBytes += registry.scrape().length();
         }

@@ -217,6 +217,9 @@ final class Ratios {
                         + "produced, while the agent reads the ring", FRACTION,
                 x -> x.quotient(AGENT, "dropped", "produced", "rate", "20000", "reader", "agent"), atMost(0, FRACTION),
                 null));
+        r.add(new Ratio("agent.c_lost@20000", "agent", "Agent's anchor: records lost at 20 000 records/s",
+                "the same with the libbpf C reader on the ring: what the machine allows a reader woken by epoll",
+                FRACTION, x -> x.quotient(AGENT, "dropped", "produced", "rate", "20000", "reader", "c"), null, null));
     }
 
     private static double agentShare(Ratio.Inputs x, String reader, int rate) {
