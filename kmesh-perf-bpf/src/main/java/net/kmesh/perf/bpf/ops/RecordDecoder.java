@@ -35,40 +35,37 @@ public final class RecordDecoder implements RecordHandler {
         this.aggregator = aggregator;
     }
 
+    /*
+     * The hot path is kept small, its rare cases in methods of their own: past about 325 bytes of
+     * bytecode (or 2,500 bytes of compiled code) C2 no longer inlines it into the reader's drain
+     * loop, and then pays a call per record and re-reads the buffer's fields in every call.
+     */
     @Override
     public void onRecord(ByteBuffer data, long position, int length, int mask) {
         long start = data.getLong((int) ((position + ProbeLayout.RECORD_START_OFFSET) & mask));
         long end = data.getLong((int) ((position + ProbeLayout.RECORD_END_OFFSET) & mask));
-        long pidTgid;
-        long type;
-        if (length == UPSTREAM_SIZE) {
-            pidTgid = data.getLong((int) ((position + ProbeLayout.RECORD_PID_TGID_OFFSET) & mask));
-            type = data.getInt((int) ((position + ProbeLayout.RECORD_TYPE_OFFSET) & mask)) & 0xFFFF_FFFFL;
-        } else if (length == SEED_SIZE) {
-            pidTgid = 0;
-            type = data.getInt((int) ((position + ProbeLayout.SEED_RECORD_TYPE_OFFSET) & mask)) & 0xFFFF_FFFFL;
-        } else {
-            aggregator.recordInvalid();
-            if (!loggedInvalid) {
-                logInvalid("a record of " + length + " bytes (known layouts: 24 and 32 bytes)");
-            }
-            return;
-        }
         // bpf_ktime_get_ns() is past 0 once the machine has booted and stays below 2^63; a start
         // of 0 is a probe that lost its start. Non-short-circuit: one branch, rarely taken.
-        if ((start <= 0) | (end < start) | (end - start > DurationHistogram.MAX_NANOS)) {
-            aggregator.recordInvalid();
-            if (!loggedInvalid) {
-                logInvalid("a record of start " + start + " and end " + end + " (a duration runs from a start past 0 "
-                        + "to an end no earlier and at most " + DurationHistogram.MAX_NANOS + " ns later)");
-            }
+        if ((length != UPSTREAM_SIZE & length != SEED_SIZE) | (start <= 0) | (end < start)
+                | (end - start > DurationHistogram.MAX_NANOS)) {
+            invalid(length, start, end);
             return;
         }
+        int typeOffset = length == UPSTREAM_SIZE ? ProbeLayout.RECORD_TYPE_OFFSET : ProbeLayout.SEED_RECORD_TYPE_OFFSET;
+        long type = data.getInt((int) ((position + typeOffset) & mask)) & 0xFFFF_FFFFL;
         if (!aggregator.recordValid(type, end - start)) {
             overflow(type);
             return;
         }
         RecordListener[] ls = listeners;
+        if (ls.length != 0) {
+            long pidTgid = length == UPSTREAM_SIZE
+                    ? data.getLong((int) ((position + ProbeLayout.RECORD_PID_TGID_OFFSET) & mask)) : 0;
+            tell(ls, type, start, end, pidTgid);
+        }
+    }
+
+    private void tell(RecordListener[] ls, long type, long start, long end, long pidTgid) {
         for (RecordListener l : ls) {
             try {
                 l.onRecord(type, start, end, pidTgid);
@@ -81,6 +78,19 @@ public final class RecordDecoder implements RecordHandler {
         }
     }
 
+    private void invalid(int length, long start, long end) {
+        aggregator.recordInvalid();
+        if (!loggedInvalid) {
+            loggedInvalid = true;
+            String what = length != UPSTREAM_SIZE && length != SEED_SIZE
+                    ? "a record of " + length + " bytes (known layouts: 24 and 32 bytes)"
+                    : "a record of start " + start + " and end " + end + " (a duration runs from a start past 0 to "
+                            + "an end no earlier and at most " + DurationHistogram.MAX_NANOS + " ns later)";
+            LOG.warn("kmesh_perf_info holds {}; it and any further invalid record are counted in "
+                    + "records.invalid, this message is logged once", what);
+        }
+    }
+
     private void overflow(long type) {
         if (!loggedOverflow) {
             loggedOverflow = true;
@@ -88,12 +98,6 @@ public final class RecordDecoder implements RecordHandler {
                     + "and those of any further type are counted in records.typeOverflow only; this message is logged "
                     + "once", type);
         }
-    }
-
-    private void logInvalid(String what) {
-        loggedInvalid = true;
-        LOG.warn("kmesh_perf_info holds {}; it and any further invalid record are counted in "
-                + "records.invalid, this message is logged once", what);
     }
 
     /** Adds a listener; records are passed to it from the next one on. */
