@@ -47,7 +47,7 @@ final class Ratios {
         ring(r, quick);
         map(r, quick);
         mapScrape(r);
-        probe(r);
+        probe(r, quick);
         consumer(r, quick);
         if (!quick) {
             agent(r);
@@ -153,7 +153,7 @@ final class Ratios {
         }
     }
 
-    private static void probe(List<Ratio> r) {
+    private static void probe(List<Ratio> r, boolean quick) {
         r.add(new Ratio("probe.scoped_vs_seed", "probe", "Probe: scoped / seed's map design",
                 "(scoped − baseline) ÷ (seedMap − baseline), each the kernel's ns per operation from bpf_stats "
                         + "(`kernelNanos` ÷ `kernelOps` of each iteration)", FRACTION,
@@ -168,7 +168,8 @@ final class Ratios {
                         + "operation, `KMESH_PERF_KMESH_COMPAT`) in a `SEC(\"syscall\")` producer of its own, past "
                         + "that producer's loop, against the seed's thread-keyed map (1 024 entries, preallocated)",
                 FRACTION, x -> (kernelNanos(x, "cookieMap") - kernelNanos(x, "cookieBaseline"))
-                        / (kernelNanos(x, "seedMap") - kernelNanos(x, "baseline")), atMost(1.0, FRACTION), null));
+                        / (kernelNanos(x, "seedMap") - kernelNanos(x, "baseline")),
+                quick ? null : atMost(1.0, FRACTION), null));
         r.add(new Ratio("probe.scoped_vs_seed_beyond_clock", "probe", "Probe: scoped / seed, beyond the clock floor",
                 "(scoped − clockReads) ÷ (seedMap − clockReads): the probes' cost past the two `bpf_ktime_get_ns()` "
                         + "every timing probe pays", FRACTION, x -> beyond(x, "scoped", "clockReads"), null, null));
