@@ -24,6 +24,15 @@ public final class DurationHistogram {
     public static final int MAX_EXPONENT = 43;
     /** Number of buckets of the layout. */
     public static final int BUCKET_COUNT = SUB_BUCKETS + (MAX_EXPONENT - SUB_BUCKET_BITS + 1) * SUB_BUCKETS;
+    /**
+     * The longest duration a record may hold, 15 &times; 2<sup>40</sup> ns (about 4.6 hours): the
+     * upper bound of the last bucket that has one. Nothing the probe times inside one program run
+     * comes near it; a longer "duration" is a lost start (start 0), a clock mix-up or a hostile
+     * producer, and the reader counts such a record as invalid instead of folding it into a
+     * histogram. Sums of durations still add up to {@link Long#MAX_VALUE} after about 559,000
+     * records this long, so they saturate there instead of wrapping.
+     */
+    public static final long MAX_NANOS = (long) (2 * SUB_BUCKETS - 1) << (MAX_EXPONENT - SUB_BUCKET_BITS);
 
     private static final DurationHistogram EMPTY = new DurationHistogram(new long[BUCKET_COUNT], 0);
 

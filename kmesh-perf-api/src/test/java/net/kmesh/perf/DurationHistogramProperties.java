@@ -62,6 +62,7 @@ class DurationHistogramProperties {
         assertEquals(335, DurationHistogram.bucketIndex((15L << 40) + 1));
         assertEquals(335, DurationHistogram.bucketIndex(Long.MAX_VALUE));
         assertEquals(Long.MAX_VALUE, DurationHistogram.bucketMax(335));
+        assertEquals(DurationHistogram.MAX_NANOS, DurationHistogram.bucketMax(334), "the longest valid duration");
         assertThrows(IndexOutOfBoundsException.class, () -> DurationHistogram.bucketMin(336));
     }
 

@@ -11,7 +11,6 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.samples.SampleOptions;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
-import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import net.kmesh.perf.micrometer.KmeshPerfMetrics;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,12 +31,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * at {@code rate} per second for {@link #SECONDS} s through the bundled producer, in
  * {@code batchesPerSecond} bursts (100: a burst every 10 ms; 1000: every millisecond, close to a
  * steady stream for a consumer that waits {@code batchDelayMillis}, the monitor's batch delay,
- * 1 ms by default, after each read), and adds the consumer thread's CPU time and the wall time to
+ * 10 ms by default ({@code PerfMonitorConfig}), after each read), and adds the consumer thread's CPU time and the wall time to
  * the auxiliary counters {@code consumerCpuNanos} and {@code wallNanos}: consumer CPU share =
  * their ratio. With {@code binder=prometheus} a {@link KmeshPerfMetrics} is bound to a Prometheus
  * registry, which is scraped once at the end of each invocation (on the benchmark's thread, as a
- * Prometheus server's request would be): the binder publishes the monitor's own histograms, so
- * nothing it does runs on the consumer thread.
+ * Prometheus server's request would be), which counts only the consumer thread: the binder's
+ * whole cost, scraper included, is {@link BinderCpuBenchmark}'s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
@@ -89,8 +88,7 @@ public class ConsumerCpuBenchmark {
         }
         monitor.start();
         workload = monitor.unwrap(SampleWorkload.class).orElseThrow();
-        consumerThreadId = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("kmesh-perf-consumer")).findFirst().orElseThrow().getId();
+        consumerThreadId = Pacing.consumerThreadId();
     }
 
     @TearDown(Level.Trial)
@@ -103,19 +101,9 @@ public class ConsumerCpuBenchmark {
 
     @Benchmark
     public void paced(Cpu cpu) throws InterruptedException {
-        int batch = rate / batchesPerSecond;
-        long period = TimeUnit.SECONDS.toNanos(1) / batchesPerSecond;
         long cpuBefore = threads.getThreadCpuTime(consumerThreadId);
         long start = System.nanoTime();
-        long next = start;
-        for (int i = 0; i < SECONDS * batchesPerSecond; i++) {
-            cpu.records += workload.produce(1, batch, Mode.SCOPED, 0).emitted();
-            next += period;
-            long sleep = next - System.nanoTime();
-            if (sleep > 0) {
-                TimeUnit.NANOSECONDS.sleep(sleep);
-            }
-        }
+        cpu.records += Pacing.produce(workload, rate, batchesPerSecond, SECONDS);
         if (registry != null) {
             cpu.scrapeBytes += registry.scrape().length();
         }

@@ -9,9 +9,11 @@ import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.samples.SampleOptions;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
 import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.ProgInfo;
+import net.kmesh.perf.bpf.libbpf.TestRun;
 import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.progs.ProgramStatsCollector;
 import net.kmesh.perf.bpf.samples.BundledSamples;
@@ -47,7 +49,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code arrayLookup}: one lookup of the type's mode and a compare, the reference for the switch;</li>
  *   <li>{@code offSeed}, {@code offScoped}: the seed's and the scoped probe for a type switched OFF
  *       through {@code kmesh_perf_mode} (no clock read, no map traffic): target, at most one array
- *       lookup per probe call over {@code baseline} (scoped makes one call, start/end two).</li>
+ *       lookup per probe call over {@code baseline} (scoped makes one call, start/end two);</li>
+ *   <li>{@code cookieMap}: Kmesh's call shape, the start map keyed {socket cookie, op} of
+ *       131,072 entries without preallocation ({@code KMESH_PERF_KMESH_COMPAT}), a fresh cookie per
+ *       operation, in {@code bpf/bench/kp_cookie_bench.bpf.c}'s {@code SEC("syscall")} producer
+ *       writing into the same ring ({@code BPF_PROG_TEST_RUN} cannot run {@code cgroup/connect4});
+ *       {@code cookieBaseline} is that producer's loop alone, the floor it is measured past.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -59,6 +66,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class ProbeOverheadBenchmark {
     static final int OPS = 8192;
+    private static final String COOKIE_OBJECT = "/net/kmesh/perf/benchmarks/kp_cookie_bench.bpf.o";
+    private static final int COOKIE_BASELINE = 0;
+    private static final int COOKIE_PROBE = 1;
     private static final long RECORD_TYPE = 1;
     private static final long HISTOGRAM_TYPE = 5;
     private static final int OFF_TYPE = 6;
@@ -67,6 +77,10 @@ public class ProbeOverheadBenchmark {
     private SampleWorkload workload;
     private ProgramStatsCollector stats;
     private int producerFd;
+    private BpfObject cookieProducer;
+    private int cookieFd;
+    private Memory cookieArgs;
+    private long nextCookie = 1;
 
     /** The kernel's account of the runs, summed over an iteration. */
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -85,6 +99,12 @@ public class ProbeOverheadBenchmark {
         producerFd = ((BundledSamples) workload).produceProgramFd();
         switchOff(((BundledSamples) workload).object().mapFd(ProbeLayout.MODES), OFF_TYPE);
         stats = ProgramStatsCollector.open();
+        cookieProducer = BpfObject.openResource(ProbeOverheadBenchmark.class, COOKIE_OBJECT, "kp_cookie_bench");
+        Errno.check("making the cookie producer's ring the monitor's", LibbpfLoader.natives().libbpf().bpf_map__reuse_fd(
+                cookieProducer.map(ProbeLayout.RING), ((BundledSamples) workload).object().mapFd(ProbeLayout.RING)));
+        cookieProducer.load();
+        cookieFd = cookieProducer.programFd("kp_cookie_produce");
+        cookieArgs = new Memory(40);
     }
 
     /** Writes OFF into the samples' mode map directly: the benchmark measures the kernel side alone. */
@@ -99,6 +119,8 @@ public class ProbeOverheadBenchmark {
 
     @TearDown(Level.Trial)
     public void close() {
+        cookieArgs.close();
+        cookieProducer.close();
         stats.close();
         monitor.close();
     }
@@ -148,5 +170,33 @@ public class ProbeOverheadBenchmark {
     @Benchmark
     public void offScoped(Kernel k) {
         run(k, OFF_TYPE, Mode.SCOPED);
+    }
+
+    @Benchmark
+    public void cookieBaseline(Kernel k) {
+        runCookie(k, COOKIE_BASELINE);
+    }
+
+    @Benchmark
+    public void cookieMap(Kernel k) {
+        runCookie(k, COOKIE_PROBE);
+    }
+
+    /** struct kp_cookie_args { u32 operation_type, count, mode, pad; u64 cookie_base, emitted, dropped; } */
+    private void runCookie(Kernel k, int mode) {
+        cookieArgs.clear();
+        cookieArgs.setInt(0, (int) RECORD_TYPE);
+        cookieArgs.setInt(4, OPS);
+        cookieArgs.setInt(8, mode);
+        cookieArgs.setLong(16, nextCookie);
+        nextCookie += OPS;
+        long before = ProgInfo.of(cookieFd).runTimeNanos();
+        TestRun.run(cookieFd, cookieArgs, "running kp_cookie_produce");
+        k.kernelNanos += ProgInfo.of(cookieFd).runTimeNanos() - before;
+        k.kernelOps += OPS;
+        if (mode == COOKIE_PROBE && cookieArgs.getLong(24) + cookieArgs.getLong(32) != OPS) {
+            throw new IllegalStateException("the cookie probe wrote " + cookieArgs.getLong(24) + " records and dropped "
+                    + cookieArgs.getLong(32) + " of " + OPS + " operations: starts went missing");
+        }
     }
 }

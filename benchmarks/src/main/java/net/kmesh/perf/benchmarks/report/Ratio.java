@@ -75,7 +75,9 @@ record Ratio(String id, String step, String title, String definition, Unit unit,
         /** A share of one core: 1.25%. */
         PERCENT,
         /** Bytes allocated per record. */
-        BYTES_PER_RECORD;
+        BYTES_PER_RECORD,
+        /** A memory size, given in MiB: 61.3 MiB. */
+        MIB;
 
         String format(double v) {
             return switch (this) {
@@ -84,6 +86,7 @@ record Ratio(String id, String step, String title, String definition, Unit unit,
                 case PERCENT -> String.format(Locale.ROOT, "%.2f%%", v * 100);
                 case BYTES_PER_RECORD -> (v == 0 ? "0" : v < 0.01 ? String.format(Locale.ROOT, "%.1e", v)
                         : significant(v)) + " B/record";
+                case MIB -> significant(v) + " MiB";
             };
         }
 
@@ -96,6 +99,7 @@ record Ratio(String id, String step, String title, String definition, Unit unit,
                 case FRACTION -> "";
                 case PERCENT -> "%";
                 case BYTES_PER_RECORD -> " B/record";
+                case MIB -> " MiB";
             };
             return low.substring(0, low.length() - suffix.length()) + " – " + high;
         }
@@ -108,6 +112,7 @@ record Ratio(String id, String step, String title, String definition, Unit unit,
                 case FRACTION -> plain(d);
                 case PERCENT -> plain(d.movePointRight(2)) + "%";
                 case BYTES_PER_RECORD -> plain(d) + " B/record";
+                case MIB -> plain(d) + " MiB";
             };
         }
 

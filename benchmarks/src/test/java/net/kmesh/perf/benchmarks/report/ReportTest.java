@@ -117,6 +117,18 @@ class ReportTest {
                 Map.of("consumerCpuNanos", List.of(cpu), "wallNanos", List.of(wall), "records", List.of(wall)));
     }
 
+    /** The binder's CPU, consumer plus scraper, and the consumer's without it, in each iteration. */
+    private static ObjectNode binder(double... ratios) {
+        double[] none = new double[ratios.length];
+        double[] with = new double[ratios.length];
+        for (int i = 0; i < ratios.length; i++) {
+            none[i] = 2e7 + i * 1e6;
+            with[i] = ratios[i] * none[i];
+        }
+        return run("BinderCpuBenchmark.binderVsNone", Map.of("rate", "1000000"), List.of(new double[] {6000, 6001, 6002}),
+                Map.of("binderCpuNanos", List.of(with), "noneCpuNanos", List.of(none)));
+    }
+
     private static ObjectNode map(String method, int entries, double... us) {
         return timed("MapStatsBenchmark." + method, Map.of("totalEntries", String.valueOf(entries)), us);
     }
@@ -152,9 +164,11 @@ class ReportTest {
                 probe("histogram", 62, 64, 80),
                 probe("arrayLookup", 3, 3.5, 5),
                 probe("offScoped", 3, 3.6, 5),
+                probe("cookieBaseline", 2, 2.5, 4),
+                probe("cookieMap", 150, 160, 170),
                 cpu("none", "100000", 0.009, 0.012, 0.011),
                 cpu("none", "1000000", 0.010, 0.011, 0.016),
-                cpu("prometheus", "1000000", 0.012, 0.013, 0.014))) {
+                binder(1.02, 1.05, 1.2))) {
             all.put(r.path("benchmark").asText() + r.path("params"), r);
         }
         return all;
@@ -226,8 +240,10 @@ class ReportTest {
         // Kernel ns per operation (kernelNanos ÷ kernelOps per iteration), not the wall-clock score.
         assertEquals((75 - 2.5) / (180 - 2.5), value("probe.scoped_vs_seed"), 1e-9);
         assertEquals((64 - 55.0) / (180 - 55), value("probe.histogram_vs_seed_beyond_clock"), 1e-9);
+        // Each probe past its own producer's loop.
+        assertEquals((160 - 2.5) / (180 - 2.5), value("probe.cookie_vs_seed"), 1e-9);
         assertEquals(0.011, value("consumer.none@100000"), 1e-9);
-        assertEquals(0.013 / 0.011, value("consumer.prometheus_vs_none@1000000"), 1e-9);
+        assertEquals(1.05, value("consumer.binder_whole@1000000"), 1e-9);
         assertEquals("pass", ratio("probe.histogram_vs_seed").path("result").asText());
         assertEquals("info", ratio("probe.clock_share_of_scoped").path("result").asText());
 
@@ -262,7 +278,7 @@ class ReportTest {
         assertRange("consumer.none@1000000", 0.010, 0.016, "iterations of its one input");
         // Measured apart: every combination of each side's lowest and highest iteration.
         assertRange("map.keyWalk_vs_iterator@100000", 380_000.0 / 330, 420_000.0 / 310, "extremes of each input");
-        assertRange("consumer.prometheus_vs_none@1000000", 0.012 / 0.016, 0.014 / 0.010, "extremes of each input");
+        assertRange("consumer.binder_whole@1000000", 1.02, 1.2, "iterations of its one input");
         // (scoped − baseline) ÷ (seedMap − baseline) falls as baseline rises.
         assertRange("probe.scoped_vs_seed", (72 - 4.0) / (200 - 4), (90 - 2.0) / (172 - 2), "extremes of each input");
         assertEquals(3, ratio("probe.scoped_vs_seed").path("inputs").size());
@@ -304,13 +320,13 @@ class ReportTest {
 
     @Test
     void theBinderRatioFailsTheGateWhenTheBinderCostsTwiceTheConsumer() throws IOException {
-        writeQuick("results.json", cpu("prometheus", "1000000", 0.08, 0.082, 0.084));
+        writeQuick("results.json", binder(1.9, 2.0, 2.1));
 
         assertEquals(1, report("quick").status());
 
-        assertEquals(0.082 / 0.011, value("consumer.prometheus_vs_none@1000000"), 1e-9);
-        assertEquals("FAIL", ratio("consumer.prometheus_vs_none@1000000").path("result").asText());
-        assertEquals(List.of("consumer"), failedSteps());
+        assertEquals(2.0, value("consumer.binder_whole@1000000"), 1e-9);
+        assertEquals("FAIL", ratio("consumer.binder_whole@1000000").path("result").asText());
+        assertEquals(List.of("binder"), failedSteps());
     }
 
     @Test
@@ -382,7 +398,7 @@ class ReportTest {
         assertEquals("FAIL", ratio("probe.scoped_vs_seed").path("result").asText());
         assertEquals("FAIL", ratio("consumer.none@100000").path("result").asText());
         assertEquals("pass", ratio("ring.java_vs_c").path("result").asText());
-        assertEquals("pass", ratio("consumer.prometheus_vs_none@1000000").path("result").asText());
+        assertEquals("pass", ratio("consumer.binder_whole@1000000").path("result").asText());
         assertTrue(JSON.readTree(dir.resolve("out/results.json").toFile()).path("summary").asText()
                 .contains("informational ratios missing: ring.java_vs_c_separate"));
     }

@@ -5,7 +5,8 @@ import net.kmesh.perf.DurationHistogram;
 /**
  * The running statistics of one operation type, written with plain stores under the
  * {@link OperationAggregator}'s lock, which readers take to copy it. The count is the sum of the
- * buckets: one increment less per record.
+ * buckets: one increment less per record. The sum saturates at {@link Long#MAX_VALUE} rather than
+ * wrap: a published {@code _sum} never goes negative or backwards.
  */
 final class LiveHistogram {
     final long code;
@@ -18,8 +19,11 @@ final class LiveHistogram {
         this.code = code;
     }
 
+    /** One duration, 0 to {@link DurationHistogram#MAX_NANOS}, as the decoder has checked. */
     void record(long nanos) {
-        sum += nanos;
+        long s = sum + nanos;
+        // Both are non-negative, so a wrap shows as a negative result; a conditional move, no branch.
+        sum = s < 0 ? Long.MAX_VALUE : s;
         if (nanos < min) {
             min = nanos;
         }
@@ -34,7 +38,9 @@ final class LiveHistogram {
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] += counts[i];
         }
-        sum += addedSum;
+        // A negative addition is a kernel sum that passed 2^63 since the last merge: saturate.
+        long s = sum + addedSum;
+        sum = s < 0 || addedSum < 0 ? Long.MAX_VALUE : s;
         min = Math.min(min, addedMin);
         max = Math.max(max, addedMax);
     }

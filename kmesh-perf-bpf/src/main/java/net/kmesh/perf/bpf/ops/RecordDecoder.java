@@ -2,6 +2,7 @@ package net.kmesh.perf.bpf.ops;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.RecordListener;
 import net.kmesh.perf.bpf.probe.ProbeLayout;
 import net.kmesh.perf.bpf.ringbuf.RecordHandler;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  *   <li>32 bytes, Kmesh upstream: u64 start_ns, u64 end_ns, u64 pid_tgid, u32 operation_type, u32 pad;</li>
  *   <li>24 bytes, the seed: u64 start_ns, u64 end_ns, u32 operation_type, u32 pad.</li>
  * </ul>
- * Any other size, and an end before its start, is counted as invalid; nothing throws.
+ * Any other size is counted as invalid, and so is a duration too long to be real: a start of 0 (a
+ * probe that lost its start), an end before its start, or more than
+ * {@link DurationHistogram#MAX_NANOS} (about 4.6 hours, the histogram's last bound). Nothing throws.
  */
 public final class RecordDecoder implements RecordHandler {
     public static final int UPSTREAM_SIZE = ProbeLayout.RECORD_SIZE;
@@ -32,32 +35,37 @@ public final class RecordDecoder implements RecordHandler {
         this.aggregator = aggregator;
     }
 
+    /*
+     * The hot path is kept small, its rare cases in methods of their own: past about 325 bytes of
+     * bytecode (or 2,500 bytes of compiled code) C2 no longer inlines it into the reader's drain
+     * loop, and then pays a call per record and re-reads the buffer's fields in every call.
+     */
     @Override
     public void onRecord(ByteBuffer data, long position, int length, int mask) {
-        long start = data.getLong((int) (position & mask));
-        long end = data.getLong((int) ((position + 8) & mask));
-        long pidTgid;
-        long type;
-        if (length == UPSTREAM_SIZE) {
-            pidTgid = data.getLong((int) ((position + ProbeLayout.RECORD_PID_TGID_OFFSET) & mask));
-            type = data.getInt((int) ((position + ProbeLayout.RECORD_TYPE_OFFSET) & mask)) & 0xFFFF_FFFFL;
-        } else if (length == SEED_SIZE) {
-            pidTgid = 0;
-            type = data.getInt((int) ((position + ProbeLayout.SEED_RECORD_TYPE_OFFSET) & mask)) & 0xFFFF_FFFFL;
-        } else {
-            invalid("a record of " + length + " bytes (known layouts: 24 and 32 bytes)");
+        long start = data.getLong((int) ((position + ProbeLayout.RECORD_START_OFFSET) & mask));
+        long end = data.getLong((int) ((position + ProbeLayout.RECORD_END_OFFSET) & mask));
+        // bpf_ktime_get_ns() is past 0 once the machine has booted and stays below 2^63; a start
+        // of 0 is a probe that lost its start. Non-short-circuit: one branch, rarely taken.
+        if ((length != UPSTREAM_SIZE & length != SEED_SIZE) | (start <= 0) | (end < start)
+                | (end - start > DurationHistogram.MAX_NANOS)) {
+            invalid(length, start, end);
             return;
         }
-        // bpf_ktime_get_ns() stays below 2^63, so a signed comparison is right.
-        if (end < start || start < 0) {
-            invalid("a record whose end " + end + " precedes its start " + start);
-            return;
-        }
+        int typeOffset = length == UPSTREAM_SIZE ? ProbeLayout.RECORD_TYPE_OFFSET : ProbeLayout.SEED_RECORD_TYPE_OFFSET;
+        long type = data.getInt((int) ((position + typeOffset) & mask)) & 0xFFFF_FFFFL;
         if (!aggregator.recordValid(type, end - start)) {
             overflow(type);
             return;
         }
         RecordListener[] ls = listeners;
+        if (ls.length != 0) {
+            long pidTgid = length == UPSTREAM_SIZE
+                    ? data.getLong((int) ((position + ProbeLayout.RECORD_PID_TGID_OFFSET) & mask)) : 0;
+            tell(ls, type, start, end, pidTgid);
+        }
+    }
+
+    private void tell(RecordListener[] ls, long type, long start, long end, long pidTgid) {
         for (RecordListener l : ls) {
             try {
                 l.onRecord(type, start, end, pidTgid);
@@ -70,21 +78,25 @@ public final class RecordDecoder implements RecordHandler {
         }
     }
 
+    private void invalid(int length, long start, long end) {
+        aggregator.recordInvalid();
+        if (!loggedInvalid) {
+            loggedInvalid = true;
+            String what = length != UPSTREAM_SIZE && length != SEED_SIZE
+                    ? "a record of " + length + " bytes (known layouts: 24 and 32 bytes)"
+                    : "a record of start " + start + " and end " + end + " (a duration runs from a start past 0 to "
+                            + "an end no earlier and at most " + DurationHistogram.MAX_NANOS + " ns later)";
+            LOG.warn("kmesh_perf_info holds {}; it and any further invalid record are counted in "
+                    + "records.invalid, this message is logged once", what);
+        }
+    }
+
     private void overflow(long type) {
         if (!loggedOverflow) {
             loggedOverflow = true;
             LOG.warn("operation type {} is past the cap of distinct operation types (maxOperationTypes): its records "
                     + "and those of any further type are counted in records.typeOverflow only; this message is logged "
                     + "once", type);
-        }
-    }
-
-    private void invalid(String what) {
-        aggregator.recordInvalid();
-        if (!loggedInvalid) {
-            loggedInvalid = true;
-            LOG.warn("kmesh_perf_info holds {}; it and any further invalid record are counted in "
-                    + "records.invalid, this message is logged once", what);
         }
     }
 

@@ -44,6 +44,10 @@ public final class ProbeLayout {
     public static final int RECORD_SIZE = 32;
     /** The seed's record: u64 start_ns, end_ns; u32 type, pad. */
     public static final int SEED_RECORD_SIZE = 24;
+    /** Offset of {@code start_ns} in a record of either layout. */
+    public static final int RECORD_START_OFFSET = 0;
+    /** Offset of {@code end_ns} in a record of either layout. */
+    public static final int RECORD_END_OFFSET = 8;
     /** Offset of {@code pid_tgid} in a {@link #RECORD_SIZE} record. */
     public static final int RECORD_PID_TGID_OFFSET = 16;
     /** Offset of {@code operation_type} in a {@link #RECORD_SIZE} record. */

@@ -1,6 +1,7 @@
 package net.kmesh.perf.bpf.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,6 +19,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.Tuple;
+import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.OperationType;
 
@@ -26,7 +29,7 @@ class RecordDecoderProperties {
     /** A record as a producer might write it: layout size, fields. */
     record Rec(int size, long start, long duration, long pidTgid, long type) {
         boolean valid() {
-            return (size == 24 || size == 32) && duration >= 0;
+            return (size == 24 || size == 32) && start > 0 && duration >= 0 && duration <= DurationHistogram.MAX_NANOS;
         }
     }
 
@@ -34,8 +37,13 @@ class RecordDecoderProperties {
     Arbitrary<Rec> records() {
         return Combinators.combine(
                 Arbitraries.of(24, 32, 32, 24, 0, 8, 16, 40, 64),
-                Arbitraries.longs().between(0, Long.MAX_VALUE / 2),
-                Arbitraries.longs().between(-1000, 10_000_000_000L),
+                Arbitraries.frequencyOf(
+                        Tuple.of(20, Arbitraries.longs().between(1, Long.MAX_VALUE / 2)),
+                        Tuple.of(1, Arbitraries.just(0L))),
+                Arbitraries.frequencyOf(
+                        Tuple.of(20, Arbitraries.longs().between(-1000, 10_000_000_000L)),
+                        Tuple.of(2, Arbitraries.longs().between(DurationHistogram.MAX_NANOS - 2, DurationHistogram.MAX_NANOS + 2)),
+                        Tuple.of(1, Arbitraries.longs().between(0, Long.MAX_VALUE / 2))),
                 Arbitraries.longs(),
                 Arbitraries.longs().between(0, 0xFFFF_FFFFL)).as(Rec::new);
     }
@@ -143,5 +151,94 @@ class RecordDecoderProperties {
         OperationAggregator.Snapshot s = aggregator.snapshot(OperationType::unnamed);
         assertEquals(2, s.listenerErrors());
         assertEquals(2, s.operations().get(0).count());
+    }
+
+    /** Any start and end a producer may write, in either layout. */
+    @Provide
+    Arbitrary<long[]> anyStartAndEnd() {
+        Arbitrary<Long> edge = Arbitraries.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 86_400_000_000_000L,
+                DurationHistogram.MAX_NANOS, DurationHistogram.MAX_NANOS + 1);
+        Arbitrary<Long> any = Arbitraries.oneOf(edge, Arbitraries.longs());
+        return Combinators.combine(any, any).as((a, b) -> new long[] {a, b});
+    }
+
+    @Property(tries = 200)
+    void noSequenceOfRecordsMakesASumNegativeOrGoBack(@ForAll @Size(max = 30) List<@From("anyStartAndEnd") long[]> recs,
+                                                      @ForAll @IntRange(min = 1, max = 20_000) int repeats) {
+        ByteBuffer data = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
+        OperationAggregator aggregator = new OperationAggregator(4);
+        RecordDecoder decoder = new RecordDecoder(aggregator);
+        long lastSum = 0;
+        for (long[] r : recs) {
+            writeRecord(data, 63, 0, new Rec(32, r[0], r[1] - r[0], 0, 1));
+            aggregator.beginBatch();
+            // The same record many times over: what a hostile or broken producer keeps writing.
+            for (int i = 0; i < repeats; i++) {
+                decoder.onRecord(data, 0, 32, 63);
+            }
+            aggregator.endBatch();
+            long sum = aggregator.snapshot(OperationType::unnamed).operations().stream()
+                    .mapToLong(OperationStats::sumNanos).sum();
+            assertTrue(sum >= lastSum, "the sum went from " + lastSum + " to " + sum);
+            lastSum = sum;
+        }
+    }
+
+    @Example
+    void twoRecordsOfTheLongestNanosecondCountAreInvalidNotANegativeSum() {
+        OperationAggregator aggregator = new OperationAggregator(4);
+        RecordDecoder decoder = new RecordDecoder(aggregator);
+        ByteBuffer data = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
+        writeRecord(data, 63, 0, new Rec(32, 1, Long.MAX_VALUE - 1, 0, 1));
+        aggregator.beginBatch();
+        decoder.onRecord(data, 0, 32, 63);
+        decoder.onRecord(data, 0, 32, 63);
+        aggregator.endBatch();
+        OperationAggregator.Snapshot s = aggregator.snapshot(OperationType::unnamed);
+        assertEquals(2, s.invalid());
+        assertEquals(List.of(), s.operations());
+    }
+
+    @Example
+    void aLostStartIsInvalid() {
+        OperationAggregator aggregator = new OperationAggregator(4);
+        RecordDecoder decoder = new RecordDecoder(aggregator);
+        ByteBuffer data = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
+        writeRecord(data, 63, 0, new Rec(24, 0, 86_400_000_000_000L, 0, 1));
+        aggregator.beginBatch();
+        decoder.onRecord(data, 0, 24, 63);
+        aggregator.endBatch();
+        assertEquals(1, aggregator.snapshot(OperationType::unnamed).invalid());
+    }
+
+    @Example
+    void theLongestValidDurationsSaturateTheSumInsteadOfWrappingIt() {
+        OperationAggregator aggregator = new OperationAggregator(4);
+        RecordDecoder decoder = new RecordDecoder(aggregator);
+        ByteBuffer data = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
+        writeRecord(data, 63, 0, new Rec(32, 1, DurationHistogram.MAX_NANOS, 0, 1));
+        long enough = Long.MAX_VALUE / DurationHistogram.MAX_NANOS + 2;
+        aggregator.beginBatch();
+        for (long i = 0; i < enough; i++) {
+            decoder.onRecord(data, 0, 32, 63);
+        }
+        aggregator.endBatch();
+        OperationStats op = aggregator.snapshot(OperationType::unnamed).operations().get(0);
+        assertEquals(enough, op.count());
+        assertEquals(Long.MAX_VALUE, op.sumNanos());
+        assertEquals(DurationHistogram.MAX_NANOS, op.maxNanos());
+    }
+
+    @Example
+    void kernelHistogramSumsSaturateToo() {
+        OperationAggregator aggregator = new OperationAggregator(4);
+        long[] counts = new long[DurationHistogram.BUCKET_COUNT];
+        counts[5] = 1;
+        aggregator.beginBatch();
+        aggregator.addCounts(1, counts, Long.MAX_VALUE - 10, 5, 5);
+        aggregator.addCounts(1, counts, 100, 5, 5);
+        aggregator.addCounts(1, counts, Long.MIN_VALUE + 3, 5, 5);
+        aggregator.endBatch();
+        assertEquals(Long.MAX_VALUE, aggregator.snapshot(OperationType::unnamed).operations().get(0).sumNanos());
     }
 }

@@ -1,0 +1,163 @@
+package net.kmesh.perf.benchmarks;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.TimeUnit;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.micrometer.KmeshPerfMetrics;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the Prometheus binder costs, counted whole: the monitor's consumer thread plus the thread
+ * that scrapes, with and without the binder, in turn within every invocation of one fork. Each
+ * invocation runs two phases of {@link #SECONDS} s at {@code rate} records/s (100 bursts a
+ * second), alternating which goes first: without a binder, the consumer thread's CPU; with a
+ * {@link KmeshPerfMetrics} bound to a fresh Prometheus registry and scraped once a second by a
+ * scraping thread (as a Prometheus server's request thread would), the consumer's CPU plus the
+ * scraper's. Every scrape must hold the operation histogram, or the benchmark fails. The
+ * auxiliary counters {@code binderCpuNanos} (scaled to the other phase's wall time) and
+ * {@code noneCpuNanos} give the ratio side by side for each iteration.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+public class BinderCpuBenchmark {
+    static final int SECONDS = 3;
+    private static final int BURSTS = 100;
+    /** A series every scrape must hold: the binder published the monitor's histogram. */
+    static final String KMESH_SERIES = "kmesh_bpf_prog_operation_duration_seconds_count{";
+
+    @Param({"1000000"})
+    public int rate;
+
+    private PerfMonitor monitor;
+    private SampleWorkload workload;
+    private long consumerThreadId;
+    private boolean binderFirst;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+    /** CPU and wall time of each side, summed over an iteration. */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class Cpu {
+        public long binderCpuNanos;
+        public long noneCpuNanos;
+        public long scrapes;
+        public long records;
+    }
+
+    @Setup(Level.Trial)
+    public void open() {
+        monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples(16 << 20))
+                .mapStatistics(false).build());
+        monitor.start();
+        workload = monitor.unwrap(SampleWorkload.class).orElseThrow();
+        consumerThreadId = Pacing.consumerThreadId();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        monitor.close();
+    }
+
+    @Benchmark
+    public void binderVsNone(Cpu cpu) throws InterruptedException {
+        binderFirst = !binderFirst;
+        long[] none;
+        long[] binder;
+        if (binderFirst) {
+            binder = withBinder(cpu);
+            none = phase(cpu);
+        } else {
+            none = phase(cpu);
+            binder = withBinder(cpu);
+        }
+        cpu.noneCpuNanos += none[0];
+        cpu.binderCpuNanos += Math.round((double) binder[0] * none[1] / binder[1]);
+    }
+
+    /** One phase with the binder bound and scraped every second: {consumer + scraper CPU, wall}. */
+    private long[] withBinder(Cpu cpu) throws InterruptedException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KmeshPerfMetrics metrics = new KmeshPerfMetrics(monitor);
+        metrics.bindTo(registry);
+        Scraper scraper = new Scraper(registry);
+        try {
+            scraper.start();
+            long[] phase = phase(cpu);
+            scraper.interrupt();
+            scraper.join();
+            if (scraper.failure != null) {
+                throw new IllegalStateException(scraper.failure);
+            }
+            cpu.scrapes += scraper.scrapes;
+            phase[0] += scraper.cpuNanos;
+            return phase;
+        } finally {
+            metrics.close();
+            registry.close();
+        }
+    }
+
+    /** Produces for {@link #SECONDS} s: {consumer thread CPU, wall}. */
+    private long[] phase(Cpu cpu) throws InterruptedException {
+        long cpuBefore = threads.getThreadCpuTime(consumerThreadId);
+        long start = System.nanoTime();
+        cpu.records += Pacing.produce(workload, rate, BURSTS, SECONDS);
+        return new long[] {threads.getThreadCpuTime(consumerThreadId) - cpuBefore, System.nanoTime() - start};
+    }
+
+    /** Scrapes once a second until interrupted, then records its own CPU time. */
+    private static final class Scraper extends Thread {
+        private final PrometheusMeterRegistry registry;
+        volatile long cpuNanos;
+        volatile int scrapes;
+        volatile String failure;
+
+        Scraper(PrometheusMeterRegistry registry) {
+            super("benchmark-scraper");
+            this.registry = registry;
+        }
+
+        @Override
+        public void run() {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            long before = mx.getCurrentThreadCpuTime();
+            try {
+                while (true) {
+                    TimeUnit.SECONDS.sleep(1);
+                    String text = registry.scrape();
+                    if (!text.contains(KMESH_SERIES)) {
+                        failure = "scrape " + (scrapes + 1) + " holds no " + KMESH_SERIES + ":\n" + text;
+                        return;
+                    }
+                    scrapes++;
+                }
+            } catch (InterruptedException e) {
+                // the phase is over
+            } finally {
+                cpuNanos = mx.getCurrentThreadCpuTime() - before;
+            }
+        }
+    }
+}
