@@ -163,7 +163,10 @@ public final class RingConsumer implements AutoCloseable {
                 // Woken from idle by the first records: their rate is unknown until the next read.
                 delay = Math.min(delayFor(current.size(), peakRate, batchDelayNanos), FIRST_DELAY_NANOS);
             }
-            if (delay > 0) {
+            if (delay > 0 && watched != null && !current.consumes()) {
+                // An observer: the kernel's next wake-up of the ring's readers, or the delay.
+                poller.await((int) Math.max(1, delay / 1_000_000));
+            } else if (delay > 0) {
                 LockSupport.parkNanos(this, delay);
             }
             delayed = true;
