@@ -54,6 +54,8 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private final List<String> notes;
 
     private final CounterTotals totals = new CounterTotals();
+    /** Wakes the consumer when a pin changes; null for a name, or where inotify cannot watch. */
+    private final PinWatch pinWatch;
     private final StartSweeper sweeper = new StartSweeper();
 
     private Probe current;
@@ -74,6 +76,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         this.description = description;
         this.modes = new ConcurrentSkipListMap<>(config.operationModes());
         this.notes = notes;
+        this.pinWatch = locator != null && !locator.pins().isEmpty() ? PinWatch.of(locator.pins()) : null;
     }
 
     /**
@@ -101,16 +104,23 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             locator.scan();
         }
         SourceFollower f = new SourceFollower(locator, source.mode(), config, locator.describe(), notes);
-        Optional<ProbeMaps> maps = locator.currentId() == ProbeLocator.NONE ? Optional.empty() : locator.open();
-        if (maps.isPresent()) {
-            f.adopt(maps.get());
-        } else if (!config.waitForSource()) {
-            throw new NotFoundException(locator.problem().orElse(source.describe() + " names no ring buffer"));
-        } else {
-            f.problem = locator.problem().orElse(source.describe() + " names no ring buffer yet");
-            f.logOnce();
+        try {
+            Optional<ProbeMaps> maps = locator.currentId() == ProbeLocator.NONE ? Optional.empty() : locator.open();
+            if (maps.isPresent()) {
+                f.adopt(maps.get());
+            } else if (!config.waitForSource()) {
+                throw new NotFoundException(locator.problem().orElse(source.describe() + " names no ring buffer"));
+            } else {
+                synchronized (f) {
+                    f.problem = locator.problem().orElse(source.describe() + " names no ring buffer yet");
+                }
+                f.logOnce();
+            }
+            return f;
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
         }
-        return f;
     }
 
     /** Makes {@code maps} the current incarnation; returns how many were attached before it. */
@@ -168,6 +178,11 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     }
 
     @Override
+    public int noticeFd() {
+        return pinWatch != null ? pinWatch.fd() : -1;
+    }
+
+    @Override
     public synchronized RingCursor currentReader() {
         return current != null ? current.reader() : null;
     }
@@ -194,6 +209,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     public void tick(long nowNanos) {
         if (locator == null) {
             return;
+        }
+        if (pinWatch != null) {
+            pinWatch.clear();
         }
         int named = locator.currentId();
         Probe attached;
@@ -416,6 +434,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         Collections.reverse(all);
         for (Probe p : all) {
             p.close();
+        }
+        if (pinWatch != null) {
+            pinWatch.close();
         }
     }
 
