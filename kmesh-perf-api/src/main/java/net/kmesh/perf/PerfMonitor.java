@@ -116,7 +116,11 @@ public interface PerfMonitor extends AutoCloseable {
      */
     <T> Optional<T> unwrap(Class<T> type);
 
-    /** Stops the consumer and releases every kernel resource. Idempotent, safe from any thread. */
+    /**
+     * Stops the consumer after one last drain of the ring, then releases every kernel resource.
+     * Idempotent, safe from any thread. {@link #snapshot()} still answers afterwards with every
+     * total, so a binder's last scrape taken after this close holds every record taken off the ring.
+     */
     @Override
     void close();
 }

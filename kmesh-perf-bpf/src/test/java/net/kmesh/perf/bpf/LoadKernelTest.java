@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A million records a second for a minute: every record is accounted for (the kernel's counts
- * against the reader's), the heap does not grow and no thread is left behind. It asserts
+ * against the reader's), at most 0.1 % dropped on a 16 MiB ring, the rate held within 10 %, the heap
+ * does not grow and no thread is left behind. It asserts
  * accounting, not speed: how fast is measured in benchmarks/.
  */
 @KernelRequired
@@ -60,7 +61,10 @@ class LoadKernelTest {
             long producedDropped = dropped;
             PerfSnapshot s = Await.snapshot(monitor,
                     x -> x.records().consumed() + x.records().dropped().orElseThrow() >= total, Duration.ofSeconds(30));
-            assertTrue(elapsed < LENGTH.toNanos() * 3 / 2, "the producer kept up with the rate");
+            assertTrue(elapsed < LENGTH.toNanos() * 11 / 10, "the producer kept up with the rate: "
+                    + produced * 1e9 / elapsed + " records/s");
+            assertTrue(producedDropped <= total / 1000, "at most 0.1 % dropped on a 16 MiB ring: " + producedDropped
+                    + " of " + total);
             assertEquals(total, s.records().consumed() + s.records().dropped().orElseThrow(),
                     "produced = consumed + dropped");
             assertEquals(producedDropped, s.records().dropped().orElseThrow(),

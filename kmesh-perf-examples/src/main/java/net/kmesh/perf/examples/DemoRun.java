@@ -96,6 +96,9 @@ final class DemoRun {
                 }
                 // No scrape may race with the meters going away.
                 server.close();
+                // The last drain before the last metrics: closing the monitor stops its consumer after one
+                // more drain, and its snapshot keeps every total, so the final text holds every record taken.
+                monitor.close();
                 if (options.printMetrics()) {
                     finalMetrics = registry.scrape();
                 }

@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * operation types, the selected maps and programs; a meter whose map or program is gone is removed.
  *
  * <p>It may be bound to several registries; {@link #close()} removes everything it registered in
- * all of them. It does not own the monitor: closing the binder leaves the monitor open, and the
- * caller closes the monitor after the binder. Thread-safe: {@code bindTo} and {@code close} may be
+ * all of them. It does not own the monitor: closing the binder leaves the monitor open. To shut down
+ * with every record in the last scrape, close the monitor first (its consumer drains the ring once
+ * more and its snapshot keeps every total), take the last scrape, then close the binder; a binder
+ * closed first takes its series out of any later scrape. Thread-safe: {@code bindTo} and {@code close} may be
  * called from any thread, and registries read the meters on their own threads while the monitor's
  * consumer thread writes.
  */

@@ -57,6 +57,12 @@ public interface LibC extends Library {
     /** {@code int open(const char *pathname, int flags);} */
     int open(String path, int flags);
 
+    /** {@code int inotify_init1(int flags);} */
+    int inotify_init1(int flags);
+
+    /** {@code int inotify_add_watch(int fd, const char *pathname, uint32_t mask);} */
+    int inotify_add_watch(int fd, String path, int mask);
+
     /** {@code int close(int fd);} */
     int close(int fd);
 

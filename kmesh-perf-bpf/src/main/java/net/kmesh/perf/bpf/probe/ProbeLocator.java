@@ -67,6 +67,11 @@ abstract sealed class ProbeLocator permits ProbeLocator.ByPin, ProbeLocator.ByNa
         return false;
     }
 
+    /** The pin paths the source is found at, whose directories a {@link PinWatch} can watch; none for a name. */
+    List<Path> pins() {
+        return List.of();
+    }
+
     static ProbeLocator of(RecordSource source, ProgramIndex programs) {
         if (source instanceof RecordSource.Pinned p) {
             return new ByPin(List.of(p.path()), p.describe(), programs, true);
@@ -110,6 +115,11 @@ abstract sealed class ProbeLocator permits ProbeLocator.ByPin, ProbeLocator.ByNa
         @Override
         String describe() {
             return description;
+        }
+
+        @Override
+        List<Path> pins() {
+            return candidates;
         }
 
         @Override

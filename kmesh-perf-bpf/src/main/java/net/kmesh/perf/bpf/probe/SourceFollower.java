@@ -55,6 +55,8 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private final List<String> notes;
 
     private final CounterTotals totals = new CounterTotals();
+    /** Wakes the consumer when a pin changes; null for a name, or where inotify cannot watch. */
+    private final PinWatch pinWatch;
     private final StartSweeper sweeper = new StartSweeper();
 
     private Probe current;
@@ -75,6 +77,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         this.description = description;
         this.modes = new ConcurrentSkipListMap<>(config.operationModes());
         this.notes = notes;
+        this.pinWatch = locator != null && !locator.pins().isEmpty() ? PinWatch.of(locator.pins()) : null;
     }
 
     /**
@@ -102,16 +105,23 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             locator.scan();
         }
         SourceFollower f = new SourceFollower(locator, source.mode(), config, locator.describe(), notes);
-        Optional<ProbeMaps> maps = locator.currentId() == ProbeLocator.NONE ? Optional.empty() : locator.open();
-        if (maps.isPresent()) {
-            f.adopt(maps.get());
-        } else if (!config.waitForSource()) {
-            throw new NotFoundException(locator.problem().orElse(source.describe() + " names no ring buffer"));
-        } else {
-            f.problem = locator.problem().orElse(source.describe() + " names no ring buffer yet");
-            f.logOnce();
+        try {
+            Optional<ProbeMaps> maps = locator.currentId() == ProbeLocator.NONE ? Optional.empty() : locator.open();
+            if (maps.isPresent()) {
+                f.adopt(maps.get());
+            } else if (!config.waitForSource()) {
+                throw new NotFoundException(locator.problem().orElse(source.describe() + " names no ring buffer"));
+            } else {
+                synchronized (f) {
+                    f.problem = locator.problem().orElse(source.describe() + " names no ring buffer yet");
+                }
+                f.logOnce();
+            }
+            return f;
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
         }
-        return f;
     }
 
     /** Makes {@code maps} the current incarnation; returns how many were attached before it. */
@@ -169,6 +179,11 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     }
 
     @Override
+    public int noticeFd() {
+        return pinWatch != null ? pinWatch.fd() : -1;
+    }
+
+    @Override
     public synchronized RingCursor currentReader() {
         return current != null ? current.reader() : null;
     }
@@ -195,6 +210,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     public void tick(long nowNanos) {
         if (locator == null) {
             return;
+        }
+        if (pinWatch != null) {
+            pinWatch.clear();
         }
         int named = locator.currentId();
         Probe attached;
@@ -425,6 +443,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         Collections.reverse(all);
         for (Probe p : all) {
             p.close();
+        }
+        if (pinWatch != null) {
+            pinWatch.close();
         }
     }
 

@@ -77,6 +77,11 @@ final class Poller implements AutoCloseable {
         watched = ringFd;
     }
 
+    /** Also wakes {@link #await} when {@code fd} becomes readable, for as long as this poller lives; the caller reads it. */
+    void alsoWatch(int fd) {
+        add(fd, LibC.EPOLLIN);
+    }
+
     /**
      * Stops watching the ring; call while its fd is still open. (Its registration would also go
      * when its file is released, but not when only the fd is closed and a mapping still holds it.)

@@ -45,6 +45,14 @@ public final class RingConsumer implements AutoCloseable {
 
         /** Slow upkeep (stale starts), on this thread; the source decides how often it runs. */
         void sweep(long nowNanos);
+
+        /**
+         * An fd that becomes readable when the source may name another ring (a pin made or removed),
+         * for the consumer to wait on beside the ring; {@link #tick} reads it. -1 when there is none.
+         */
+        default int noticeFd() {
+            return -1;
+        }
     }
 
     /** Called around each drain so that readers of the results see whole batches. */
@@ -163,7 +171,10 @@ public final class RingConsumer implements AutoCloseable {
                 // Woken from idle by the first records: their rate is unknown until the next read.
                 delay = Math.min(delayFor(current.size(), peakRate, batchDelayNanos), FIRST_DELAY_NANOS);
             }
-            if (delay > 0) {
+            if (delay > 0 && watched != null && !current.consumes()) {
+                // An observer: the kernel's next wake-up of the ring's readers, or the delay.
+                poller.await((int) Math.max(1, delay / 1_000_000));
+            } else if (delay > 0) {
                 LockSupport.parkNanos(this, delay);
             }
             delayed = true;
@@ -177,8 +188,8 @@ public final class RingConsumer implements AutoCloseable {
             return;
         }
         pendingPauses = 0;
-        if (watched != null) {
-            long wait = current.consumes() ? idleWaitNanos : Math.min(batchDelayNanos, idleWaitNanos);
+        if (watched != null || (current == null && poller != null)) {
+            long wait = current == null || current.consumes() ? idleWaitNanos : Math.min(batchDelayNanos, idleWaitNanos);
             poller.await((int) Math.max(1, wait / 1_000_000));
         } else {
             LockSupport.parkNanos(this, current != null ? Math.min(batchDelayNanos, idleWaitNanos) : idleWaitNanos);
@@ -192,8 +203,12 @@ public final class RingConsumer implements AutoCloseable {
         }
         int fd = current != null ? source.waitFd() : -1;
         Poller p = poller;
-        if (p == null && fd >= 0) {
+        int notice = source.noticeFd();
+        if (p == null && (fd >= 0 || notice >= 0)) {
             p = new Poller();
+            if (notice >= 0) {
+                p.alsoWatch(notice);
+            }
             synchronized (this) {
                 poller = p;
             }

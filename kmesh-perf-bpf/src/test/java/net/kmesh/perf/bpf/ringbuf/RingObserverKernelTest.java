@@ -140,6 +140,8 @@ class RingObserverKernelTest {
             RingCursor cursor = mapped.reader();
             System.out.printf("raced observer: %d committed (%d dropped), observed %d, missed %d%n",
                     committed, dropped, observed.size(), cursor.missed());
+            assertTrue(cursor.missed() > 0, "the producer lapped the observer: the race happened");
+            assertTrue(dropped > 0, "the producer overtook the real consumer too: the ring was full");
             assertWholeAndInOrder(observed, batch);
             assertEquals(committed, observed.size() + cursor.missed(),
                     "observed " + observed.size() + " + missed " + cursor.missed() + " (records of one size: exact)");
