@@ -16,12 +16,12 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.bpf.probe.ProbeLayout;
-import net.kmesh.perf.bpf.samples.SampleWorkload;
-import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.samples.BundledSamples;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.samples.SampleWorkload.Mode;
 import org.junit.jupiter.api.Test;
 
 /** Hot operation types counted in the kernel's histograms instead of one record each. */

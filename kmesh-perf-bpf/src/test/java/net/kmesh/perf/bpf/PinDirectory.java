@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
-import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts;
 
 /**
  * A fresh directory in the bpffs for a test's pins, mounting the bpffs at /sys/fs/bpf first if

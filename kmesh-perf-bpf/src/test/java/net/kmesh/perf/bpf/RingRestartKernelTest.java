@@ -15,8 +15,7 @@ import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
-import net.kmesh.perf.bpf.probe.ProbeLayout;
-import net.kmesh.perf.bpf.samples.BundledSamples;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.samples.SampleWorkload;
 import org.junit.jupiter.api.Test;
 

@@ -12,12 +12,12 @@ import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.bpf.probe.ProbeLayout;
-import net.kmesh.perf.bpf.samples.SampleWorkload;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.samples.BundledSamples;
+import net.kmesh.perf.bpf.samples.SampleWorkload;
 import org.junit.jupiter.api.Test;
 
 /** A running Kmesh restarts, and starts whose end never came pile up: the monitor copes. */

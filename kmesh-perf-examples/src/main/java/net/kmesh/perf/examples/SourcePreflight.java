@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.bpf.resources.Mounts;
-import net.kmesh.perf.bpf.resources.Mounts.Mount;
+import net.kmesh.perf.bpf.sys.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts.Mount;
 
 /**
  * Rejects, before the monitor opens, a data plane's path that can never name a ring: one outside

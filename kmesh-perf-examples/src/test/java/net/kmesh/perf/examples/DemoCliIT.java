@@ -135,7 +135,7 @@ class DemoCliIT {
 
     @Test
     void aPinThatIsABpffsDirectoryIsNotAPinnedObjectAndExits1() throws Exception {
-        Path bpffs = net.kmesh.perf.bpf.resources.Mounts.bpffs().orElseThrow(() -> new AssertionError("no bpffs"));
+        Path bpffs = net.kmesh.perf.bpf.sys.Mounts.bpffs().orElseThrow(() -> new AssertionError("no bpffs"));
         DemoProcess.Result r = DemoProcess.run(ENDS_WITHIN, withFreePort(args("--ringbuf-pin", bpffs.toString()))
                 .toArray(String[]::new));
         assertEquals(1, r.exitCode(), r.toString());

@@ -2,8 +2,8 @@ package net.kmesh.perf.examples;
 
 import java.nio.file.Path;
 import net.kmesh.perf.bpf.KernelObjects;
-import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.samples.SampleCgroup;
+import net.kmesh.perf.bpf.sys.Mounts;
 
 /**
  * What a demo process could leave behind, looked up for that process only (other tests may load

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.bpf.resources.Mounts;
-import net.kmesh.perf.bpf.resources.Mounts.Mount;
+import net.kmesh.perf.bpf.sys.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts.Mount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

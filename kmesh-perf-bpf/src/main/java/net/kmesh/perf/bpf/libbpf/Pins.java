@@ -7,7 +7,7 @@ import java.util.Optional;
 import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
-import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts;
 
 /** Opens maps by bpffs pin path, saying clearly why a path is not the map asked for. */
 public final class Pins {

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.kmesh.perf.MapSelector;
-import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts;
 
 /**
  * Turns a {@link MapSelector} into the maps it picks now, from the map iterator's pass when there

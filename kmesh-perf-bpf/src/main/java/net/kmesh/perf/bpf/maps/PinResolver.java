@@ -19,7 +19,7 @@ import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;
-import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts;
 
 /**
  * Which map a bpffs pin names, remembered while the pin stays the same file (same device and

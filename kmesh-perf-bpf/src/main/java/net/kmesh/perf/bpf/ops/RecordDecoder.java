@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.RecordListener;
-import net.kmesh.perf.bpf.probe.ProbeLayout;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.ringbuf.RecordHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import java.util.BitSet;
 import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationMode;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.ops.OperationAggregator;

@@ -5,6 +5,7 @@ import java.util.Map;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.RecordSource.ReadMode;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Resources;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ringbuf.RingBuffer;

@@ -1,6 +1,7 @@
 package net.kmesh.perf.bpf.probe;
 
 import com.sun.jna.Memory;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 

@@ -15,6 +15,7 @@ import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
 import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.BpfIds;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
@@ -24,7 +25,7 @@ import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.MapType;
 import net.kmesh.perf.bpf.libbpf.PinAccess;
 import net.kmesh.perf.bpf.libbpf.Pins;
-import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts;
 
 /**
  * Finds the ring a data-plane source names now. A pin path (or Kmesh's pin directories) is checked

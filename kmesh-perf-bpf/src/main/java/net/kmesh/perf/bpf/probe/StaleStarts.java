@@ -3,6 +3,7 @@ package net.kmesh.perf.bpf.probe;
 import com.sun.jna.Memory;
 import java.util.ArrayList;
 import java.util.List;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Libbpf;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;

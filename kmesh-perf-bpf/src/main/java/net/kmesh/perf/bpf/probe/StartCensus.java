@@ -2,6 +2,7 @@ package net.kmesh.perf.bpf.probe;
 
 import com.sun.jna.Memory;
 import java.util.function.Consumer;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Libbpf;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapInfo;

@@ -4,7 +4,7 @@
  * ({@link net.kmesh.perf.bpf.probe.ProbeLocator}), held as one incarnation
  * ({@link net.kmesh.perf.bpf.probe.Probe}) and followed across the data plane's restarts with every
  * total kept ({@link net.kmesh.perf.bpf.probe.SourceFollower}, whose
- * counter totals {@code CounterTotals} keeps and whose stale starts {@code StartSweeper} sweeps). {@link net.kmesh.perf.bpf.probe.ProbeLayout}
- * is the one place in Java that knows the layouts.
+ * counter totals {@code CounterTotals} keeps and whose stale starts {@code StartSweeper} sweeps).
+ * The layouts are {@link net.kmesh.perf.bpf.layout.ProbeLayout}'s, in a package below this one.
  */
 package net.kmesh.perf.bpf.probe;

@@ -14,7 +14,8 @@ import net.kmesh.perf.ResourceUsage.Basis;
 import net.kmesh.perf.ResourceUsage.CpuTime;
 import net.kmesh.perf.bpf.resources.CgroupFiles.Memory;
 import net.kmesh.perf.bpf.resources.DaemonUsageReader.Reading;
-import net.kmesh.perf.bpf.resources.Mounts.Mount;
+import net.kmesh.perf.bpf.sys.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts.Mount;
 
 /**
  * Reads the usage of one cgroup directory. A v2 directory (it has {@code cgroup.controllers})

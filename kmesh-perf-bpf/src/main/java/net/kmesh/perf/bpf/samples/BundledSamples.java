@@ -12,15 +12,15 @@ import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
 import net.kmesh.perf.RecordSource;
-import net.kmesh.perf.bpf.probe.ProbeLayout;
-import net.kmesh.perf.bpf.samples.SampleOptions.SpanAttachment;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Capability;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.TestRun;
-import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.samples.SampleOptions.SpanAttachment;
+import net.kmesh.perf.bpf.sys.Mounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

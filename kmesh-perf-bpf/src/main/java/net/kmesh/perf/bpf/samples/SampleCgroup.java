@@ -8,8 +8,8 @@ import java.util.Optional;
 import net.kmesh.perf.PerfMonitorException;
 import net.kmesh.perf.PerfMonitorException.KernelFeatureException;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
-import net.kmesh.perf.bpf.resources.Mounts;
 import net.kmesh.perf.bpf.resources.ProcCgroups;
+import net.kmesh.perf.bpf.sys.Mounts;
 
 /**
  * A cgroup v2 directory made for the {@code cgroup/connect4} sample, with this process moved into

@@ -18,7 +18,7 @@ import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapType;
-import net.kmesh.perf.bpf.resources.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts;
 import org.junit.jupiter.api.Test;
 
 /**

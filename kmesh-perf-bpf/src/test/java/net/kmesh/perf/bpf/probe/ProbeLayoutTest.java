@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationMode;
-import net.kmesh.perf.bpf.libbpf.MapType;
 import net.kmesh.perf.bpf.btf.BpfElf;
 import net.kmesh.perf.bpf.btf.Btf;
 import net.kmesh.perf.bpf.btf.Btf.MapDefinition;
 import net.kmesh.perf.bpf.btf.Btf.Type;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
+import net.kmesh.perf.bpf.libbpf.MapType;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import net.kmesh.perf.OperationMode;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Libbpf;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;

@@ -12,7 +12,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.kmesh.perf.bpf.resources.Mounts.Mount;
+import net.kmesh.perf.bpf.sys.Mounts;
+import net.kmesh.perf.bpf.sys.Mounts.Mount;
 
 class MountsProperties {
 

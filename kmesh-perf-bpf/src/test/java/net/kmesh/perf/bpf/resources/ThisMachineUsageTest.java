@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import net.kmesh.perf.DaemonTarget;
 import net.kmesh.perf.ResourceUsage;
+import net.kmesh.perf.bpf.sys.Mounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package net.kmesh.perf.bpf.resources;
+package net.kmesh.perf.bpf.sys;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package net.kmesh.perf.bpf.probe;
+package net.kmesh.perf.bpf.layout;
 
 import java.util.List;
 import net.kmesh.perf.DurationHistogram;
