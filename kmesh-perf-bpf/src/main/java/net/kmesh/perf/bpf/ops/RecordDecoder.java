@@ -6,6 +6,7 @@ import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.RecordListener;
 import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.ringbuf.RecordHandler;
+import net.kmesh.perf.spi.ChangeLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,8 @@ public final class RecordDecoder implements RecordHandler {
 
     private final OperationAggregator aggregator;
     private volatile RecordListener[] listeners = NONE;
-    private boolean loggedInvalid;
-    private boolean loggedOverflow;
+    /** Says once that invalid records or types past the cap are being counted: the counters say the rest. */
+    private final ChangeLog log = ChangeLog.of(LOG::warn, LOG::info, "records");
 
     public RecordDecoder(OperationAggregator aggregator) {
         this.aggregator = aggregator;
@@ -80,24 +81,18 @@ public final class RecordDecoder implements RecordHandler {
 
     private void invalid(int length, long start, long end) {
         aggregator.recordInvalid();
-        if (!loggedInvalid) {
-            loggedInvalid = true;
-            String what = length != UPSTREAM_SIZE && length != SEED_SIZE
-                    ? "a record of " + length + " bytes (known layouts: 24 and 32 bytes)"
-                    : "a record of start " + start + " and end " + end + " (a duration runs from a start past 0 to "
-                            + "an end no earlier and at most " + DurationHistogram.MAX_NANOS + " ns later)";
-            LOG.warn("kmesh_perf_info holds {}; it and any further invalid record are counted in "
-                    + "records.invalid, this message is logged once", what);
-        }
+        log.report("invalid", "counted", true, () -> "kmesh_perf_info holds "
+                + (length != UPSTREAM_SIZE && length != SEED_SIZE
+                        ? "a record of " + length + " bytes (known layouts: 24 and 32 bytes)"
+                        : "a record of start " + start + " and end " + end + " (a duration runs from a start past 0 to "
+                                + "an end no earlier and at most " + DurationHistogram.MAX_NANOS + " ns later)")
+                + "; it and any further invalid record are counted in records.invalid, this message is logged once");
     }
 
     private void overflow(long type) {
-        if (!loggedOverflow) {
-            loggedOverflow = true;
-            LOG.warn("operation type {} is past the cap of distinct operation types (maxOperationTypes): its records "
-                    + "and those of any further type are counted in records.typeOverflow only; this message is logged "
-                    + "once", type);
-        }
+        log.report("type overflow", "counted", true, () -> "operation type " + type
+                + " is past the cap of distinct operation types (maxOperationTypes): its records and those of any"
+                + " further type are counted in records.typeOverflow only; this message is logged once");
     }
 
     /** Adds a listener; records are passed to it from the next one on. */

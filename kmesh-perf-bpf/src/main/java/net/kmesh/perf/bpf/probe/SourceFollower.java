@@ -20,6 +20,7 @@ import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
 import net.kmesh.perf.bpf.ringbuf.RingCursor;
+import net.kmesh.perf.spi.ChangeLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +65,11 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private final List<Probe> draining = new ArrayList<>();
     private long attachments;
     private String problem;
+    /** What kind of problem {@link #problem} is: the key its log line is given once by. */
+    private String problemKind;
     private boolean closed;
     /** Consumer thread. */
-    private String loggedProblem;
+    private final ChangeLog log = ChangeLog.of(LOG::warn, LOG::info, "record source");
     /** Consumer thread. */
     private long nextAttempt;
 
@@ -115,6 +118,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             } else {
                 synchronized (f) {
                     f.problem = locator.problem().orElse(source.describe() + " names no ring buffer yet");
+                    f.problemKind = "waiting";
                 }
                 f.logOnce();
             }
@@ -139,6 +143,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         synchronized (this) {
             current = probe;
             problem = null;
+            problemKind = null;
             return attachments++;
         }
     }
@@ -230,6 +235,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
                 problem = named == ProbeLocator.NONE
                         ? locator.problem().orElse(description + " names no ring buffer") + "; reading what is left"
                         : null;
+                problemKind = named == ProbeLocator.NONE ? "waiting" : null;
             }
         }
         if (attached == null && named != ProbeLocator.NONE && nowNanos - nextAttempt >= 0) {
@@ -237,6 +243,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         } else if (attached == null && named == ProbeLocator.NONE) {
             synchronized (this) {
                 problem = locator.problem().orElse(description + " names no ring buffer");
+                problemKind = "waiting";
             }
         }
         retireDrained(nowNanos);
@@ -261,6 +268,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             synchronized (this) {
                 problem = description + " names ring buffer map " + named + " but attaching to it failed: "
                         + e.getMessage();
+                problemKind = ChangeLog.kindOf(e);
             }
         }
     }
@@ -302,15 +310,16 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
 
     private void logOnce() {
         String p;
+        String kind;
         synchronized (this) {
             p = problem;
+            kind = problemKind;
         }
-        if (p != null && !p.equals(loggedProblem)) {
-            LOG.warn("{}", p);
-        } else if (p == null && loggedProblem != null) {
-            LOG.info("{}: reading the ring buffer again", description);
+        if (p != null) {
+            log.report(description, kind, true, () -> p);
+        } else {
+            log.cleared(description, () -> description + ": reading the ring buffer again");
         }
-        loggedProblem = p;
     }
 
     /** Deletes stale starts, at most every two seconds; on the consumer thread, never holding the lock. */
