@@ -21,8 +21,8 @@ import net.kmesh.perf.bpf.libbpf.TestRun;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
 import net.kmesh.perf.bpf.ringbuf.RecordHandler;
-import net.kmesh.perf.bpf.ringbuf.RingBuffer;
 import net.kmesh.perf.bpf.ringbuf.RingReader;
+import net.kmesh.perf.testing.RewindableRing;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -80,7 +80,7 @@ public class RingBufferDrainBenchmark {
     private Fd ringMap;
     private MapInfo ringInfo;
     private BpfObject producer;
-    private RingBuffer ring;
+    private RewindableRing ring;
     private RingReader reader;
     private long start;
     private RecordDecoder decoder;
@@ -144,10 +144,9 @@ public class RingBufferDrainBenchmark {
             }
         }
         int ringFd = ringMap.get();
-        ring = RingBuffer.map(ringFd);
-        // Mapped to consume: the reader is a RingReader, whose rewind this benchmark needs.
-        reader = (RingReader) ring.reader();
-        start = reader.consumerPosition();
+        ring = new RewindableRing(ringFd);
+        start = ring.start();
+        reader = ring.rewound();
         decoder = new RecordDecoder(new OperationAggregator(64));
         sum = new SumHandler();
         harness = NativeRingHarness.compileAndLoad();
@@ -229,7 +228,7 @@ public class RingBufferDrainBenchmark {
 
     @Benchmark
     public long javaReader() {
-        reader.rewind(start);
+        reader = ring.rewound();
         int n = reader.drain(decoder);
         check("javaReader", n);
         return n;
@@ -237,7 +236,7 @@ public class RingBufferDrainBenchmark {
 
     @Benchmark
     public long javaReaderSum() {
-        reader.rewind(start);
+        reader = ring.rewound();
         sum.count = 0;
         reader.drain(sum);
         check("javaReaderSum", sum.count);
@@ -274,7 +273,7 @@ public class RingBufferDrainBenchmark {
 
     @Benchmark
     public long jnaCallbackPerRecord() {
-        reader.rewind(start);
+        reader = ring.rewound();
         jnaCount = 0;
         libbpf.ring_buffer__consume(jnaRing);
         check("jnaCallbackPerRecord", jnaCount);

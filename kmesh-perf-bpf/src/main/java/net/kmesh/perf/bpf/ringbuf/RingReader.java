@@ -1,18 +1,18 @@
 package net.kmesh.perf.bpf.ringbuf;
 
-import java.lang.invoke.MethodHandles;
+import static net.kmesh.perf.bpf.ringbuf.RingLayout.DISCARD_BIT;
+import static net.kmesh.perf.bpf.ringbuf.RingLayout.HEADER_SIZE;
+import static net.kmesh.perf.bpf.ringbuf.RingLayout.LENGTH_MASK;
+import static net.kmesh.perf.bpf.ringbuf.RingLayout.LONG;
+
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Consumes a BPF ring buffer in place, in Java, with no native call and no allocation per record.
  *
- * <p>The memory is the kernel's: a consumer page holding {@code consumer_pos} (written by the
- * ring's readers), a producer page holding {@code producer_pos} (written by the kernel) and the
- * data area, a power of two in size. Each record starts with an 8-byte header: a 32-bit length
- * whose top bit (BUSY) says the producer has not committed it yet and whose next bit (DISCARD)
- * says it was discarded, then 4 bytes the kernel uses for itself. Records are padded to 8 bytes.
+ * <p>The memory is the kernel's, laid out as {@link RingLayout} describes; records are handed
+ * over where they lie.
  *
  * <p><b>Beside another reader</b> (Kmesh's own daemon, a libbpf {@code ring_buffer}) this follows
  * the kernel's protocol as libbpf does: every drain starts from the shared {@code consumer_pos}
@@ -32,31 +32,22 @@ import java.nio.ByteOrder;
  * <p>Not thread-safe: one thread reads a ring.
  */
 public final class RingReader implements RingCursor {
-    static final int BUSY_BIT = 1 << 31;
-    static final int DISCARD_BIT = 1 << 30;
-    static final int HEADER_SIZE = 8;
-    static final int LENGTH_MASK = ~(BUSY_BIT | DISCARD_BIT);
     /** Bytes read between commits of the consumer position: frees space early without a store per record. */
     private static final long COMMIT_BYTES = 4096;
     /** Drains read the careful way after the last sign of another reader (at a 10 ms delay, some seconds). */
     static final int SHARING_DRAINS = 1000;
 
-    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-
-    private final ByteBuffer consumerPage;
-    private final ByteBuffer producerPage;
-    private final ByteBuffer data;
-    private final int mask;
+    private final RingLayout ring;
     /** Where this reader continues: what it last published, or the further position another reader published. */
     private long consumerPos;
     private long corruptions;
     /**
-     * Drains left to read through {@link #validated} since another reader was last seen: beside it,
+     * Drains left to read through {@link #shared} since another reader was last seen: beside it,
      * a record this reader started may be freed by it and overwritten by the producer mid-read.
      */
     private int sharingDrains;
-    /** Copies and checks each record before handing it over, as an observer does; made when first needed. */
-    private RingObserver validated;
+    /** Copies and checks each record before handing it over; made when first needed. */
+    private SharedWalk shared;
 
     /**
      * @param consumerPage the writable page whose first 8 bytes are {@code consumer_pos}
@@ -64,30 +55,14 @@ public final class RingReader implements RingCursor {
      * @param data         the data area; its capacity is the ring size, a power of two of at least 8
      */
     public RingReader(ByteBuffer consumerPage, ByteBuffer producerPage, ByteBuffer data) {
-        this.mask = checkedSize(data) - 1;
-        this.consumerPage = consumerPage;
-        this.producerPage = producerPage;
-        this.data = data.duplicate().order(ByteOrder.nativeOrder());
+        this.ring = new RingLayout(consumerPage, producerPage, data);
         // Another consumer may have read part of the ring before us: continue where it stopped.
-        this.consumerPos = (long) LONG.getAcquire(consumerPage, 0);
-    }
-
-    static int checkedSize(ByteBuffer data) {
-        int size = data.capacity();
-        if (size < HEADER_SIZE || Integer.bitCount(size) != 1) {
-            throw new IllegalArgumentException("ring size must be a power of two, got " + size);
-        }
-        return size;
-    }
-
-    /** Bytes a record of {@code header} takes in the ring: header, payload, padding to 8. */
-    static long recordBytes(int header) {
-        return ((header & LENGTH_MASK) + HEADER_SIZE + 7L) & ~7L;
+        this.consumerPos = ring.sharedPosition();
     }
 
     @Override
     public int size() {
-        return mask + 1;
+        return ring.size();
     }
 
     @Override
@@ -97,13 +72,13 @@ public final class RingReader implements RingCursor {
 
     @Override
     public long producerPosition() {
-        return (long) LONG.getAcquire(producerPage, 0);
+        return ring.producerPosition();
     }
 
     /** Producer position minus the further of this reader's position and the shared one. */
     @Override
     public long pendingBytes() {
-        long cons = Math.max(consumerPos, (long) LONG.getAcquire(consumerPage, 0));
+        long cons = Math.max(consumerPos, ring.sharedPosition());
         return Math.max(0, producerPosition() - cons);
     }
 
@@ -125,16 +100,18 @@ public final class RingReader implements RingCursor {
 
     @Override
     public int drain(RecordHandler handler) {
-        ByteBuffer data = this.data;
-        int mask = this.mask;
+        ByteBuffer consumerPage = ring.consumerPage;
+        ByteBuffer producerPage = ring.producerPage;
+        ByteBuffer data = ring.data;
+        int mask = ring.mask;
         int delivered = 0;
         // Start after any other reader. Positions of one ring only grow: a shared position below
         // ours is a slower reader's late store, over records we handed over already. Through the
         // field: with Math.max into the local, C2 compiled the loop below about 10% slower
         // (RingBufferDrainBenchmark.interleaved: 0.87 of libbpf's speed against 0.97).
-        long shared = (long) LONG.getAcquire(consumerPage, 0);
-        if (shared > consumerPos) {
-            consumerPos = shared;
+        long sharedPos = (long) LONG.getAcquire(consumerPage, 0);
+        if (sharedPos > consumerPos) {
+            consumerPos = sharedPos;
             sharingDrains = SHARING_DRAINS;
         }
         if (sharingDrains > 0) {
@@ -195,12 +172,37 @@ public final class RingReader implements RingCursor {
      * records only): count it and skip what is published, never loop on it.
      */
     private long pastOverrun(long cons, long prod) {
-        long shared = (long) LONG.getAcquire(consumerPage, 0);
-        if (shared > cons) {
-            return shared;
+        long sharedPos = ring.sharedPosition();
+        if (sharedPos > cons) {
+            return sharedPos;
         }
         corruptions++;
         return prod;
+    }
+
+    /**
+     * A drain beside another reader: each record is copied and handed over only if the producer
+     * cannot have overwritten it meanwhile ({@link SharedWalk}), so a record the other reader
+     * freed under this one and the producer reused is never decoded torn. Progress is published
+     * once, at the end. Records the check rejects were the other reader's.
+     */
+    private int drainValidated(RecordHandler handler) {
+        if (shared == null) {
+            shared = new SharedWalk(ring);
+        }
+        sharingDrains--;
+        shared.seek(consumerPos);
+        long corruptionsBefore = shared.corruptions();
+        int delivered;
+        try {
+            delivered = shared.drain(handler);
+        } finally {
+            corruptions += shared.corruptions() - corruptionsBefore;
+            if (publish(shared.consumerPosition())) {
+                sharingDrains = SHARING_DRAINS;
+            }
+        }
+        return delivered;
     }
 
     /**
@@ -208,32 +210,8 @@ public final class RingReader implements RingCursor {
      * another reader has published a further position, which is then this reader's
      * {@link #consumerPosition()}.
      */
-    /**
-     * A drain beside another reader: each record is copied and handed over only if the producer
-     * cannot have overwritten it meanwhile (the observer's check), so a record the other reader
-     * freed under this one and the producer reused is never decoded torn. Progress is published
-     * once, at the end. Records the check rejects were the other reader's.
-     */
-    private int drainValidated(RecordHandler handler) {
-        if (validated == null) {
-            validated = new RingObserver(consumerPage, producerPage, data);
-        }
-        sharingDrains--;
-        validated.seek(consumerPos);
-        long corruptionsBefore = validated.corruptions();
-        int delivered;
-        try {
-            delivered = validated.drain(handler);
-        } finally {
-            corruptions += validated.corruptions() - corruptionsBefore;
-            if (publish(validated.consumerPosition())) {
-                sharingDrains = SHARING_DRAINS;
-            }
-        }
-        return delivered;
-    }
-
     private boolean publish(long cons) {
+        ByteBuffer consumerPage = ring.consumerPage;
         long seen = (long) LONG.getAcquire(consumerPage, 0);
         while (seen < cons) {
             // Release: the kernel may reuse the space once it reads this, so our reads of it come first.
@@ -246,20 +224,5 @@ public final class RingReader implements RingCursor {
         }
         consumerPos = seen;
         return seen > cons;
-    }
-
-    /**
-     * <b>Benchmarks only</b>: moves this reader's position and the shared consumer position back
-     * to {@code position}, so that records already consumed are read again. This is the one
-     * deliberate backward store; it is only sound while this is the ring's only reader and
-     * nothing produces into it, as in a benchmark re-reading one pre-filled ring.
-     */
-    public void rewind(long position) {
-        if (position > consumerPos || consumerPos - position > size()) {
-            throw new IllegalArgumentException("can rewind at most one ring size back from " + consumerPos
-                    + ", not to " + position);
-        }
-        consumerPos = position;
-        LONG.setRelease(consumerPage, 0, position);
     }
 }

@@ -391,7 +391,7 @@ class RingObserverProperties {
         ring.setConsumerPos(start + Math.min(consumed, published) / 8 * 8);
         RingObserver observer = ring.observer(64, point -> { });
         int delivered = observer.drain((data, position, len, mask) -> assertTrue(len <= 64));
-        assertTrue(delivered <= published / RingReader.HEADER_SIZE);
+        assertTrue(delivered <= published / RingLayout.HEADER_SIZE);
         assertTrue(observer.consumerPosition() <= ring.producerPos);
         assertTrue(observer.consumerPosition() >= ring.consumerPos());
     }

@@ -66,7 +66,7 @@ class RingReaderProperties {
                 reader.drain(handler);
                 sinceDrain = 0;
             }
-            ring.write(s.payload(), s.discard() ? RingReader.DISCARD_BIT : 0);
+            ring.write(s.payload(), s.discard() ? RingLayout.DISCARD_BIT : 0);
             ring.publish();
             if (!s.discard()) {
                 expected.add(s.payload());
@@ -93,10 +93,10 @@ class RingReaderProperties {
         int delivrable = 0;
         for (int i = 0; i < specs.size(); i++) {
             Spec s = specs.get(i);
-            long pos = ring.write(s.payload(), s.discard() ? RingReader.DISCARD_BIT : 0);
+            long pos = ring.write(s.payload(), s.discard() ? RingLayout.DISCARD_BIT : 0);
             if (i == busy) {
                 busyPos = pos;
-                ring.setHeader(pos, s.payload().length | RingReader.BUSY_BIT);
+                ring.setHeader(pos, s.payload().length | RingLayout.BUSY_BIT);
             }
             if (!s.discard()) {
                 delivrable++;
@@ -113,7 +113,7 @@ class RingReaderProperties {
         assertEquals(busyPos, reader.consumerPosition(), "stops at the busy record's header");
         assertEquals(0, reader.drain(handler), "and stays there while it is busy");
         Spec s = specs.get(busy);
-        ring.setHeader(busyPos, s.payload().length | (s.discard() ? RingReader.DISCARD_BIT : 0));
+        ring.setHeader(busyPos, s.payload().length | (s.discard() ? RingLayout.DISCARD_BIT : 0));
         assertEquals(delivrable - delivrableBefore, reader.drain(handler));
         assertEquals(ring.producerPos, reader.consumerPosition());
     }
@@ -128,7 +128,7 @@ class RingReaderProperties {
             if (SyntheticRing.total(s.payload().length) + 64 > ring.free()) {
                 break;
             }
-            ring.write(s.payload(), s.discard() ? RingReader.DISCARD_BIT : 0);
+            ring.write(s.payload(), s.discard() ? RingLayout.DISCARD_BIT : 0);
             good += s.discard() ? 0 : 1;
         }
         long corruptPos = ring.write(new byte[16], 0);
@@ -158,8 +158,8 @@ class RingReaderProperties {
         ring.producerPos = start + (Math.min(published, size) & ~7);
         ring.publish();
         RingReader reader = ring.reader();
-        int delivered = reader.drain((data, position, len, mask) -> assertTrue(len <= size - RingReader.HEADER_SIZE));
-        assertTrue(delivered <= size / RingReader.HEADER_SIZE);
+        int delivered = reader.drain((data, position, len, mask) -> assertTrue(len <= size - RingLayout.HEADER_SIZE));
+        assertTrue(delivered <= size / RingLayout.HEADER_SIZE);
         assertTrue(reader.consumerPosition() <= ring.producerPos);
         assertTrue(reader.consumerPosition() >= start);
     }

@@ -52,7 +52,7 @@ final class SyntheticRing {
     }
 
     static long total(int length) {
-        return (length + RingReader.HEADER_SIZE + 7L) & ~7L;
+        return (length + RingLayout.HEADER_SIZE + 7L) & ~7L;
     }
 
     long consumerPos() {
@@ -96,7 +96,7 @@ final class SyntheticRing {
             return -1;
         }
         long pos = producerPos;
-        data.putInt((int) (pos & mask), length | RingReader.BUSY_BIT);
+        data.putInt((int) (pos & mask), length | RingLayout.BUSY_BIT);
         data.putInt((int) ((pos + 4) & mask), 0);
         producerPos += total;
         publish();
@@ -105,14 +105,14 @@ final class SyntheticRing {
 
     void fill(long pos, byte[] payload) {
         for (int k = 0; k < payload.length; k++) {
-            data.put((int) ((pos + RingReader.HEADER_SIZE + k) & mask), payload[k]);
+            data.put((int) ((pos + RingLayout.HEADER_SIZE + k) & mask), payload[k]);
         }
     }
 
     /** As {@code bpf_ringbuf_commit}: clears BUSY, sets DISCARD when asked. */
     void commit(long pos, boolean discard) {
-        int header = data.getInt((int) (pos & mask)) & ~RingReader.BUSY_BIT;
-        setHeader(pos, discard ? header | RingReader.DISCARD_BIT : header);
+        int header = data.getInt((int) (pos & mask)) & ~RingLayout.BUSY_BIT;
+        setHeader(pos, discard ? header | RingLayout.DISCARD_BIT : header);
     }
 
     /** Reserve, fill, commit: the record's position, or -1 when the ring had no space. */
@@ -144,9 +144,9 @@ final class SyntheticRing {
             if (header < 0) {
                 break;
             }
-            int length = header & RingReader.LENGTH_MASK;
-            if ((header & RingReader.DISCARD_BIT) == 0) {
-                read.add(copy(data, cons + RingReader.HEADER_SIZE, length, mask));
+            int length = header & RingLayout.LENGTH_MASK;
+            if ((header & RingLayout.DISCARD_BIT) == 0) {
+                read.add(copy(data, cons + RingLayout.HEADER_SIZE, length, mask));
             }
             cons += total(length);
             setConsumerPos(cons);
