@@ -223,8 +223,8 @@ public final class BpfPerfMonitor implements PerfMonitor {
 
     /** The source's drops: from its counter map, else from the failed reserves it logs; empty when neither. */
     private OptionalLong dropped() {
-        OptionalLong counted = source.dropped();
-        if (counted.isPresent() || logDrops == null || source.countersKnown()) {
+        OptionalLong counted = source.incarnations().dropped();
+        if (counted.isPresent() || logDrops == null || source.incarnations().countersKnown()) {
             return counted;
         }
         logDrops.poll();
@@ -237,13 +237,13 @@ public final class BpfPerfMonitor implements PerfMonitor {
         SourceStatus status = source.status();
         FeatureDetection.SourceFeatures sourceFeatures = detection.source(source);
         boolean histograms = open && operationsFamily.run(() -> {
-            source.mergeHistograms(aggregator);
+            source.incarnations().mergeHistograms(aggregator);
             return Boolean.TRUE;
-        }).isPresent() && source.histogramCapable();
+        }).isPresent() && source.incarnations().histogramCapable();
         OperationAggregator.Snapshot s = aggregator.snapshot(config::operationType);
         OptionalLong dropped = countersFamily.run(this::dropped).orElse(OptionalLong.empty());
-        OptionalLong endsWithoutStart = countersFamily.run(source::endsWithoutStart).orElse(OptionalLong.empty());
-        long reaped = countersFamily.run(source::staleStartsReaped).orElse(0L);
+        OptionalLong endsWithoutStart = countersFamily.run(source.incarnations()::endsWithoutStart).orElse(OptionalLong.empty());
+        long reaped = countersFamily.run(source.incarnations()::staleStartsReaped).orElse(0L);
         Optional<PendingStarts> starts = open ? startsFamily.run(() -> startMap.read(source)).flatMap(p -> p)
                 : Optional.empty();
         Optional<List<MapStats>> maps = mapStats != null && open

@@ -11,6 +11,7 @@ import net.kmesh.perf.OperationsProblem.Reason;
 import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.bpf.probe.LogRingDrops;
 import net.kmesh.perf.bpf.probe.OperationsCheck;
+import net.kmesh.perf.bpf.probe.Incarnations;
 import net.kmesh.perf.bpf.probe.SourceFollower;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ final class FeatureDetection {
                                        List<String> notes) {
         SourceFeatures now = source(source);
         features.addAll(now.features());
-        if (source.status().up() && !source.countersKnown()) {
+        if (source.status().up() && !source.incarnations().countersKnown()) {
             if (dropsLogged) {
                 features.add(Feature.DROPPED_COUNTER);
                 notes.add(source.status().description() + " has no counter map: dropped records are counted from "
@@ -95,9 +96,10 @@ final class FeatureDetection {
         Set<Feature> features = EnumSet.noneOf(Feature.class);
         if (status.up() && problem.map(p -> !p.reason().disablesOperations()).orElse(true)) {
             features.add(Feature.OPERATIONS);
-            add(features, source.hasModes(), Feature.OPERATION_MODES);
-            add(features, source.histogramCapable(), Feature.KERNEL_HISTOGRAM);
-            add(features, source.countersKnown(), Feature.DROPPED_COUNTER);
+            Incarnations held = source.incarnations();
+            add(features, held.hasModes(), Feature.OPERATION_MODES);
+            add(features, held.histogramCapable(), Feature.KERNEL_HISTOGRAM);
+            add(features, held.countersKnown(), Feature.DROPPED_COUNTER);
         }
         return new SourceFeatures(features, problem);
     }

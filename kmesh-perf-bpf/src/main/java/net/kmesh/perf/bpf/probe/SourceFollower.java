@@ -1,13 +1,8 @@
 package net.kmesh.perf.bpf.probe;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Function;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.PerfMonitorException;
@@ -16,8 +11,6 @@ import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.bpf.layout.ProbeLayout;
-import net.kmesh.perf.bpf.libbpf.Fd;
-import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
 import net.kmesh.perf.bpf.ringbuf.RingCursor;
 import net.kmesh.perf.spi.ChangeLog;
@@ -25,27 +18,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows a record source across the data plane's restarts. It attaches to the ring the source
- * names ({@link Probe}); at every wake of the consumer it checks, cheaply, whether the source still
- * names that ring. When it names another (Kmesh restarted and pinned new maps) or none (Kmesh
- * stopped), the ring read so far is kept and drained until it has stayed empty for a grace period,
- * so that records written into it after the switch are counted too; then it is released. Totals of
- * every incarnation are kept: a counter map shared by two incarnations is counted once. While the
- * source names no ring the status is {@link SourceStatus.State#WAITING}.
+ * Follows a record source's incarnations: attaches to the ring the source names ({@link Probe}),
+ * and at every wake of the consumer checks, cheaply, whether the source still names that ring.
+ * When it names another (Kmesh restarted and pinned new maps) or none (Kmesh stopped), the ring
+ * read so far is kept and drained until it has stayed empty for a grace period, so that records
+ * written into it after the switch are counted too; then it is released. While the source names
+ * no ring the status is {@link SourceStatus.State#WAITING}.
  *
- * <p>The counter totals across incarnations are kept by {@link CounterTotals}, stale starts are
- * swept by {@link StartSweeper}.
+ * <p>The rings held and the figures summed over every incarnation (a counter map shared by two is
+ * counted once) are kept by {@link Incarnations}, the modes asked for by {@link ModeSettings}, what
+ * keeps the source from being read by {@link SourceProblem}.
  *
  * <p>The consumer thread calls {@link #tick}, {@link #readers} and {@link #sweep}; any thread may take
  * the status, the counters or set a mode. Only the consumer thread (or the closing thread once the
  * consumer has stopped) releases a ring, so a ring is never unmapped while it is read. Fields marked
- * "consumer thread" are touched by that thread only; every other mutable field is guarded by
- * {@code this}.
+ * "consumer thread" are touched by that thread only; {@code this} guards {@code closed} and makes
+ * a switch of ring and its problem one step for {@link #status()}.
  */
 public final class SourceFollower implements RingConsumer.Source, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SourceFollower.class);
-    /** A ring no longer named is released once it has stayed empty this long. */
-    static final long GRACE_NANOS = 1_000_000_000L;
     /** Attaching failed: try again after this long rather than at every wake. */
     private static final long RETRY_NANOS = 250_000_000L;
 
@@ -53,23 +44,13 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private final RecordSource.ReadMode mode;
     private final PerfMonitorConfig config;
     private final String description;
-    private final ConcurrentSkipListMap<Long, OperationMode> modes;
+    private final ModeSettings modes;
     private final List<String> notes;
-
-    private final CounterTotals totals = new CounterTotals();
+    private final Incarnations held = new Incarnations();
+    private final SourceProblem problem;
     /** Wakes the consumer when a pin changes; null for a name, or where inotify cannot watch. */
     private final PinWatch pinWatch;
-    private final StartSweeper sweeper = new StartSweeper();
-
-    private Probe current;
-    private final List<Probe> draining = new ArrayList<>();
-    private long attachments;
-    private String problem;
-    /** What kind of problem {@link #problem} is: the key its log line is given once by. */
-    private String problemKind;
     private boolean closed;
-    /** Consumer thread. */
-    private final ChangeLog log = ChangeLog.of(LOG::warn, LOG::info, "record source");
     /** Consumer thread. */
     private long nextAttempt;
 
@@ -79,8 +60,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         this.mode = mode;
         this.config = config;
         this.description = description;
-        this.modes = new ConcurrentSkipListMap<>(config.operationModes());
+        this.modes = new ModeSettings(config.operationModes());
         this.notes = notes;
+        this.problem = new SourceProblem(description, LOG);
         this.pinWatch = locator != null && !locator.pins().isEmpty() ? PinWatch.of(locator.pins()) : null;
     }
 
@@ -116,11 +98,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             } else if (!config.waitForSource()) {
                 throw new NotFoundException(locator.problem().orElse(source.describe() + " names no ring buffer"));
             } else {
-                synchronized (f) {
-                    f.problem = locator.problem().orElse(source.describe() + " names no ring buffer yet");
-                    f.problemKind = "waiting";
-                }
-                f.logOnce();
+                f.problem.set(locator.problem().orElse(source.describe() + " names no ring buffer yet"),
+                        SourceProblem.WAITING);
+                f.problem.log();
             }
             return f;
         } catch (RuntimeException e) {
@@ -131,7 +111,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
 
     /** Makes {@code maps} the current incarnation; returns how many were attached before it. */
     private long adopt(ProbeMaps maps) {
-        Probe probe = Probe.attach(maps, mode, config, modes, notes);
+        Probe probe = Probe.attach(maps, mode, config, modes.asked(), notes);
         if (!config.histogramTypes().isEmpty() && !probe.histogramCapable()) {
             probe.close();
             throw new KernelFeatureException("histogram mode was asked for operation types " + config.histogramTypes()
@@ -139,12 +119,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
                     + ProbeLayout.namesOf(ProbeLayout.HISTOGRAMS) + " maps: its programs were built without "
                     + "kmesh_perf.h's histogram mode");
         }
-        totals.attached(probe.counters());
         synchronized (this) {
-            current = probe;
-            problem = null;
-            problemKind = null;
-            return attachments++;
+            problem.clear();
+            return held.adopt(probe);
         }
     }
 
@@ -164,24 +141,12 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
 
     @Override
     public List<RingCursor> readers() {
-        synchronized (this) {
-            if (current == null && draining.isEmpty()) {
-                return List.of();
-            }
-            List<RingCursor> readers = new ArrayList<>(1 + draining.size());
-            if (current != null) {
-                readers.add(current.reader());
-            }
-            for (Probe p : draining) {
-                readers.add(p.reader());
-            }
-            return readers;
-        }
+        return held.readers();
     }
 
     @Override
-    public synchronized int waitFd() {
-        return current != null ? current.ringFd() : -1;
+    public int waitFd() {
+        return held.withCurrent(p -> p != null ? p.ringFd() : -1);
     }
 
     @Override
@@ -190,21 +155,14 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     }
 
     @Override
-    public synchronized RingCursor currentReader() {
-        return current != null ? current.reader() : null;
+    public RingCursor currentReader() {
+        return held.withCurrent(p -> p != null ? p.reader() : null);
     }
 
     @Override
     public void drained(RingCursor reader, int records, long nowNanos) {
-        if (records == 0) {
-            return;
-        }
-        synchronized (this) {
-            for (Probe p : draining) {
-                if (p.reader() == reader) {
-                    p.sawRecords(nowNanos);
-                }
-            }
+        if (records != 0) {
+            held.sawRecords(reader, nowNanos);
         }
     }
 
@@ -221,33 +179,34 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             pinWatch.clear();
         }
         int named = locator.currentId();
-        Probe attached;
+        boolean attached;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            attached = current;
-            if (attached != null && named != attached.ringId()) {
-                draining.add(attached);
-                attached.sawRecords(nowNanos);
-                current = null;
-                attached = null;
-                problem = named == ProbeLocator.NONE
-                        ? locator.problem().orElse(description + " names no ring buffer") + "; reading what is left"
-                        : null;
-                problemKind = named == ProbeLocator.NONE ? "waiting" : null;
+            if (held.leave(named, nowNanos)) {
+                if (named == ProbeLocator.NONE) {
+                    problem.set(waiting() + "; reading what is left", SourceProblem.WAITING);
+                } else {
+                    problem.clear();
+                }
             }
+            attached = held.withCurrent(p -> p != null);
         }
-        if (attached == null && named != ProbeLocator.NONE && nowNanos - nextAttempt >= 0) {
+        if (!attached && named != ProbeLocator.NONE && nowNanos - nextAttempt >= 0) {
             attachTo(named, nowNanos);
-        } else if (attached == null && named == ProbeLocator.NONE) {
-            synchronized (this) {
-                problem = locator.problem().orElse(description + " names no ring buffer");
-                problemKind = "waiting";
-            }
+        } else if (!attached && named == ProbeLocator.NONE) {
+            problem.set(waiting(), SourceProblem.WAITING);
         }
-        retireDrained(nowNanos);
-        logOnce();
+        for (Probe p : held.retire(nowNanos)) {
+            LOG.debug("{}: released ring buffer map {} after it stayed empty", description, p.ringId());
+            p.close();
+        }
+        problem.log();
+    }
+
+    private String waiting() {
+        return locator.problem().orElse(description + " names no ring buffer");
     }
 
     private void attachTo(int named, long nowNanos) {
@@ -265,147 +224,29 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
                     before > 0 ? ", after a restart of the data plane" : "");
         } catch (PerfMonitorException | IllegalArgumentException e) {
             nextAttempt = nowNanos + RETRY_NANOS;
-            synchronized (this) {
-                problem = description + " names ring buffer map " + named + " but attaching to it failed: "
-                        + e.getMessage();
-                problemKind = ChangeLog.kindOf(e);
-            }
+            problem.set(description + " names ring buffer map " + named + " but attaching to it failed: "
+                    + e.getMessage(), ChangeLog.kindOf(e));
         }
     }
 
-    private void retireDrained(long nowNanos) {
-        List<Probe> done = new ArrayList<>();
-        synchronized (this) {
-            for (Probe p : draining) {
-                RingCursor r = p.reader();
-                boolean empty = r.pendingBytes() == 0;
-                if (empty && nowNanos - p.lastRecordNanos() >= GRACE_NANOS) {
-                    done.add(p);
-                }
-            }
-            draining.removeAll(done);
-            for (Probe p : done) {
-                fold(p);
-            }
-        }
-        for (Probe p : done) {
-            LOG.debug("{}: released ring buffer map {} after it stayed empty", description, p.ringId());
-            p.close();
-        }
-    }
-
-    /** Keeps what an incarnation counted, its counters read one last time; under the lock, so no total misses it. */
-    private void fold(Probe p) {
-        if (p.counters() != null) {
-            try {
-                totals.update(p.counters());
-            } catch (RuntimeException e) {
-                LOG.debug("reading the counters of ring {} a last time failed: {}", p.ringId(), e.getMessage());
-            }
-        }
-        if (p.staleStarts() != null) {
-            sweeper.released(p.staleStarts());
-        }
-    }
-
-    private void logOnce() {
-        String p;
-        String kind;
-        synchronized (this) {
-            p = problem;
-            kind = problemKind;
-        }
-        if (p != null) {
-            log.report(description, kind, true, () -> p);
-        } else {
-            log.cleared(description, () -> description + ": reading the ring buffer again");
-        }
-    }
-
-    /** Deletes stale starts, at most every two seconds; on the consumer thread, never holding the lock. */
+    /** Deletes stale starts, at most every two seconds; on the consumer thread, never holding a lock. */
     @Override
     public void sweep(long nowNanos) {
-        StaleStarts s;
-        synchronized (this) {
-            s = current != null ? current.staleStarts() : null;
-        }
-        sweeper.sweep(nowNanos, s);
+        held.sweep(nowNanos);
     }
 
     // ---- any thread ----
 
-    /** Merges the kernel's histograms of the rings read into {@code aggregator}. */
-    public synchronized void mergeHistograms(OperationAggregator aggregator) {
-        if (current != null) {
-            current.mergeHistograms(aggregator);
-        }
-        for (Probe p : draining) {
-            p.mergeHistograms(aggregator);
-        }
-    }
-
-    /** Records dropped in the kernel, over every incarnation; empty while unknown (no counter map). */
-    public synchronized OptionalLong dropped() {
-        Optional<ProbeCounts> t = totals.total(live(Probe::counters));
-        return t.isPresent() ? OptionalLong.of(t.get().dropped()) : OptionalLong.empty();
-    }
-
-    /** Ends without a start, over every incarnation; empty while unknown. */
-    public synchronized OptionalLong endsWithoutStart() {
-        Optional<ProbeCounts> t = totals.total(live(Probe::counters));
-        return t.isPresent() ? OptionalLong.of(t.get().endsWithoutStart()) : OptionalLong.empty();
-    }
-
-    /** Stale starts deleted, over every incarnation. */
-    public synchronized long staleStartsReaped() {
-        return sweeper.reaped(live(Probe::staleStarts));
-    }
-
-    /** {@code part} of every probe still held (current and draining), where it has one; under the lock. */
-    private <T> List<T> live(Function<Probe, T> part) {
-        List<T> parts = new ArrayList<>(1 + draining.size());
-        for (Probe p : draining) {
-            T t = part.apply(p);
-            if (t != null) {
-                parts.add(t);
-            }
-        }
-        T t = current != null ? part.apply(current) : null;
-        if (t != null) {
-            parts.add(t);
-        }
-        return parts;
-    }
-
-    /** Whether the attached probe has a mode map. */
-    public synchronized boolean hasModes() {
-        return current != null && current.modes() != null;
-    }
-
-    /** Whether the attached probe has a counter map. */
-    public boolean countersKnown() {
-        return totals.known();
-    }
-
-    /** Whether the attached probe keeps histograms in the kernel. */
-    public synchronized boolean histogramCapable() {
-        return current != null && current.histogramCapable();
-    }
-
-    /**
-     * A copy of the current incarnation's start-map fd, the caller's to close (a walk of it then
-     * holds no lock); empty while there is none.
-     */
-    public synchronized Optional<Fd> startMapCopy() {
-        return current == null ? Optional.empty() : current.maps().starts().map(h -> Fd.copyOf(h.fd()));
+    /** The rings held and the figures over every incarnation: counters, histograms, stale starts. */
+    public Incarnations incarnations() {
+        return held;
     }
 
     /** The status of the source now. */
     public synchronized SourceStatus status() {
-        boolean up = current != null;
-        return new SourceStatus(description, up ? SourceStatus.State.ATTACHED : SourceStatus.State.WAITING, mode,
-                up ? OptionalInt.of(current.ringId()) : OptionalInt.empty(), Math.max(0, attachments - 1),
-                Optional.ofNullable(problem));
+        OptionalInt ring = held.withCurrent(p -> p != null ? OptionalInt.of(p.ringId()) : OptionalInt.empty());
+        return new SourceStatus(description, ring.isPresent() ? SourceStatus.State.ATTACHED : SourceStatus.State.WAITING,
+                mode, ring, held.restarts(), problem.now());
     }
 
     /**
@@ -414,21 +255,10 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
      * @throws PerfMonitorException when the attached probe has no mode map
      */
     public void setOperationMode(long type, OperationMode operationMode) {
-        if (type < 0 || type >= ProbeLayout.MODE_TYPES) {
-            throw new IllegalArgumentException("operation type " + type + " has no mode: the probe has modes for types 0 to "
-                    + (ProbeLayout.MODE_TYPES - 1));
-        }
-        synchronized (this) {
-            if (current != null && current.modes() == null) {
-                throw new PerfMonitorException(current.maps().origin() + " has no mode map ("
-                        + ProbeLayout.namesOf(ProbeLayout.MODES) + "): its programs were built without kmesh_perf.h's "
-                        + "modes");
-            }
-            modes.put(type, operationMode);
-            if (current != null) {
-                current.modes().set(type, operationMode);
-            }
-        }
+        held.withCurrent(p -> {
+            modes.set(p, type, operationMode);
+            return null;
+        });
     }
 
     /** Releases every ring; only once the consumer no longer reads them. Idempotent. */
@@ -440,17 +270,8 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
                 return;
             }
             closed = true;
-            all = new ArrayList<>(draining);
-            if (current != null) {
-                all.add(0, current);
-            }
-            for (Probe p : all) {
-                fold(p);
-            }
-            current = null;
-            draining.clear();
+            all = held.releaseAll();
         }
-        Collections.reverse(all);
         for (Probe p : all) {
             p.close();
         }

@@ -38,7 +38,7 @@ public final class StartMapReader {
         if (last != null && now - readAt < REFRESH_NANOS) {
             return Optional.of(last);
         }
-        Optional<Fd> copy = source.startMapCopy();
+        Optional<Fd> copy = source.incarnations().startMapCopy();
         if (copy.isEmpty()) {
             last = null;
             return Optional.empty();

@@ -1,0 +1,210 @@
+package net.kmesh.perf.bpf.probe;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import net.kmesh.perf.bpf.libbpf.Fd;
+import net.kmesh.perf.bpf.ops.OperationAggregator;
+import net.kmesh.perf.bpf.ringbuf.RingCursor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds a source's incarnations: the current probe and those still draining after the source
+ * switched, and the figures summed over all of them (counter totals, stale starts reaped, kernel
+ * histograms), released ones included. Its {@link SourceFollower} changes what is held and closes
+ * what it is given back; any thread may read the figures. Thread-safe; a probe is only handed back
+ * for closing once it is no longer among the {@link #readers()}.
+ */
+public final class Incarnations {
+    private static final Logger LOG = LoggerFactory.getLogger(Incarnations.class);
+    /** A ring no longer named is released once it has stayed empty this long. */
+    static final long GRACE_NANOS = 1_000_000_000L;
+
+    private final CounterTotals totals = new CounterTotals();
+    private final StartSweeper sweeper = new StartSweeper();
+    private Probe current;
+    private final List<Probe> draining = new ArrayList<>();
+    private long attachments;
+
+    /** Makes {@code probe} the current incarnation; returns how many were attached before it. */
+    synchronized long adopt(Probe probe) {
+        totals.attached(probe.counters());
+        current = probe;
+        return attachments++;
+    }
+
+    /** {@code read} of the current incarnation (null while there is none), which stays current meanwhile. */
+    synchronized <T> T withCurrent(Function<Probe, T> read) {
+        return read.apply(current);
+    }
+
+    /** Incarnations attached after the first: the data plane's restarts seen. */
+    synchronized long restarts() {
+        return Math.max(0, attachments - 1);
+    }
+
+    /**
+     * Moves the current incarnation to the draining ones when the source now names another ring
+     * ({@code named}, or none); returns whether it did.
+     */
+    synchronized boolean leave(int named, long nowNanos) {
+        if (current == null || named == current.ringId()) {
+            return false;
+        }
+        draining.add(current);
+        current.sawRecords(nowNanos);
+        current = null;
+        return true;
+    }
+
+    /** The readers of every ring held, the current one first. */
+    synchronized List<RingCursor> readers() {
+        if (current == null && draining.isEmpty()) {
+            return List.of();
+        }
+        List<RingCursor> readers = new ArrayList<>(1 + draining.size());
+        if (current != null) {
+            readers.add(current.reader());
+        }
+        for (Probe p : draining) {
+            readers.add(p.reader());
+        }
+        return readers;
+    }
+
+    /** {@code reader} handed records over at {@code nowNanos}: a draining ring it reads is not empty yet. */
+    synchronized void sawRecords(RingCursor reader, long nowNanos) {
+        for (Probe p : draining) {
+            if (p.reader() == reader) {
+                p.sawRecords(nowNanos);
+            }
+        }
+    }
+
+    /** Removes the draining incarnations that stayed empty for the grace period, their figures kept. */
+    synchronized List<Probe> retire(long nowNanos) {
+        List<Probe> done = new ArrayList<>();
+        for (Probe p : draining) {
+            if (p.reader().pendingBytes() == 0 && nowNanos - p.lastRecordNanos() >= GRACE_NANOS) {
+                done.add(p);
+            }
+        }
+        draining.removeAll(done);
+        for (Probe p : done) {
+            fold(p);
+        }
+        return done;
+    }
+
+    /** Removes every incarnation, figures kept, in the order to close them: the current one last. */
+    synchronized List<Probe> releaseAll() {
+        List<Probe> all = new ArrayList<>(draining);
+        if (current != null) {
+            all.add(0, current);
+        }
+        for (Probe p : all) {
+            fold(p);
+        }
+        current = null;
+        draining.clear();
+        Collections.reverse(all);
+        return all;
+    }
+
+    /** Keeps what an incarnation counted, its counters read one last time; under the lock, so no total misses it. */
+    private void fold(Probe p) {
+        if (p.counters() != null) {
+            try {
+                totals.update(p.counters());
+            } catch (RuntimeException e) {
+                LOG.debug("reading the counters of ring {} a last time failed: {}", p.ringId(), e.getMessage());
+            }
+        }
+        if (p.staleStarts() != null) {
+            sweeper.released(p.staleStarts());
+        }
+    }
+
+    /** Deletes stale starts of the current incarnation, at most every two seconds; never holding the lock. */
+    void sweep(long nowNanos) {
+        StaleStarts s;
+        synchronized (this) {
+            s = current != null ? current.staleStarts() : null;
+        }
+        sweeper.sweep(nowNanos, s);
+    }
+
+    /** Merges the kernel's histograms of the rings held into {@code aggregator}. */
+    public synchronized void mergeHistograms(OperationAggregator aggregator) {
+        if (current != null) {
+            current.mergeHistograms(aggregator);
+        }
+        for (Probe p : draining) {
+            p.mergeHistograms(aggregator);
+        }
+    }
+
+    /** Records dropped in the kernel, over every incarnation; empty while unknown (no counter map). */
+    public OptionalLong dropped() {
+        return count(ProbeCounts::dropped);
+    }
+
+    /** Ends without a start, over every incarnation; empty while unknown. */
+    public OptionalLong endsWithoutStart() {
+        return count(ProbeCounts::endsWithoutStart);
+    }
+
+    private synchronized OptionalLong count(ToLongFunction<ProbeCounts> which) {
+        Optional<ProbeCounts> t = totals.total(live(Probe::counters));
+        return t.isPresent() ? OptionalLong.of(which.applyAsLong(t.get())) : OptionalLong.empty();
+    }
+
+    /** Whether the last incarnation attached has a counter map. */
+    public boolean countersKnown() {
+        return totals.known();
+    }
+
+    /** Stale starts deleted, over every incarnation. */
+    public synchronized long staleStartsReaped() {
+        return sweeper.reaped(live(Probe::staleStarts));
+    }
+
+    /** {@code part} of every incarnation held (draining, then current), where it has one. */
+    private <T> List<T> live(Function<Probe, T> part) {
+        List<T> parts = new ArrayList<>(1 + draining.size());
+        for (Probe p : draining) {
+            T t = part.apply(p);
+            if (t != null) {
+                parts.add(t);
+            }
+        }
+        T t = current != null ? part.apply(current) : null;
+        if (t != null) {
+            parts.add(t);
+        }
+        return parts;
+    }
+
+    /** Whether the attached probe has a mode map. */
+    public synchronized boolean hasModes() {
+        return current != null && current.modes() != null;
+    }
+
+    /** Whether the attached probe keeps histograms in the kernel. */
+    public synchronized boolean histogramCapable() {
+        return current != null && current.histogramCapable();
+    }
+
+    /**
+     * A copy of the current incarnation's start-map fd, the caller's to close (a walk of it then
+     * holds no lock); empty while there is none.
+     */
+    public synchronized Optional<Fd> startMapCopy() {
+        return current == null ? Optional.empty() : current.maps().starts().map(h -> Fd.copyOf(h.fd()));
+    }
+}
