@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * no ring the status is {@link SourceStatus.State#WAITING}.
  *
  * <p>The rings held and the figures summed over every incarnation (a counter map shared by two is
- * counted once) are kept by {@link Incarnations}, the modes asked for by {@link ModeSettings}, what
- * keeps the source from being read by {@link SourceProblem}.
+ * counted once) are kept by {@link Incarnations}, the modes asked for by {@code ModeSettings}, what
+ * keeps the source from being read by {@code SourceProblem}.
  *
  * <p>The consumer thread calls {@link #tick}, {@link #readers} and {@link #sweep}; any thread may take
  * the status, the counters or set a mode. Only the consumer thread (or the closing thread once the

@@ -10,7 +10,7 @@ import java.util.function.IntConsumer;
  *
  * <p>The producer may overwrite a record before the observer reads it: when the observer falls a
  * ring's size behind, or when the real consumer freed the space and the producer reused it. So
- * the observer walks the ring through the validated copy of {@link ValidatedWalk}: a record is
+ * the observer walks the ring through the validated copy of {@code ValidatedWalk}: a record is
  * handed over only when the copy is proven intact, and what was skipped is counted in
  * {@link #missed()}. While it keeps up, it hands over exactly the records committed, in order.
  *
@@ -46,7 +46,7 @@ public final class RingObserver extends ValidatedWalk {
         this(consumerPage, producerPage, data, MAX_SCRATCH_BYTES, point -> { });
     }
 
-    /** With a smaller scratch buffer and a test's producer racing the copy: see {@link ValidatedWalk}. */
+    /** With a smaller scratch buffer and a test's producer racing the copy: see {@code ValidatedWalk}. */
     RingObserver(ByteBuffer consumerPage, ByteBuffer producerPage, ByteBuffer data, int scratchBytes,
                  IntConsumer race) {
         // Read-only even when the mapping is not: an observer that wrote would corrupt the consumer's position.

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 /**
  * Consumes a BPF ring buffer in place, in Java, with no native call and no allocation per record.
  *
- * <p>The memory is the kernel's, laid out as {@link RingLayout} describes; records are handed
+ * <p>The memory is the kernel's, laid out as {@code RingLayout} describes; records are handed
  * over where they lie.
  *
  * <p><b>Beside another reader</b> (Kmesh's own daemon, a libbpf {@code ring_buffer}) this follows
