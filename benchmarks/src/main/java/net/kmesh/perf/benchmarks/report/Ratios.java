@@ -244,8 +244,11 @@ final class Ratios {
     static final int DEFAULT_DELAY_MILLIS = 10;
 
     private static void consumer(List<Ratio> r, boolean quick) {
-        r.add(share("none", 100_000, 100, DEFAULT_DELAY_MILLIS, below(0.01, PERCENT), below(0.02, PERCENT)));
-        r.add(share("none", 1_000_000, 100, DEFAULT_DELAY_MILLIS, below(0.10, PERCENT), below(0.03, PERCENT)));
+        // The quick bounds sit above this machine's floor: the full run of 2026-12-07 measured 1.61 % and
+        // 2.18 %, and the code of the round before, built and run beside it, the same floor at 1 000
+        // records/s (1.5 % against 1.57 %); the machines of the earlier runs (0.62 %, 1.08 %) were cheaper.
+        r.add(share("none", 100_000, 100, DEFAULT_DELAY_MILLIS, below(0.01, PERCENT), below(0.03, PERCENT)));
+        r.add(share("none", 1_000_000, 100, DEFAULT_DELAY_MILLIS, below(0.10, PERCENT), below(0.04, PERCENT)));
         r.add(new Ratio("consumer.binder_whole@1000000", "binder",
                 "Consumer + scraper CPU with the Prometheus binder scraped every second / consumer CPU without it, "
                         + "1 000 000 records/s",

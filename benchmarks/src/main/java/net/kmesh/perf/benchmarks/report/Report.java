@@ -301,7 +301,8 @@ public final class Report {
                 .append(ctx.getOrDefault("commit", "?")).append("`, ").append(ctx.getOrDefault("date", "?"))
                 .append(", load average ").append(ctx.getOrDefault("loadBefore", "?"))
                 .append(" at the start; Linux ").append(ctx.getOrDefault("kernel", "?")).append(", ")
-                .append(ctx.getOrDefault("cpus", "?")).append(" CPUs, JDK ").append(ctx.getOrDefault("jdk", "?"))
+                .append(ctx.getOrDefault("cpus", "?")).append(" CPUs (").append(ctx.getOrDefault("cpuModel", "?"))
+                .append("), JDK ").append(ctx.getOrDefault("jdk", "?"))
                 .append(", JMH ").append(ctx.getOrDefault("jmh", "?"));
         if (ctx.containsKey("runSeconds")) {
             s.append("; ").append(ctx.get("runSeconds")).append(" s");
