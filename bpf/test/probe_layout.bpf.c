@@ -2,12 +2,14 @@
 /*
  * Puts every struct of kmesh_perf.h that user space reads into this object's BTF (the argument
  * types of a program are emitted; types only used inside inlined code are not), so that
- * ProbeLayoutTest can compare them with net.kmesh.perf.bpf.probe.ProbeLayout, and the UAPI info
- * structs the libbpf binding reads at fixed offsets, for InfoLayoutTest. Never loaded.
+ * ProbeLayoutTest can compare them with net.kmesh.perf.bpf.probe.ProbeLayout, the UAPI info
+ * structs the libbpf binding reads at fixed offsets, for InfoLayoutTest, and the map iterator's
+ * record, for MapRecordLayoutTest. Never loaded.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "kmesh_perf.h"
+#include "../maps/kmesh_perf_maps.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -22,6 +24,7 @@ struct probe_layout {
 	struct bpf_prog_info prog_info;
 	struct bpf_map_info map_info;
 	struct bpf_link_info link_info;
+	struct kp_map_record map_record;
 };
 
 SEC("syscall")

@@ -116,7 +116,7 @@ class CapabilitySetsKernelTest {
 
     @Test
     void aRunningKmeshsRingByPinPathNeedsCapBpfOnlyButByNameCapSysAdmin() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
+        try (RawRingWriter kmesh = new RawRingWriter(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
             Path pin = pins.resolve("kmesh_perf_info");
             kmesh.pinRing(pin);
             Run pinned = run(",+bpf", "pinned=" + pin);

@@ -28,7 +28,7 @@ class ExternalRingKernelTest {
 
     @Test
     void readsUpstreamAndSeedRecordsFromAPinnedRing() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
+        try (RawRingWriter kmesh = new RawRingWriter(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
             Path pin = pins.resolve("kmesh_perf_info");
             kmesh.pinRing(pin);
             try (PerfMonitor monitor = PerfMonitor.open(config(RecordSource.pinned(pin)))) {
@@ -54,7 +54,7 @@ class ExternalRingKernelTest {
 
     @Test
     void recordsOfUnknownSizesAreCountedInvalidAndReadingGoesOn() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
+        try (RawRingWriter kmesh = new RawRingWriter(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
             Path pin = pins.resolve("kmesh_perf_info");
             kmesh.pinRing(pin);
             try (PerfMonitor monitor = PerfMonitor.open(config(RecordSource.pinned(pin))).start()) {
@@ -72,7 +72,7 @@ class ExternalRingKernelTest {
 
     @Test
     void findsTheRingByItsMapName() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh();
+        try (RawRingWriter kmesh = new RawRingWriter();
              PerfMonitor monitor = PerfMonitor.open(config(RecordSource.named("kmesh_perf_info"))).start()) {
             kmesh.emit(32, 100, 2, 5_000, 700);
             PerfSnapshot s = Await.snapshot(monitor, x -> x.records().consumed() >= 100, Duration.ofSeconds(10));
@@ -82,7 +82,7 @@ class ExternalRingKernelTest {
 
     @Test
     void readingAnExistingRingLoadsNothingIntoTheKernel() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
+        try (RawRingWriter kmesh = new RawRingWriter(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
             Path pin = pins.resolve("kmesh_perf_info");
             kmesh.pinRing(pin);
             int ringId = MapInfo.of(kmesh.ringFd()).id();
@@ -114,7 +114,7 @@ class ExternalRingKernelTest {
     @Test
     void aPinnedMapOfAnotherTypeOrAProgramIsNotTakenForARing() throws Exception {
         try (PinDirectory pins = PinDirectory.create("kmesh-perf-test"); TestMaps maps = new TestMaps();
-             FakeKmesh kmesh = new FakeKmesh()) {
+             RawRingWriter kmesh = new RawRingWriter()) {
             Path hashPin = pins.pin(maps.create("h", MapType.HASH, 4, 4, 8, 0), "a_hash");
             NotFoundException e = assertThrows(NotFoundException.class,
                     () -> PerfMonitor.open(config(RecordSource.pinned(hashPin))));

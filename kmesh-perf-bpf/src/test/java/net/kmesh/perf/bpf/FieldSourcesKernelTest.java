@@ -128,7 +128,7 @@ class FieldSourcesKernelTest {
         try (SamplesPlane other = SamplesPlane.load(4096)) {
             SampleWorkload.Result r = other.produce(1, 2000);
             assertTrue(r.dropped() > 1000, "the other object's counters hold drops: " + r);
-            try (FakeKmesh plane = new FakeKmesh();
+            try (RawRingWriter plane = new RawRingWriter();
                  PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
                          .source(RecordSource.named("kmesh_perf_info")).mapStatistics(false).build()).start()) {
                 assertEquals(100, plane.emit(32, 100, 2, 1000, 50));
@@ -145,7 +145,7 @@ class FieldSourcesKernelTest {
     @Test
     void staleStartsOfKmeshsSocketKeyedLayoutAreSweptWithoutBlockingSnapshots() throws Exception {
         try (PinDirectory pins = PinDirectory.create("kmesh-perf-test");
-             FakeKmesh plane = new FakeKmesh();
+             RawRingWriter plane = new RawRingWriter();
              Fd starts = pinnedHash(pins.resolve("km_perf_map"), 16, 32, 4096)) {
             plane.pinRing(pins.resolve("km_perf_info"));
             long now = System.nanoTime();
@@ -167,7 +167,7 @@ class FieldSourcesKernelTest {
     @Test
     void aStartMapOfAnUnknownLayoutIsLeftAloneWithANote() throws Exception {
         try (PinDirectory pins = PinDirectory.create("kmesh-perf-test");
-             FakeKmesh plane = new FakeKmesh();
+             RawRingWriter plane = new RawRingWriter();
              Fd starts = pinnedHash(pins.resolve("kmesh_perf_map"), 12, 4, 64)) {
             plane.pinRing(pins.resolve("kmesh_perf_info"));
             try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()

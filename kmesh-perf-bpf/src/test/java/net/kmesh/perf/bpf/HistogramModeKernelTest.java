@@ -85,7 +85,7 @@ class HistogramModeKernelTest {
 
     @Test
     void aSourceWithoutHistogramsRefusesHistogramMode() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
+        try (RawRingWriter kmesh = new RawRingWriter(); PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
             Path pin = pins.resolve("kmesh_perf_info");
             kmesh.pinRing(pin);
             KernelFeatureException e = assertThrows(KernelFeatureException.class, () -> PerfMonitor.open(

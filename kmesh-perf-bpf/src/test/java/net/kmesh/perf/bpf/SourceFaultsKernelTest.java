@@ -28,7 +28,7 @@ class SourceFaultsKernelTest {
     void aRestartedDataPlaneIsFollowedByPinPath() throws Exception {
         try (PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
             Path pin = pins.resolve("kmesh_perf_info");
-            FakeKmesh first = new FakeKmesh();
+            RawRingWriter first = new RawRingWriter();
             first.pinRing(pin);
             int firstId = MapInfo.of(first.ringFd()).id();
             try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples()).source(RecordSource.pinned(pin)).build())
@@ -45,7 +45,7 @@ class SourceFaultsKernelTest {
                         gone.source().toString());
 
                 // It comes back with new maps at the same path.
-                try (FakeKmesh second = new FakeKmesh()) {
+                try (RawRingWriter second = new RawRingWriter()) {
                     second.pinRing(pin);
                     int secondId = MapInfo.of(second.ringFd()).id();
                     assertNotEquals(firstId, secondId);
@@ -63,13 +63,13 @@ class SourceFaultsKernelTest {
 
     @Test
     void aRestartedDataPlaneIsFollowedByMapName() throws Exception {
-        FakeKmesh first = new FakeKmesh();
+        RawRingWriter first = new RawRingWriter();
         try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.samples())
                 .source(RecordSource.named("kmesh_perf_info")).build()).start()) {
             first.emit(32, 10, 2, 1000, 50);
             Await.snapshot(monitor, s -> s.records().consumed() >= 10, Duration.ofSeconds(10));
             first.close();
-            try (FakeKmesh second = new FakeKmesh()) {
+            try (RawRingWriter second = new RawRingWriter()) {
                 int secondId = MapInfo.of(second.ringFd()).id();
                 Await.snapshot(monitor, s -> s.source().ringMapId().equals(java.util.OptionalInt.of(secondId)), Duration.ofSeconds(10));
                 second.emit(32, 20, 2, 1000, 50);

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import net.kmesh.perf.bpf.FakeKmesh;
+import net.kmesh.perf.bpf.RawRingWriter;
 import net.kmesh.perf.bpf.KernelObjects;
 import net.kmesh.perf.bpf.KernelRequired;
 import net.kmesh.perf.bpf.PinDirectory;
@@ -155,7 +155,7 @@ class DemoCliIT {
 
     @Test
     void aPinThatDoesNotExistYetIsWaitedForThenRead() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh(); PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
+        try (RawRingWriter kmesh = new RawRingWriter(); PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
             Path dir = pins.resolve("later");
             Path pin = dir.resolve("kmesh_perf_info");
             int port = DemoProcess.freePort();
@@ -292,7 +292,7 @@ class DemoCliIT {
 
     @Test
     void aPinnedRingIsReadAndNothingIsLoaded() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh(); PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
+        try (RawRingWriter kmesh = new RawRingWriter(); PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
             Path pin = pins.resolve("kmesh_perf_info");
             kmesh.pinRing(pin);
             int port = DemoProcess.freePort();

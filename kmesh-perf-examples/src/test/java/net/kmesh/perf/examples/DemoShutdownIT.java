@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import net.kmesh.perf.bpf.FakeKmesh;
+import net.kmesh.perf.bpf.RawRingWriter;
 import net.kmesh.perf.bpf.KernelRequired;
 import net.kmesh.perf.bpf.PinDirectory;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class DemoShutdownIT {
 
     @Test
     void sigtermMidFlowReportsEveryRecordTaken() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh(); PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
+        try (RawRingWriter kmesh = new RawRingWriter(); PinDirectory pins = PinDirectory.create("kmesh-perf-demo-it")) {
             Path pin = pins.resolve("kmesh_perf_info");
             kmesh.pinRing(pin);
             int port = DemoProcess.freePort();

@@ -17,7 +17,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import net.kmesh.perf.bpf.FakeKmesh;
+import net.kmesh.perf.bpf.RawRingWriter;
 import net.kmesh.perf.bpf.KernelRequired;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +65,7 @@ class SpringBootEndToEndIT {
 
                 // 2. The data plane appears and writes records.
                 Files.createDirectory(dir);
-                try (FakeKmesh kmesh = new FakeKmesh()) {
+                try (RawRingWriter kmesh = new RawRingWriter()) {
                     kmesh.pinRing(pin);
                     JsonNode up = awaitComponent(boot, "UP", pin, SOURCE_CHANGE_WITHIN);
                     assertEquals("ATTACHED", up.path("details").path("state").asText(), up.toString());

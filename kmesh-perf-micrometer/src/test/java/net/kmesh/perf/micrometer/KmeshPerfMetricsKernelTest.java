@@ -29,7 +29,7 @@ import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.ProgramSelector;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.Await;
-import net.kmesh.perf.bpf.FakeKmesh;
+import net.kmesh.perf.bpf.RawRingWriter;
 import net.kmesh.perf.bpf.KernelRequired;
 import net.kmesh.perf.bpf.PinDirectory;
 import net.kmesh.perf.bpf.libbpf.Errno;
@@ -290,7 +290,7 @@ class KmeshPerfMetricsKernelTest {
         }
         try (PinDirectory pins = PinDirectory.create("kmesh-perf-binder-" + ProcessHandle.current().pid())) {
             Path ring = pins.resolve("kmesh_perf_info");
-            FakeKmesh kmesh = new FakeKmesh();
+            RawRingWriter kmesh = new RawRingWriter();
             kmesh.pinRing(ring);
             try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder().source(RecordSource.pinned(ring))
                     .maps(MapSelector.pinned(ring)).build()).start();

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Decodes the output of the map iterator: a run of 72-byte {@code struct kp_map_record}
- * in host byte order (layout fixed by {@code bpf/maps/kmesh_perf_maps.h}, whose static asserts
- * keep it in step with the offsets here):
+ * in host byte order (layout fixed by {@code bpf/maps/kmesh_perf_maps.h}; {@code MapRecordLayoutTest}
+ * checks the offsets here against its BTF):
  *
  * <pre>
  *  0 u32 id    4 u32 type   8 u32 key_size  12 u32 value_size  16 u32 max_entries  20 u32 map_flags
@@ -20,6 +20,12 @@ import java.util.List;
 final class MapRecords {
     /** Bytes per record. */
     static final int SIZE = 72;
+    static final int ID = 0;
+    static final int TYPE = 4;
+    static final int KEY_SIZE = 8;
+    static final int VALUE_SIZE = 12;
+    static final int MAX_ENTRIES = 16;
+    static final int MAP_FLAGS = 20;
     static final int FLAGS = 24;
     static final int FLAG_KFUNC = 1;
     static final int FLAG_COUNTER = 2;
@@ -55,8 +61,9 @@ final class MapRecords {
             while (end < NAME_LENGTH && name[end] != 0) {
                 end++;
             }
-            records.add(new MapRecord(b.getInt(at), b.getInt(at + 4), new String(name, 0, end, StandardCharsets.UTF_8),
-                    b.getInt(at + 8), b.getInt(at + 12), Integer.toUnsignedLong(b.getInt(at + 16)), b.getInt(at + 20),
+            records.add(new MapRecord(b.getInt(at + ID), b.getInt(at + TYPE),
+                    new String(name, 0, end, StandardCharsets.UTF_8), b.getInt(at + KEY_SIZE), b.getInt(at + VALUE_SIZE),
+                    Integer.toUnsignedLong(b.getInt(at + MAX_ENTRIES)), b.getInt(at + MAP_FLAGS),
                     kfunc, counter, kfunc && counter ? b.getLong(at + ENTRIES) : -1,
                     (flags & FLAG_REFCNT) != 0 ? b.getLong(at + REFCNT) : -1,
                     (flags & FLAG_REFCNT) != 0 ? b.getLong(at + USERCNT) : -1));

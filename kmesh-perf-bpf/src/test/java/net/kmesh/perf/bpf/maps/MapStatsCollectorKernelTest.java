@@ -18,7 +18,7 @@ import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.MapStats.CountMethod;
 import net.kmesh.perf.bpf.Bpftool;
-import net.kmesh.perf.bpf.FakeKmesh;
+import net.kmesh.perf.bpf.RawRingWriter;
 import net.kmesh.perf.bpf.KernelObjects;
 import net.kmesh.perf.bpf.KernelRequired;
 import net.kmesh.perf.bpf.PinDirectory;
@@ -151,7 +151,7 @@ class MapStatsCollectorKernelTest {
 
     @Test
     void aRingBufferReportsTheBytesWrittenAndNotConsumed() throws Exception {
-        try (FakeKmesh kmesh = new FakeKmesh(); MapStatsCollector collector = MapStatsCollector.open()) {
+        try (RawRingWriter kmesh = new RawRingWriter(); MapStatsCollector collector = MapStatsCollector.open()) {
             int id = TestMaps.id(kmesh.ringFd());
             assertEquals(100, kmesh.emit(32, 100, 1, 0, 10));
             MapStats ring = collector.collect(MapSelector.ids(id)).get(0);

@@ -10,7 +10,7 @@ import java.util.function.IntConsumer;
 import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.bpf.Bpftool;
-import net.kmesh.perf.bpf.FakeKmesh;
+import net.kmesh.perf.bpf.RawRingWriter;
 import net.kmesh.perf.bpf.KernelRequired;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Errno;
@@ -34,7 +34,7 @@ class MemlockKernelTest {
 
     @Test
     void theMemlockOfEachTypeMovesWithItsEntriesExactlyWhenTheCollectorRereadsIt() throws Exception {
-        try (TestMaps maps = TestMaps.unselectedByKmesh(); FakeKmesh kmesh = new FakeKmesh();
+        try (TestMaps maps = TestMaps.unselectedByKmesh(); RawRingWriter kmesh = new RawRingWriter();
              BpfObject tick = BpfObject.openResource(getClass(), "/net/kmesh/perf/bpf/kp_stats_tick.bpf.o", "kp_tick")) {
             tick.load();
             int program = tick.programFd("kp_stats_tick");

@@ -7,14 +7,16 @@ import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.TestRun;
 
 /**
- * A stand-in for a running Kmesh ({@code bpf/test/fake_kmesh.bpf.c}): it owns a ring buffer named
- * {@code kmesh_perf_info} and writes records of any size into it.
+ * A producer of arbitrary records ({@code bpf/test/fake_kmesh.bpf.c}): it owns a ring buffer named
+ * {@code kmesh_perf_info} and writes records of any size and content into it, valid or not. Not a
+ * stand-in for Kmesh: that is {@code kmesh.KmeshStandIn} (Kmesh's layout with the probe on) and
+ * {@code kmesh.KmeshShipped} (Kmesh as it ships).
  */
-public final class FakeKmesh implements AutoCloseable {
+public final class RawRingWriter implements AutoCloseable {
     private final BpfObject object;
 
-    public FakeKmesh() {
-        object = BpfObject.openResource(FakeKmesh.class, "/net/kmesh/perf/bpf/fake_kmesh.bpf.o", "fake_kmesh");
+    public RawRingWriter() {
+        object = BpfObject.openResource(RawRingWriter.class, "/net/kmesh/perf/bpf/fake_kmesh.bpf.o", "fake_kmesh");
         try {
             object.load();
         } catch (RuntimeException e) {
