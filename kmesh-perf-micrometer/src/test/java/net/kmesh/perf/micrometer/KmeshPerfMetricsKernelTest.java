@@ -126,9 +126,18 @@ class KmeshPerfMetricsKernelTest {
                 text.named(family).forEach(s -> assertEquals(Set.of("prog_name", "prog_id", "prog_type", "node_name"),
                         s.labels().keySet()));
             }
-            PerfSnapshot s = monitor.snapshot();
             Map<String, String> node = Map.of("node_name", "node-k");
-            assertEquals(s.maps().size(), text.value("kmesh_maps", node));
+            // The default selection is every kmesh_* map of the host, whose number moves while other
+            // maps are created or freed (the kernel frees a closed map a moment later): compare a
+            // fresh scrape with the snapshot taken right after it, until the host holds still.
+            PerfSnapshot s = monitor.snapshot();
+            double scrapedMaps = -1;
+            for (int attempt = 0; attempt < 20 && scrapedMaps != s.maps().size(); attempt++) {
+                Thread.sleep(KmeshPerfMetrics.SNAPSHOT_TTL.toMillis() + 50);
+                scrapedMaps = PrometheusText.parse(registry.scrape()).value("kmesh_maps", node);
+                s = monitor.snapshot();
+            }
+            assertEquals(s.maps().size(), scrapedMaps);
             assertEquals(1, text.value("kmesh_perf_source_up", node));
             for (Feature f : Feature.values()) {
                 assertEquals(s.features().contains(f) ? 1 : 0,
