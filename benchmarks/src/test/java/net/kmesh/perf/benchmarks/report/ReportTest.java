@@ -240,8 +240,12 @@ class ReportTest {
         // Kernel ns per operation (kernelNanos ÷ kernelOps per iteration), not the wall-clock score.
         assertEquals((75 - 2.5) / (180 - 2.5), value("probe.scoped_vs_seed"), 1e-9);
         assertEquals((64 - 55.0) / (180 - 55), value("probe.histogram_vs_seed_beyond_clock"), 1e-9);
-        // Each probe past its own producer's loop.
-        assertEquals((160 - 2.5) / (180 - 2.5), value("probe.cookie_vs_seed"), 1e-9);
+        // The quick run does not measure Kmesh's call shape: the ratio is not listed, so its absence
+        // neither fails the gate nor re-measures the probe step.
+        AssertionError absent = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> ratio("probe.cookie_vs_seed"));
+        assertTrue(absent.getMessage().contains("no ratio"), absent.getMessage());
+        assertTrue(failedSteps().isEmpty(), "failed steps: " + failedSteps());
         assertEquals(0.011, value("consumer.none@100000"), 1e-9);
         assertEquals(1.05, value("consumer.binder_whole@1000000"), 1e-9);
         assertEquals("pass", ratio("probe.histogram_vs_seed").path("result").asText());
