@@ -31,6 +31,12 @@ public final class RecordDecoder implements RecordHandler {
     private volatile RecordListener[] listeners = NONE;
     /** Says once that invalid records or types past the cap are being counted: the counters say the rest. */
     private final ChangeLog log = ChangeLog.of(LOG::warn, LOG::info, "records");
+    /*
+     * Consumer thread. A hostile producer can send nothing but invalid records or new types: after
+     * the one line, each of them costs a field read, not a lock and a captured lambda.
+     */
+    private boolean saidInvalid;
+    private boolean saidOverflow;
 
     public RecordDecoder(OperationAggregator aggregator) {
         this.aggregator = aggregator;
@@ -81,6 +87,10 @@ public final class RecordDecoder implements RecordHandler {
 
     private void invalid(int length, long start, long end) {
         aggregator.recordInvalid();
+        if (saidInvalid) {
+            return;
+        }
+        saidInvalid = true;
         log.report("invalid", "counted", true, () -> "kmesh_perf_info holds "
                 + (length != UPSTREAM_SIZE && length != SEED_SIZE
                         ? "a record of " + length + " bytes (known layouts: 24 and 32 bytes)"
@@ -90,6 +100,10 @@ public final class RecordDecoder implements RecordHandler {
     }
 
     private void overflow(long type) {
+        if (saidOverflow) {
+            return;
+        }
+        saidOverflow = true;
         log.report("type overflow", "counted", true, () -> "operation type " + type
                 + " is past the cap of distinct operation types (maxOperationTypes): its records and those of any"
                 + " further type are counted in records.typeOverflow only; this message is logged once");
