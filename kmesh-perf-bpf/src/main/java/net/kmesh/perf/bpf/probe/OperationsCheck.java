@@ -14,8 +14,9 @@ import net.kmesh.perf.SourceStatus;
  * Tells whether a data plane's source can give operation records now: a ring is attached and a
  * loaded program writes it (the ring's id is in some program's map ids). Asked at every snapshot
  * (for one ring at most once a second: a snapshot may come every few milliseconds), so programs that
- * come and go (Kmesh restarting into a build with its probe) are seen without a restart of the monitor. Kmesh in ads mode, which pins maps but has no probe ring, is told apart
- * from a Kmesh that is not running.
+ * come and go (Kmesh restarting into a build with its probe) are seen without a restart of the
+ * monitor. Kmesh in ads mode, which pins maps but has no probe ring, is told apart from a Kmesh
+ * that is not running.
  */
 public final class OperationsCheck {
     /** The line of Kmesh's source that compiles its probe out, and what to do about it. */
