@@ -11,39 +11,73 @@ import java.util.Optional;
  * can be counted. Types newer than this list are known by number only.
  */
 public enum BpfMapType {
+    /** {@code BPF_MAP_TYPE_UNSPEC}. */
     UNSPEC(0, "unspec", "UnspecifiedMap", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_HASH}. */
     HASH(1, "hash", "Hash", EntryCount.KEYS),
+    /** {@code BPF_MAP_TYPE_ARRAY}. */
     ARRAY(2, "array", "Array", EntryCount.CAPACITY),
+    /** {@code BPF_MAP_TYPE_PROG_ARRAY}. */
     PROG_ARRAY(3, "prog_array", "ProgramArray", EntryCount.SLOTS),
+    /** {@code BPF_MAP_TYPE_PERF_EVENT_ARRAY}. */
     PERF_EVENT_ARRAY(4, "perf_event_array", "PerfEventArray", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_PERCPU_HASH}. */
     PERCPU_HASH(5, "percpu_hash", "PerCPUHash", EntryCount.KEYS, true),
+    /** {@code BPF_MAP_TYPE_PERCPU_ARRAY}. */
     PERCPU_ARRAY(6, "percpu_array", "PerCPUArray", EntryCount.CAPACITY, true),
+    /** {@code BPF_MAP_TYPE_STACK_TRACE}. */
     STACK_TRACE(7, "stack_trace", "StackTrace", EntryCount.KEYS),
+    /** {@code BPF_MAP_TYPE_CGROUP_ARRAY}. */
     CGROUP_ARRAY(8, "cgroup_array", "CGroupArray", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_LRU_HASH}. */
     LRU_HASH(9, "lru_hash", "LRUHash", EntryCount.KEYS),
+    /** {@code BPF_MAP_TYPE_LRU_PERCPU_HASH}. */
     LRU_PERCPU_HASH(10, "lru_percpu_hash", "LRUCPUHash", EntryCount.KEYS, true),
+    /** {@code BPF_MAP_TYPE_LPM_TRIE}. */
     LPM_TRIE(11, "lpm_trie", "LPMTrie", EntryCount.KEYS),
+    /** {@code BPF_MAP_TYPE_ARRAY_OF_MAPS}. */
     ARRAY_OF_MAPS(12, "array_of_maps", "ArrayOfMaps", EntryCount.SLOTS),
+    /** {@code BPF_MAP_TYPE_HASH_OF_MAPS}. */
     HASH_OF_MAPS(13, "hash_of_maps", "HashOfMaps", EntryCount.KEYS),
+    /** {@code BPF_MAP_TYPE_DEVMAP}. */
     DEVMAP(14, "devmap", "DevMap", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_SOCKMAP}. */
     SOCKMAP(15, "sockmap", "SockMap", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_CPUMAP}. */
     CPUMAP(16, "cpumap", "CPUMap", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_XSKMAP}. */
     XSKMAP(17, "xskmap", "XSKMap", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_SOCKHASH}. */
     SOCKHASH(18, "sockhash", "SockHash", EntryCount.KEYS),
+    /** {@code BPF_MAP_TYPE_CGROUP_STORAGE}. */
     CGROUP_STORAGE(19, "cgroup_storage", "CGroupStorage", EntryCount.KEYS),
+    /** {@code BPF_MAP_TYPE_REUSEPORT_SOCKARRAY}. */
     REUSEPORT_SOCKARRAY(20, "reuseport_sockarray", "ReusePortSockArray", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE}. */
     PERCPU_CGROUP_STORAGE(21, "percpu_cgroup_storage", "PerCPUCGroupStorage", EntryCount.KEYS, true),
+    /** {@code BPF_MAP_TYPE_QUEUE}. */
     QUEUE(22, "queue", "Queue", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_STACK}. */
     STACK(23, "stack", "Stack", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_SK_STORAGE}. */
     SK_STORAGE(24, "sk_storage", "SkStorage", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_DEVMAP_HASH}. */
     DEVMAP_HASH(25, "devmap_hash", "DevMapHash", EntryCount.KEYS),
+    /** {@code BPF_MAP_TYPE_STRUCT_OPS}. */
     STRUCT_OPS(26, "struct_ops", "StructOpsMap", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_RINGBUF}. */
     RINGBUF(27, "ringbuf", "RingBuf", EntryCount.RING_BYTES),
+    /** {@code BPF_MAP_TYPE_INODE_STORAGE}. */
     INODE_STORAGE(28, "inode_storage", "InodeStorage", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_TASK_STORAGE}. */
     TASK_STORAGE(29, "task_storage", "TaskStorage", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_BLOOM_FILTER}. */
     BLOOM_FILTER(30, "bloom_filter", "BloomFilter", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_USER_RINGBUF}. */
     USER_RINGBUF(31, "user_ringbuf", "UserRingbuf", EntryCount.RING_BYTES),
+    /** {@code BPF_MAP_TYPE_CGRP_STORAGE}. */
     CGRP_STORAGE(32, "cgrp_storage", "CgroupStorage", EntryCount.NONE),
+    /** {@code BPF_MAP_TYPE_ARENA}. */
     ARENA(33, "arena", "Arena", EntryCount.NONE);
 
     /** How the entries of a map of a type can be counted from user space. */
