@@ -12,9 +12,13 @@ import org.slf4j.LoggerFactory;
  * retired), then waits: after a read that found records, at most the batch delay and never longer
  * than the time the current ring takes to fill a quarter at the rate just seen, so a small ring
  * (Kmesh's is 4 KiB) does not overflow because of the wait; a read that only found it was lapped
- * (an observer) counts as a read that found records, so the wait that follows is short. When the
- * ring is empty it waits in epoll until the kernel signals data (an observer: until the kernel
- * wakes the ring's readers), never longer than the idle wait (an observer: the batch delay).
+ * (an observer) counts as a read that found records, so the wait that follows is short. These
+ * waits are timers to the nanosecond. When the ring is empty a consumer waits in epoll until the
+ * kernel signals data, never longer than the idle wait. An observer cannot rely on epoll: the
+ * kernel's wake-up is lost to it whenever the real consumer empties the ring first. So while
+ * records came recently (the decaying peak rate), it keeps reading on the timer at their pace, and
+ * only once that pace is slower than the batch delay does it wait in epoll, for at most the batch
+ * delay.
  * The epoll registration belongs to the current ring (its reader, not its fd number): a new ring
  * is registered when the source switches to it, whatever fd it got, and a ring given up is
  * deregistered. {@link #close()} wakes it, lets it drain once more and joins it.
@@ -171,10 +175,9 @@ public final class RingConsumer implements AutoCloseable {
                 // Woken from idle by the first records: their rate is unknown until the next read.
                 delay = Math.min(delayFor(current.size(), peakRate, batchDelayNanos), FIRST_DELAY_NANOS);
             }
-            if (delay > 0 && watched != null && !current.consumes()) {
-                // An observer: the kernel's next wake-up of the ring's readers, or the delay.
-                poller.await((int) Math.max(1, delay / 1_000_000));
-            } else if (delay > 0) {
+            if (delay > 0) {
+                // A timer, to the nanosecond: epoll counts its timeout in whole milliseconds, and an
+                // observer's epoll wake-ups are lost whenever the real consumer empties the ring first.
                 LockSupport.parkNanos(this, delay);
             }
             delayed = true;
@@ -188,6 +191,17 @@ public final class RingConsumer implements AutoCloseable {
             return;
         }
         pendingPauses = 0;
+        if (current != null && !current.consumes()) {
+            // An observer between records: the kernel's wake-ups are lost whenever the real consumer
+            // empties the ring first, so while records came recently, read on a timer at their pace.
+            peakRate = plannedRate(peakRate, 0, elapsed);
+            long delay = delayFor(current.size(), peakRate, batchDelayNanos);
+            if (delay < batchDelayNanos) {
+                LockSupport.parkNanos(this, delay);
+                delayed = true;
+                return;
+            }
+        }
         if (watched != null || (current == null && poller != null)) {
             long wait = current == null || current.consumes() ? idleWaitNanos : Math.min(batchDelayNanos, idleWaitNanos);
             poller.await((int) Math.max(1, wait / 1_000_000));
