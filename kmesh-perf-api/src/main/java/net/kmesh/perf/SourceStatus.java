@@ -14,10 +14,13 @@ import java.util.OptionalInt;
  * @param mode          how the ring is read
  * @param ringMapId     the id of the ring buffer map read now; empty while waiting
  * @param reattachments times the monitor attached to a new ring of the source after the first
+ * @param ringsMissed   rings the data plane pinned at the source's path and replaced or removed before
+ *                      the monitor could open them: their records are counted nowhere. Counted where
+ *                      the source is a pin path (by name, a ring is seen only by scanning)
  * @param problem       why the source is waiting, or what went wrong last; empty when all is well
  */
 public record SourceStatus(String description, State state, RecordSource.ReadMode mode, OptionalInt ringMapId,
-                           long reattachments, Optional<String> problem) {
+                           long reattachments, long ringsMissed, Optional<String> problem) {
     /**
      * Validates the status.
      *
@@ -26,6 +29,7 @@ public record SourceStatus(String description, State state, RecordSource.ReadMod
      * @param mode          how the ring is read
      * @param ringMapId     the id of the ring read now, empty while waiting
      * @param reattachments times the monitor attached to a new ring after the first
+     * @param ringsMissed   rings pinned and gone before the monitor could open them
      * @param problem       why the source is waiting, or what went wrong last
      */
     public SourceStatus {
@@ -34,6 +38,24 @@ public record SourceStatus(String description, State state, RecordSource.ReadMod
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(ringMapId, "ringMapId");
         Objects.requireNonNull(problem, "problem");
+        if (ringsMissed < 0) {
+            throw new IllegalArgumentException("ringsMissed must not be negative, got " + ringsMissed);
+        }
+    }
+
+    /**
+     * A status with no ring missed.
+     *
+     * @param description   what the source is
+     * @param state         attached or waiting
+     * @param mode          how the ring is read
+     * @param ringMapId     the id of the ring read now, empty while waiting
+     * @param reattachments times the monitor attached to a new ring after the first
+     * @param problem       why the source is waiting, or what went wrong last
+     */
+    public SourceStatus(String description, State state, RecordSource.ReadMode mode, OptionalInt ringMapId,
+                        long reattachments, Optional<String> problem) {
+        this(description, state, mode, ringMapId, reattachments, 0, problem);
     }
 
     /** Whether a source's ring is being read. */

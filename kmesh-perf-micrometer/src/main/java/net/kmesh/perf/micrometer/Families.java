@@ -64,6 +64,9 @@ final class Families {
     static final Family SOURCE_REATTACHMENTS = Family.counter("kmesh_perf_source_reattachments",
             "Times the monitor attached to a new ring buffer of its source after the first",
             "kmesh.perf.source.reattachments", null);
+    static final Family RINGS_MISSED = Family.counter("kmesh_perf_rings_missed",
+            "Ring buffers the data plane pinned and replaced or removed before the monitor could open them",
+            "kmesh.perf.rings.missed", null);
     static final Family RECORDS_CONSUMED = Family.counter("kmesh_perf_records_consumed",
             "Records read from the ring buffer, valid or not", "kmesh.perf.records.consumed", null);
     static final Family RECORDS_MISSED = Family.counter("kmesh_perf_records_missed",

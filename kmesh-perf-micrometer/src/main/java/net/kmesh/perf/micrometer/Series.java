@@ -122,6 +122,7 @@ final class Series {
         RecordCounters r = s.records();
         scalar(out, Families.SOURCE_UP, s.source().up() ? 1 : 0);
         scalar(out, Families.SOURCE_REATTACHMENTS, s.source().reattachments());
+        scalar(out, Families.RINGS_MISSED, s.source().ringsMissed());
         scalar(out, Families.RECORDS_CONSUMED, r.consumed());
         if (s.source().mode() == RecordSource.ReadMode.OBSERVE) {
             scalar(out, Families.RECORDS_MISSED, r.missed());

@@ -80,6 +80,7 @@ class KmeshPerfMetricsKernelTest {
                     Map.entry("kmesh_perf_stale_starts_reaped_total", "counter"),
                     Map.entry("kmesh_perf_source_up", "gauge"),
                     Map.entry("kmesh_perf_source_reattachments_total", "counter"),
+                    Map.entry("kmesh_perf_rings_missed_total", "counter"),
                     Map.entry("kmesh_perf_feature_enabled", "gauge"),
                     Map.entry("kmesh_perf_operations_problem", "gauge"),
                     Map.entry("kmesh_perf_starts_pending", "gauge"),

@@ -67,7 +67,7 @@ class PrometheusExpositionTest {
                 .starts(new PendingStarts(500, 300, 131072, Duration.ofSeconds(10)))
                 .records(new RecordCounters(1000, 3, 4, 5, OptionalLong.of(6), OptionalLong.of(7), 8, 9, 10))
                 .source(new SourceStatus("pinned", SourceStatus.State.ATTACHED, RecordSource.ReadMode.OBSERVE,
-                        OptionalInt.of(11), 2, Optional.empty()))
+                        OptionalInt.of(11), 2, 7, Optional.empty()))
                 .features(EnumSet.of(Feature.OPERATIONS, Feature.RING_BUFFER, Feature.MAP_STATISTICS, Feature.BPF_STATS));
     }
 
@@ -193,6 +193,7 @@ class PrometheusExpositionTest {
         return Map.ofEntries(
                 Map.entry("kmesh_perf_source_up", "gauge"),
                 Map.entry("kmesh_perf_source_reattachments_total", "counter"),
+                Map.entry("kmesh_perf_rings_missed_total", "counter"),
                 Map.entry("kmesh_perf_records_consumed_total", "counter"),
                 Map.entry("kmesh_perf_records_missed_total", "counter"),
                 Map.entry("kmesh_perf_records_dropped_total", "counter"),
@@ -214,6 +215,7 @@ class PrometheusExpositionTest {
             Map<String, String> node = Map.of("node_name", "node-a");
             assertEquals(1, text.value("kmesh_perf_source_up", node));
             assertEquals(2, text.value("kmesh_perf_source_reattachments_total", node));
+            assertEquals(7, text.value("kmesh_perf_rings_missed_total", node));
             assertEquals(1000, text.value("kmesh_perf_records_consumed_total", node));
             assertEquals(3, text.value("kmesh_perf_records_invalid_total", node));
             assertEquals(4, text.value("kmesh_perf_records_type_overflow_total", node));

@@ -2,8 +2,12 @@ package net.kmesh.perf.bpf.probe;
 
 import com.sun.jna.Memory;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibC;
@@ -13,9 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Notices, within the wake-up of an epoll wait, that a pin may have changed: an inotify fd
- * watching the directories the pins live in (bpffs reports pins made and removed there). It only
- * wakes the consumer; the pins are still read as before, so a directory that cannot be watched
- * (it does not exist yet) falls back to the consumer's periodic check. Owns the inotify fd.
+ * watching the directories the pins live in (bpffs reports pins made and removed there). It wakes
+ * the consumer, and counts the rings pinned at the watched paths (a pin made or moved there), so
+ * that a ring which came and went before the monitor opened it is counted, not unseen. The pins
+ * themselves are still read as before, so a directory that cannot be watched (it does not exist
+ * yet) falls back to the consumer's periodic check. Owns the inotify fd.
  */
 final class PinWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PinWatch.class);
@@ -25,14 +31,21 @@ final class PinWatch implements AutoCloseable {
     private static final int IN_MOVED_TO = 0x80;
     private static final int IN_CREATE = 0x100;
     private static final int IN_DELETE = 0x200;
+    private static final int IN_Q_OVERFLOW = 0x4000;
+    /** {@code struct inotify_event}: int wd; uint32_t mask, cookie, len; char name[len]. */
+    private static final int EVENT_HEADER = 16;
 
     private final LibC libc;
     private final Fd fd;
     private final Memory events = new Memory(4096);
+    /** The file names of the watched pins, by the watch descriptor of their directory. */
+    private final Map<Integer, Set<String>> pinNames;
+    private boolean overflowLogged;
 
-    private PinWatch(LibC libc, Fd fd) {
+    private PinWatch(LibC libc, Fd fd, Map<Integer, Set<String>> pinNames) {
         this.libc = libc;
         this.fd = fd;
+        this.pinNames = pinNames;
     }
 
     /** Watches the directories of {@code pins}; null when no directory could be watched. */
@@ -44,23 +57,25 @@ final class PinWatch implements AutoCloseable {
             return null;
         }
         Fd fd = Fd.own(ret);
-        Set<Path> dirs = new LinkedHashSet<>();
+        Map<Path, Set<String>> byDir = new LinkedHashMap<>();
         for (Path pin : pins) {
-            if (pin.getParent() != null) {
-                dirs.add(pin.getParent());
+            if (pin.getParent() != null && pin.getFileName() != null) {
+                byDir.computeIfAbsent(pin.getParent(), d -> new HashSet<>()).add(pin.getFileName().toString());
             }
         }
-        int watched = 0;
-        for (Path dir : dirs) {
-            if (libc.inotify_add_watch(fd.get(), dir.toString(), IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM) >= 0) {
-                watched++;
+        Map<Integer, Set<String>> pinNames = new HashMap<>();
+        for (Map.Entry<Path, Set<String>> dir : byDir.entrySet()) {
+            int wd = libc.inotify_add_watch(fd.get(), dir.getKey().toString(),
+                    IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM);
+            if (wd >= 0) {
+                pinNames.computeIfAbsent(wd, w -> new HashSet<>()).addAll(dir.getValue());
             }
         }
-        if (watched == 0) {
+        if (pinNames.isEmpty()) {
             fd.close();
             return null;
         }
-        return new PinWatch(libc, fd);
+        return new PinWatch(libc, fd, pinNames);
     }
 
     /** Readable when a pin may have changed. */
@@ -68,11 +83,49 @@ final class PinWatch implements AutoCloseable {
         return fd.get();
     }
 
-    /** Reads the events that came, so that the fd waits again; on the consumer thread. */
-    void clear() {
-        while (fd.isOpen() && libc.read(fd.get(), events, events.size()) > 0) {
-            // what changed is read from the pins themselves
+    /**
+     * Reads the events that came, so that the fd waits again; on the consumer thread.
+     *
+     * @return how many times a watched pin was made (created, or moved into place) since the last call
+     */
+    int clear() {
+        int made = 0;
+        long n;
+        while (fd.isOpen() && (n = libc.read(fd.get(), events, events.size())) > 0) {
+            made += pinsMade(events, (int) n);
         }
+        return made;
+    }
+
+    private int pinsMade(Memory buffer, int length) {
+        int made = 0;
+        for (int at = 0; at + EVENT_HEADER <= length; ) {
+            int wd = buffer.getInt(at);
+            int mask = buffer.getInt(at + 4L);
+            int nameLength = buffer.getInt(at + 12L);
+            if ((mask & IN_Q_OVERFLOW) != 0 && !overflowLogged) {
+                overflowLogged = true;
+                LOG.warn("the kernel dropped inotify events of the pin directories: rings pinned meanwhile are not counted");
+            }
+            if ((mask & (IN_CREATE | IN_MOVED_TO)) != 0 && nameLength > 0) {
+                Set<String> names = pinNames.get(wd);
+                if (names != null && names.contains(name(buffer, at + EVENT_HEADER, nameLength))) {
+                    made++;
+                }
+            }
+            at += EVENT_HEADER + Math.max(0, nameLength);
+        }
+        return made;
+    }
+
+    /** The NUL-terminated, NUL-padded name of an event. */
+    private static String name(Memory buffer, int at, int length) {
+        byte[] bytes = buffer.getByteArray(at, length);
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+            end++;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -8,6 +8,7 @@ import net.kmesh.perf.RecordSource.ReadMode;
 import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Resources;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
+import net.kmesh.perf.bpf.ringbuf.RecordSizes;
 import net.kmesh.perf.bpf.ringbuf.RingBuffer;
 import net.kmesh.perf.bpf.ringbuf.RingCursor;
 
@@ -43,10 +44,12 @@ final class Probe implements AutoCloseable {
      * Attaches to {@code maps} (owned from now on: released on failure too), sets {@code operationModes}
      * and maps the ring to read it in {@code mode}.
      *
-     * @param notes receives what the probe lacks and why
+     * @param notes           receives what the probe lacks and why
+     * @param fromFirstRecord the ring was made while the monitor watched: read it from its first record
+     * @param sizes           the sizes of records the source's observers read, to size those they skip
      */
     static Probe attach(ProbeMaps maps, ReadMode mode, PerfMonitorConfig config, Map<Long, OperationMode> operationModes,
-                        List<String> notes) {
+                        List<String> notes, boolean fromFirstRecord, RecordSizes sizes) {
         Resources resources = new Resources();
         resources.add(maps);
         try {
@@ -67,7 +70,10 @@ final class Probe implements AutoCloseable {
                 ProbeMaps.MapHandle starts = maps.starts().get();
                 stale = StaleStarts.of(starts.fd(), starts.info(), config.staleStartAge().toNanos(), notes);
             }
-            RingBuffer ring = resources.add(RingBuffer.map(maps.ring().fd(), mode == ReadMode.OBSERVE));
+            RingBuffer ring = resources.add(RingBuffer.map(maps.ring().fd(), mode == ReadMode.OBSERVE, sizes));
+            if (fromFirstRecord) {
+                ring.readFromFirstRecord();
+            }
             return new Probe(maps, ring, counters, modes, histograms, stale, resources);
         } catch (RuntimeException e) {
             resources.close();

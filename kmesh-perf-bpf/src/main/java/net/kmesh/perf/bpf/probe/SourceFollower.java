@@ -11,6 +11,7 @@ import net.kmesh.perf.PerfMonitorException.NotFoundException;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.SourceStatus;
 import net.kmesh.perf.bpf.layout.ProbeLayout;
+import net.kmesh.perf.bpf.ringbuf.RecordSizes;
 import net.kmesh.perf.bpf.ringbuf.RingConsumer;
 import net.kmesh.perf.bpf.ringbuf.RingCursor;
 import net.kmesh.perf.spi.ChangeLog;
@@ -50,6 +51,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private final SourceProblem problem;
     /** Wakes the consumer when a pin changes; null for a name, or where inotify cannot watch. */
     private final PinWatch pinWatch;
+    private final UnseenRings unseen = new UnseenRings();
+    /** What the observers of this source's rings read, to size what they skip; consumer thread. */
+    private final RecordSizes observedSizes = new RecordSizes();
     private boolean closed;
     /** Consumer thread. */
     private long nextAttempt;
@@ -73,7 +77,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
      */
     public static SourceFollower of(ProbeMaps maps, PerfMonitorConfig config, List<String> notes) {
         SourceFollower f = new SourceFollower(null, RecordSource.ReadMode.CONSUME, config, maps.origin(), notes);
-        f.adopt(maps);
+        f.adopt(maps, false);
         return f;
     }
 
@@ -94,7 +98,8 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         try {
             Optional<ProbeMaps> maps = locator.currentId() == ProbeLocator.NONE ? Optional.empty() : locator.open();
             if (maps.isPresent()) {
-                f.adopt(maps.get());
+                // Its records before now are not the monitor's to count: an observer starts where Kmesh's reader is.
+                f.adopt(maps.get(), false);
             } else if (!config.waitForSource()) {
                 throw new NotFoundException(locator.problem().orElse(source.describe() + " names no ring buffer"));
             } else {
@@ -109,9 +114,13 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         }
     }
 
-    /** Makes {@code maps} the current incarnation; returns how many were attached before it. */
-    private long adopt(ProbeMaps maps) {
-        Probe probe = Probe.attach(maps, mode, config, modes.asked(), notes);
+    /**
+     * Makes {@code maps} the current incarnation; returns how many were attached before it.
+     *
+     * @param fromFirstRecord the ring was made while the monitor watched: an observer reads it from its first record
+     */
+    private long adopt(ProbeMaps maps, boolean fromFirstRecord) {
+        Probe probe = Probe.attach(maps, mode, config, modes.asked(), notes, fromFirstRecord, observedSizes);
         if (!config.histogramTypes().isEmpty() && !probe.histogramCapable()) {
             probe.close();
             throw new KernelFeatureException("histogram mode was asked for operation types " + config.histogramTypes()
@@ -176,7 +185,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             return;
         }
         if (pinWatch != null) {
-            pinWatch.clear();
+            unseen.pinsMade(pinWatch.clear());
         }
         int named = locator.currentId();
         boolean attached;
@@ -193,11 +202,13 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             }
             attached = held.withCurrent(p -> p != null);
         }
+        boolean attachedNew = false;
         if (!attached && named != ProbeLocator.NONE && nowNanos - nextAttempt >= 0) {
-            attachTo(named, nowNanos);
+            attachedNew = attachTo(named, nowNanos);
         } else if (!attached && named == ProbeLocator.NONE) {
             problem.set(waiting(), SourceProblem.WAITING);
         }
+        unseen.settle(attachedNew, named, held.withCurrent(p -> p != null ? p.ringId() : ProbeLocator.NONE), description);
         for (Probe p : held.retire(nowNanos)) {
             LOG.debug("{}: released ring buffer map {} after it stayed empty", description, p.ringId());
             p.close();
@@ -209,23 +220,26 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         return locator.problem().orElse(description + " names no ring buffer");
     }
 
-    private void attachTo(int named, long nowNanos) {
+    /** Attaches to the ring the source names now; returns whether it did. */
+    private boolean attachTo(int named, long nowNanos) {
         ProbeMaps maps;
         try {
             maps = locator.open().orElse(null);
             if (maps == null) {
-                return;
+                return false;
             }
             if (maps.ring().id() != named) {
                 LOG.debug("{} changed again while attaching: ring {} instead of {}", description, maps.ring().id(), named);
             }
-            long before = adopt(maps);
+            long before = adopt(maps, true);
             LOG.info("{}: attached to ring buffer map {} ({}){}", description, maps.ring().id(), maps,
                     before > 0 ? ", after a restart of the data plane" : "");
+            return true;
         } catch (PerfMonitorException | IllegalArgumentException e) {
             nextAttempt = nowNanos + RETRY_NANOS;
             problem.set(description + " names ring buffer map " + named + " but attaching to it failed: "
                     + e.getMessage(), ChangeLog.kindOf(e));
+            return false;
         }
     }
 
@@ -246,7 +260,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     public synchronized SourceStatus status() {
         OptionalInt ring = held.withCurrent(p -> p != null ? OptionalInt.of(p.ringId()) : OptionalInt.empty());
         return new SourceStatus(description, ring.isPresent() ? SourceStatus.State.ATTACHED : SourceStatus.State.WAITING,
-                mode, ring, held.restarts(), problem.now());
+                mode, ring, held.restarts(), unseen.missed(), problem.now());
     }
 
     /**

@@ -25,7 +25,7 @@ public final class RingBuffer implements AutoCloseable {
     private final RingCursor reader;
 
     private RingBuffer(LibC libc, int mapFd, int pageSize, long producerLength, Pointer consumer, Pointer producer,
-                       int size, boolean observe) {
+                       int size, boolean observe, RecordSizes sizes) {
         this.libc = libc;
         this.mapFd = mapFd;
         this.pageSize = pageSize;
@@ -35,7 +35,7 @@ public final class RingBuffer implements AutoCloseable {
         ByteBuffer consumerPage = consumer.getByteBuffer(0, pageSize);
         ByteBuffer producerPage = producer.getByteBuffer(0, pageSize);
         ByteBuffer data = producer.getByteBuffer(pageSize, size);
-        this.reader = observe ? new RingObserver(consumerPage, producerPage, data)
+        this.reader = observe ? new RingObserver(consumerPage, producerPage, data, sizes)
                 : new RingReader(consumerPage, producerPage, data);
     }
 
@@ -56,6 +56,16 @@ public final class RingBuffer implements AutoCloseable {
      * @throws PerfMonitorException when the fd is not a ring buffer or cannot be mapped
      */
     public static RingBuffer map(int mapFd, boolean observe) {
+        return map(mapFd, observe, new RecordSizes());
+    }
+
+    /**
+     * Maps the ring buffer behind {@code mapFd} as {@link #map(int, boolean)} does; an observer sizes
+     * the records it skips by {@code observedSizes}, shared with the observers of the source's other rings.
+     *
+     * @throws PerfMonitorException when the fd is not a ring buffer or cannot be mapped
+     */
+    public static RingBuffer map(int mapFd, boolean observe, RecordSizes observedSizes) {
         LibbpfLoader.Natives n = LibbpfLoader.natives();
         MapInfo info = MapInfo.of(mapFd);
         if (info.type() != MapType.RINGBUF) {
@@ -78,7 +88,7 @@ public final class RingBuffer implements AutoCloseable {
             libc.munmap(consumer, page);
             throw Errno.failure("mapping the data pages of ring buffer '" + info.name() + "'", errno);
         }
-        return new RingBuffer(libc, mapFd, page, producerLength, consumer, producer, size, observe);
+        return new RingBuffer(libc, mapFd, page, producerLength, consumer, producer, size, observe, observedSizes);
     }
 
     private static boolean isFailed(Pointer p) {
@@ -91,6 +101,17 @@ public final class RingBuffer implements AutoCloseable {
      */
     public RingCursor reader() {
         return reader;
+    }
+
+    /**
+     * For a ring created while the monitor watched: an observer reads it from its first record
+     * ({@link RingObserver#fromFirstRecord()}); a consumer starts at the consumer position anyway,
+     * which a ring nobody else reads leaves at its first record. Call before the first drain.
+     */
+    public void readFromFirstRecord() {
+        if (reader instanceof RingObserver o) {
+            o.fromFirstRecord();
+        }
     }
 
     /** Whether this ring was mapped to observe (its consumer page is read-only). */

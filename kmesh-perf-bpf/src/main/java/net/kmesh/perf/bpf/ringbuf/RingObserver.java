@@ -33,9 +33,8 @@ public final class RingObserver extends ValidatedWalk {
     /** Skipped bytes not yet sized into {@link #missed} records (no record read yet), and the one record per skip counted for them meanwhile. */
     private long unsizedSkippedBytes;
     private long unsizedCounted;
-    /** The basis of the estimate: records handed over, and bytes of those and of discarded records. */
-    private long sizedRecords;
-    private long sizedBytes;
+    /** The basis of the estimate, shared with the observers of the source's other rings. */
+    private final RecordSizes sizes;
 
     /**
      * @param consumerPage the page whose first 8 bytes are {@code consumer_pos}; only read
@@ -43,14 +42,38 @@ public final class RingObserver extends ValidatedWalk {
      * @param data         the data area; its capacity is the ring size, a power of two of at least 8
      */
     public RingObserver(ByteBuffer consumerPage, ByteBuffer producerPage, ByteBuffer data) {
-        this(consumerPage, producerPage, data, MAX_SCRATCH_BYTES, point -> { });
+        this(consumerPage, producerPage, data, new RecordSizes());
+    }
+
+    /**
+     * @param sizes what the observers of the source's earlier rings read, to size what this one skips
+     */
+    public RingObserver(ByteBuffer consumerPage, ByteBuffer producerPage, ByteBuffer data, RecordSizes sizes) {
+        this(consumerPage, producerPage, data, sizes, MAX_SCRATCH_BYTES, point -> { });
     }
 
     /** With a smaller scratch buffer and a test's producer racing the copy: see {@code ValidatedWalk}. */
     RingObserver(ByteBuffer consumerPage, ByteBuffer producerPage, ByteBuffer data, int scratchBytes,
                  IntConsumer race) {
+        this(consumerPage, producerPage, data, new RecordSizes(), scratchBytes, race);
+    }
+
+    private RingObserver(ByteBuffer consumerPage, ByteBuffer producerPage, ByteBuffer data, RecordSizes sizes,
+                         int scratchBytes, IntConsumer race) {
         // Read-only even when the mapping is not: an observer that wrote would corrupt the consumer's position.
         super(new RingLayout(consumerPage, producerPage, data).readOnly(), scratchBytes, race);
+        this.sizes = sizes;
+    }
+
+    /**
+     * Reads from the ring's first record (position 0) instead of the real consumer's position: for a
+     * ring created while the monitor watched, whose every record is the monitor's to count. The
+     * records the other reader took before this observer attached are read as far as the producer
+     * has not overwritten them yet; the rest are counted in {@link #missed()}, like any record
+     * overwritten first. Call before the first {@link #drain}.
+     */
+    public void fromFirstRecord() {
+        pos = 0;
     }
 
     /** Any record a ring's size behind the producer may have been overwritten: the observer frees nothing. */
@@ -68,9 +91,10 @@ public final class RingObserver extends ValidatedWalk {
      * Records the producer overwrote before the observer read them. The observer knows the bytes
      * it skipped exactly, not the records in them (their headers are gone): it counts them as
      * skipped bytes times records handed over per byte read (discarded records count as bytes
-     * read). That is exact while every record has the same size and none is discarded (Kmesh's
-     * records are all 32 bytes, 40 in the ring) and an estimate otherwise. A skip before the
-     * first record was read counts one record at once and the rest once a record has been read.
+     * read, on this ring and on the source's earlier rings). That is exact while every record has
+     * the same size and none is discarded (Kmesh's records are all 32 bytes, 40 in the ring) and an
+     * estimate otherwise. A skip before any record was read counts one record at once and the rest
+     * once a record has been read.
      */
     @Override
     public long missed() {
@@ -79,25 +103,22 @@ public final class RingObserver extends ValidatedWalk {
 
     @Override
     void read(long bytes, boolean handedOver) {
-        sizedBytes += bytes;
-        if (handedOver) {
-            sizedRecords++;
-        }
+        sizes.read(bytes, handedOver);
     }
 
     @Override
     void skipped(long bytes) {
         if (bytes > 0) {
             unsizedSkippedBytes += bytes;
-            if (sizedRecords == 0) {
+            if (!sizes.known()) {
                 // Nothing read yet to size the skip by: a skip loses at least one record.
                 missed++;
                 unsizedCounted++;
                 return;
             }
         }
-        if (sizedRecords > 0 && unsizedSkippedBytes > 0) {
-            long records = Math.round((double) unsizedSkippedBytes * sizedRecords / sizedBytes);
+        if (sizes.known() && unsizedSkippedBytes > 0) {
+            long records = sizes.recordsIn(unsizedSkippedBytes);
             missed += Math.max(records, Math.max(1, unsizedCounted)) - unsizedCounted;
             unsizedSkippedBytes = 0;
             unsizedCounted = 0;

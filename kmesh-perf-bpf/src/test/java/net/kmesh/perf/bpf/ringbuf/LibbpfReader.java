@@ -17,7 +17,7 @@ import java.util.List;
  * keeps every record. Reads on a thread of its own ({@link #startPolling()}), or once per
  * {@link #consume(long)} call on the caller's thread.
  */
-final class LibbpfReader implements AutoCloseable {
+public final class LibbpfReader implements AutoCloseable {
     /** libbpf_reader.c's functions. */
     interface Api extends Library {
         /** {@code struct kp_reader *kp_reader_open(int map_fd, long capacity);} */
@@ -46,7 +46,7 @@ final class LibbpfReader implements AutoCloseable {
     private final long capacity;
     private Pointer reader;
 
-    LibbpfReader(int mapFd, long capacity) {
+    public LibbpfReader(int mapFd, long capacity) {
         this.capacity = capacity;
         reader = api().kp_reader_open(mapFd, capacity);
         if (reader == null) {
@@ -87,18 +87,18 @@ final class LibbpfReader implements AutoCloseable {
         return api.kp_reader_consume(reader, max);
     }
 
-    void startPolling() {
+    public void startPolling() {
         if (api.kp_reader_start(reader) != 0) {
             throw new IllegalStateException("pthread_create failed");
         }
     }
 
     /** Stops the polling thread, if any, and waits for it. */
-    void stop() {
+    public void stop() {
         api.kp_reader_stop(reader);
     }
 
-    long count() {
+    public long count() {
         return api.kp_reader_count(reader);
     }
 

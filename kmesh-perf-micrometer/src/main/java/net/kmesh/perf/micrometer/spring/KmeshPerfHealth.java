@@ -58,6 +58,7 @@ record KmeshPerfHealth(String status, Map<String, Object> details) {
         details.put("mode", source.mode().name());
         source.ringMapId().ifPresent(id -> details.put("ringMapId", id));
         details.put("reattachments", source.reattachments());
+        details.put("ringsMissed", source.ringsMissed());
         source.problem().ifPresent(p -> details.put("problem", p));
         snapshot.operationsProblem().ifPresent(p -> details.put("operations",
                 Map.of("reason", p.reason().tagValue(), "message", p.message())));
