@@ -22,7 +22,8 @@ import java.nio.ByteBuffer;
  * the shared position forward. When the shared position is found ahead of this reader, the other
  * reader took those records: this drain ends there and the next one starts after them (also when
  * the producer reused that space under this reader, which is then not counted as corruption).
- * So each record goes to one
+ * While another reader was seen lately, the position it publishes is checked before every record,
+ * so records it took during this drain are skipped. So each record goes to one
  * reader, except that two readers starting a drain from the same position at the same time both
  * read what they read before either publishes (libbpf readers race each other the same way); the
  * ring never wedges, and once the other reader leaves this one reads everything again. A BPF ring

@@ -15,6 +15,15 @@ final class SharedWalk extends ValidatedWalk {
         pos = position;
     }
 
+    /**
+     * After the other reader, when it has consumed past {@code pos}: it took those records (libbpf
+     * publishes its position after each record), so reading them too would count them twice.
+     */
+    @Override
+    long continueFrom(long pos) {
+        return Math.max(pos, ring.sharedPosition());
+    }
+
     /** Nothing can overwrite a record no reader has freed yet: the kernel never lets producer_pos pass consumer_pos + size. */
     @Override
     boolean mayBeOverwritten(long pos, long now) {

@@ -59,6 +59,14 @@ abstract class ValidatedWalk implements RingCursor {
      */
     abstract boolean mayBeOverwritten(long pos, long now);
 
+    /**
+     * Where to read on from the record boundary {@code pos}: {@code pos}, or a further boundary when
+     * the records up to it are another reader's (it consumed them meanwhile).
+     */
+    long continueFrom(long pos) {
+        return pos;
+    }
+
     /** Called with the bytes skipped over overwritten records (positive), and with 0 at the end of each drain. */
     void skipped(long bytes) {
     }
@@ -109,6 +117,14 @@ abstract class ValidatedWalk implements RingCursor {
             read:
             while (true) {
                 while (pos < prod) {
+                    long from = continueFrom(pos);
+                    if (from > pos) {
+                        pos = from;
+                        if (pos > prod) {
+                            prod = producerPosition();
+                        }
+                        continue;
+                    }
                     int header = data.getInt((int) (pos & mask));
                     // Acquire: pairs with the kernel's xchg of the header on commit, so the payload
                     // written before it is visible to the copy once BUSY reads clear.
