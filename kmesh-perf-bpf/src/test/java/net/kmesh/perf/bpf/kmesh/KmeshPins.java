@@ -11,15 +11,17 @@ import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 
 /**
- * The pins of a stand-in Kmesh: the map directory of its mode under a bpffs (created as needed),
- * each map pinned by name in it. Unpinning removes the pins; {@link #removeDirectories()} the
- * directories it created, deepest first.
+ * The pins of a stand-in Kmesh and the object it loaded: the map directory of its mode under a
+ * bpffs (created as needed), each map pinned by name in it. {@link #release()} unpins and releases
+ * the object, as Kmesh's daemon does on exit; {@link #close()} also removes the directories it
+ * created, deepest first.
  */
 final class KmeshPins {
     private final Path bpffs;
     private final KmeshStandIn.Mode mode;
     private final List<Path> createdDirectories = new ArrayList<>();
     private final List<Path> pins = new ArrayList<>();
+    private BpfObject object;
 
     KmeshPins(Path bpffs, KmeshStandIn.Mode mode) {
         this.bpffs = bpffs;
@@ -56,6 +58,11 @@ final class KmeshPins {
         }
     }
 
+    /** Holds {@code object}, opened and not loaded yet: {@link #release()} closes it, also when its load fails. */
+    void hold(BpfObject object) {
+        this.object = object;
+    }
+
     /** Pins {@code object}'s {@code maps}, each under its name. */
     void pin(BpfObject object, List<String> maps) {
         for (String map : maps) {
@@ -66,7 +73,34 @@ final class KmeshPins {
         }
     }
 
-    void unpinAll() {
+    /** The object loaded now. */
+    BpfObject loaded() {
+        if (object == null) {
+            throw new IllegalStateException("the stand-in is closed");
+        }
+        return object;
+    }
+
+    boolean closed() {
+        return object == null;
+    }
+
+    /** Unpins every map and releases the object. */
+    void release() {
+        unpinAll();
+        if (object != null) {
+            object.close();
+            object = null;
+        }
+    }
+
+    /** Releases everything and removes the directories created. */
+    void close() {
+        release();
+        removeDirectories();
+    }
+
+    private void unpinAll() {
         for (int i = pins.size() - 1; i >= 0; i--) {
             try {
                 Files.deleteIfExists(pins.get(i));
@@ -77,7 +111,7 @@ final class KmeshPins {
         pins.clear();
     }
 
-    void removeDirectories() {
+    private void removeDirectories() {
         for (int i = createdDirectories.size() - 1; i >= 0; i--) {
             try {
                 Files.deleteIfExists(createdDirectories.get(i));

@@ -39,7 +39,6 @@ public final class KmeshShipped implements AutoCloseable {
 
     private final KmeshStandIn.Mode mode;
     private final KmeshPins pins;
-    private BpfObject object;
     private long nextCookie = 1L << 62;
 
     private KmeshShipped(Path bpffs, KmeshStandIn.Mode mode) {
@@ -67,7 +66,7 @@ public final class KmeshShipped implements AutoCloseable {
     private void load(boolean probe) {
         String resource = "/net/kmesh/perf/bpf/kmesh_shipped_" + (probe ? "probe" : "noprobe") + ".bpf.o";
         BpfObject o = BpfObject.openResource(KmeshShipped.class, resource, "kmesh_shipped");
-        object = o;
+        pins.hold(o);
         o.load(Capability.CAP_BPF, Capability.CAP_PERFMON);
         pins.pin(o, pinned());
     }
@@ -84,7 +83,7 @@ public final class KmeshShipped implements AutoCloseable {
 
     /** The fd of {@code map}, owned by the stand-in. */
     public synchronized int mapFd(String map) {
-        return loaded().mapFd(map);
+        return pins.loaded().mapFd(map);
     }
 
     /** The kernel's id of {@code map}. */
@@ -114,35 +113,21 @@ public final class KmeshShipped implements AutoCloseable {
             args.setLong(8, nextCookie);
             args.setLong(16, startNs);
             nextCookie += n;
-            TestRun.run(loaded().programFd(PROGRAM), args, "running " + PROGRAM);
+            TestRun.run(pins.loaded().programFd(PROGRAM), args, "running " + PROGRAM);
             return new Result(args.getLong(24), args.getLong(32), args.getLong(40));
         }
     }
 
     /** Restarts as Kmesh's daemon does, into a build with ({@code probe}) or without its probe. */
     public synchronized void restart(boolean probe) {
-        release();
+        pins.release();
         load(probe);
     }
 
-    private BpfObject loaded() {
-        if (object == null) {
-            throw new IllegalStateException("the stand-in is closed");
-        }
-        return object;
-    }
 
-    private void release() {
-        pins.unpinAll();
-        if (object != null) {
-            object.close();
-            object = null;
-        }
-    }
 
     @Override
     public synchronized void close() {
-        release();
-        pins.removeDirectories();
+        pins.close();
     }
 }

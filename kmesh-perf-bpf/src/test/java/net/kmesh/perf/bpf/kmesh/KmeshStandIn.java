@@ -83,7 +83,6 @@ public final class KmeshStandIn implements AutoCloseable {
 
     private final Path bpffs;
     private final KmeshPins pins;
-    private BpfObject object;
     private Path connectCgroup;
     /** Far above the kernel's socket cookies, which count up from 1. */
     private long nextCookie = 1L << 62;
@@ -118,7 +117,7 @@ public final class KmeshStandIn implements AutoCloseable {
     private void load() {
         pins.requireFree(MAPS);
         BpfObject o = BpfObject.openResource(KmeshStandIn.class, RESOURCE, "kmesh_standin");
-        object = o;
+        pins.hold(o);
         o.load(Capability.CAP_BPF, Capability.CAP_PERFMON, Capability.CAP_NET_ADMIN);
         pins.pin(o, MAPS);
         if (connectCgroup != null) {
@@ -143,7 +142,7 @@ public final class KmeshStandIn implements AutoCloseable {
 
     /** The fd of {@code map} (owned by the stand-in; a new one after {@link #restart()}). */
     public synchronized int mapFd(String map) {
-        return loaded().mapFd(map);
+        return pins.loaded().mapFd(map);
     }
 
     /** The kernel's id of {@code map}: a new one after {@link #restart()}. */
@@ -184,7 +183,7 @@ public final class KmeshStandIn implements AutoCloseable {
             args.setInt(8, startsOnly ? 1 : 0);
             args.setLong(16, nextCookie);
             nextCookie += n;
-            TestRun.run(loaded().programFd(PRODUCE_PROGRAM), args, "running " + PRODUCE_PROGRAM);
+            TestRun.run(pins.loaded().programFd(PRODUCE_PROGRAM), args, "running " + PRODUCE_PROGRAM);
             return new Result(args.getLong(24), args.getLong(32), args.getLong(40), args.getLong(48));
         }
     }
@@ -209,7 +208,7 @@ public final class KmeshStandIn implements AutoCloseable {
             throw Errno.failure("opening cgroup " + cgroup, Errno.last());
         }
         try {
-            loaded().attachCgroup(CONNECT_PROGRAM, fd);
+            pins.loaded().attachCgroup(CONNECT_PROGRAM, fd);
         } finally {
             libc.close(fd);
         }
@@ -233,35 +232,21 @@ public final class KmeshStandIn implements AutoCloseable {
      * the connect program again where it was.
      */
     public synchronized void restart() {
-        release();
+        pins.release();
         load();
     }
 
-    private BpfObject loaded() {
-        if (object == null) {
-            throw new IllegalStateException("the stand-in is closed");
-        }
-        return object;
-    }
 
-    private void release() {
-        pins.unpinAll();
-        if (object != null) {
-            object.close();
-            object = null;
-        }
-    }
 
     /** Unpins every map, detaches and unloads everything, and removes the directories it created. */
     @Override
     public synchronized void close() {
-        release();
+        pins.close();
         connectCgroup = null;
-        pins.removeDirectories();
     }
 
     @Override
     public String toString() {
-        return "KmeshStandIn[" + mapDirectory() + (object == null ? ", closed" : "") + "]";
+        return "KmeshStandIn[" + mapDirectory() + (pins.closed() ? ", closed" : "") + "]";
     }
 }
