@@ -65,7 +65,7 @@ public class AgentBenchmark {
     static final int RING_BYTES = 4096;
     /** The launcher's JVM options (kmesh-perf-examples/kubernetes). */
     static final List<String> AGENT_JVM = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=64m");
+            "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=64m", "-XX:-UsePerfData");
     private static final String SAMPLES = "/net/kmesh/perf/bpf/kmesh_perf_samples.bpf.o";
     private static final String[] OTHER_PROGRAMS = {"kp_connect4", "kp_span_enter", "kp_span_exit",
         "kp_span_enter_raw", "kp_span_exit_raw"};
