@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * about them: Kmesh writes one {@code {u32 ret; char msg[255]}} event into its log ring
  * {@code km_log_event} (pinned beside its probe ring) per failed reserve of its probe. The log ring
  * is observed, never consumed, so Kmesh's daemon still prints every event. The pin is checked at
- * every poll; a new log ring (Kmesh restarted) is observed from its first event, the old one's
- * count kept. Events the observer could not read before they were overwritten are counted in
+ * every poll (while none is pinned, once a second); a log ring pinned after the first poll (Kmesh
+ * restarted) is observed from its first event, the old one's count kept. Events the observer could not read before they were overwritten are counted in
  * {@link #missed()}: the count is exact while that is 0.
  */
 public final class LogRingDrops implements AutoCloseable {
@@ -46,6 +46,10 @@ public final class LogRingDrops implements AutoCloseable {
     private long missedBefore;
     private boolean missedLogged;
     private boolean seen;
+    /** While no log ring is pinned, the pin is looked at again only after this long. */
+    static final long ABSENT_RECHECK_NANOS = 1_000_000_000L;
+    private long absentSince = Long.MIN_VALUE;
+    private boolean polled;
 
     private LogRingDrops(Path pin) {
         this.pin = pin;
@@ -72,6 +76,10 @@ public final class LogRingDrops implements AutoCloseable {
 
     /** Reads the events logged since the last poll; follows a new pin. Never throws for a missing pin. */
     public synchronized void poll() {
+        long now = System.nanoTime();
+        if (ring == null && absentSince != Long.MIN_VALUE && now - absentSince < ABSENT_RECHECK_NANOS) {
+            return;
+        }
         Object key;
         try {
             key = Files.readAttributes(pin, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
@@ -81,6 +89,9 @@ public final class LogRingDrops implements AutoCloseable {
         if (ring != null) {
             drain();
         }
+        absentSince = key == null ? now : Long.MIN_VALUE;
+        boolean first = !polled;
+        polled = true;
         if (key == null ? ring == null : key.equals(fileKey)) {
             return;
         }
@@ -90,6 +101,10 @@ public final class LogRingDrops implements AutoCloseable {
             try {
                 fd = Pins.openMap(pin, MapType.RINGBUF);
                 ring = RingBuffer.map(fd.get(), true);
+                if (!first) {
+                    // Made while the monitor watched: every event in it is the monitor's to count.
+                    ring.readFromFirstRecord();
+                }
                 seen = true;
             } catch (PerfMonitorException e) {
                 LOG.debug("observing the log ring {} failed: {}", pin, e.getMessage());
