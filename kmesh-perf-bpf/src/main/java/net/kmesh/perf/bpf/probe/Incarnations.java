@@ -30,11 +30,14 @@ public final class Incarnations {
     private Probe current;
     private final List<Probe> draining = new ArrayList<>();
     private long attachments;
+    /** The readers of every ring held, the current one first: made again whenever what is held changes. */
+    private List<RingCursor> readers = List.of();
 
     /** Makes {@code probe} the current incarnation; returns how many were attached before it. */
     synchronized long adopt(Probe probe) {
         totals.attached(probe.counters());
         current = probe;
+        heldChanged();
         return attachments++;
     }
 
@@ -59,22 +62,24 @@ public final class Incarnations {
         draining.add(current);
         current.sawRecords(nowNanos);
         current = null;
+        heldChanged();
         return true;
     }
 
-    /** The readers of every ring held, the current one first. */
+    /** The readers of every ring held, the current one first; the same list until what is held changes. */
     synchronized List<RingCursor> readers() {
-        if (current == null && draining.isEmpty()) {
-            return List.of();
-        }
-        List<RingCursor> readers = new ArrayList<>(1 + draining.size());
+        return readers;
+    }
+
+    private void heldChanged() {
+        List<RingCursor> all = new ArrayList<>(1 + draining.size());
         if (current != null) {
-            readers.add(current.reader());
+            all.add(current.reader());
         }
         for (Probe p : draining) {
-            readers.add(p.reader());
+            all.add(p.reader());
         }
-        return readers;
+        readers = List.copyOf(all);
     }
 
     /** {@code reader} handed records over at {@code nowNanos}: a draining ring it reads is not empty yet. */
@@ -88,13 +93,19 @@ public final class Incarnations {
 
     /** Removes the draining incarnations that stayed empty for the grace period, their figures kept. */
     synchronized List<Probe> retire(long nowNanos) {
+        if (draining.isEmpty()) {
+            return List.of();
+        }
         List<Probe> done = new ArrayList<>();
         for (Probe p : draining) {
             if (p.reader().pendingBytes() == 0 && nowNanos - p.lastRecordNanos() >= GRACE_NANOS) {
                 done.add(p);
             }
         }
-        draining.removeAll(done);
+        if (!done.isEmpty()) {
+            draining.removeAll(done);
+            heldChanged();
+        }
         for (Probe p : done) {
             fold(p);
         }
@@ -112,6 +123,7 @@ public final class Incarnations {
         }
         current = null;
         draining.clear();
+        heldChanged();
         Collections.reverse(all);
         return all;
     }

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import net.kmesh.perf.bpf.libbpf.FastLibC;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
@@ -41,6 +42,8 @@ final class PinWatch implements AutoCloseable {
     /** The file names of the watched pins, by the watch descriptor of their directory. */
     private final Map<Integer, Set<String>> pinNames;
     private boolean overflowLogged;
+    /** Whether the last {@link #clear()} read any event; consumer thread. */
+    private boolean changed;
 
     private PinWatch(LibC libc, Fd fd, Map<Integer, Set<String>> pinNames) {
         this.libc = libc;
@@ -91,10 +94,17 @@ final class PinWatch implements AutoCloseable {
     int clear() {
         int made = 0;
         long n;
-        while (fd.isOpen() && (n = libc.read(fd.get(), events, events.size())) > 0) {
+        changed = false;
+        while (fd.isOpen() && (n = FastLibC.read(fd.get(), events, events.size())) > 0) {
+            changed = true;
             made += pinsMade(events, (int) n);
         }
         return made;
+    }
+
+    /** Whether the last {@link #clear()} read any event: something in a watched directory changed. */
+    boolean changed() {
+        return changed;
     }
 
     private int pinsMade(Memory buffer, int length) {

@@ -40,6 +40,11 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private static final Logger LOG = LoggerFactory.getLogger(SourceFollower.class);
     /** Attaching failed: try again after this long rather than at every wake. */
     private static final long RETRY_NANOS = 250_000_000L;
+    /**
+     * With the pin directories watched, the pins are read again only when a watched directory
+     * changed, or after this long (a directory removed and made again is no longer watched).
+     */
+    private static final long PIN_RECHECK_NANOS = 100_000_000L;
 
     private final ProbeLocator locator;
     private final RecordSource.ReadMode mode;
@@ -57,6 +62,10 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private boolean closed;
     /** Consumer thread. */
     private long nextAttempt;
+    /** The ring the source named at the last check, and when that was; consumer thread. */
+    private int lastNamed = ProbeLocator.NONE;
+    private long lastCheckNanos;
+    private boolean checked;
 
     private SourceFollower(ProbeLocator locator, RecordSource.ReadMode mode, PerfMonitorConfig config,
                            String description, List<String> notes) {
@@ -130,6 +139,10 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         }
         synchronized (this) {
             problem.clear();
+            if (fromFirstRecord) {
+                // In the same step as the new ring, so that a status naming it counts the rings before it.
+                unseen.settle(true, maps.ring().id(), maps.ring().id(), description);
+            }
             return held.adopt(probe);
         }
     }
@@ -184,10 +197,18 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         if (locator == null) {
             return;
         }
+        boolean recheck = true;
         if (pinWatch != null) {
             unseen.pinsMade(pinWatch.clear());
+            recheck = pinWatch.changed() || !checked || nowNanos - lastCheckNanos >= PIN_RECHECK_NANOS;
         }
-        int named = locator.currentId();
+        int named = lastNamed;
+        if (recheck) {
+            named = locator.currentId();
+            lastNamed = named;
+            lastCheckNanos = nowNanos;
+            checked = true;
+        }
         boolean attached;
         synchronized (this) {
             if (closed) {
@@ -208,7 +229,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         } else if (!attached && named == ProbeLocator.NONE) {
             problem.set(waiting(), SourceProblem.WAITING);
         }
-        unseen.settle(attachedNew, named, held.withCurrent(p -> p != null ? p.ringId() : ProbeLocator.NONE), description);
+        if (unseen.pending()) {
+            unseen.settle(attachedNew, named, held.withCurrent(p -> p != null ? p.ringId() : ProbeLocator.NONE), description);
+        }
         for (Probe p : held.retire(nowNanos)) {
             LOG.debug("{}: released ring buffer map {} after it stayed empty", description, p.ringId());
             p.close();

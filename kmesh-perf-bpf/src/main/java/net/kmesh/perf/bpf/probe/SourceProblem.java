@@ -1,5 +1,6 @@
 package net.kmesh.perf.bpf.probe;
 
+import java.util.Objects;
 import java.util.Optional;
 import net.kmesh.perf.spi.ChangeLog;
 import org.slf4j.Logger;
@@ -18,6 +19,8 @@ final class SourceProblem {
     private final ChangeLog log;
     private String problem;
     private String kind;
+    /** Set or cleared since the last {@link #log()}. */
+    private boolean changed = true;
 
     SourceProblem(String description, Logger logger) {
         this.description = description;
@@ -25,6 +28,9 @@ final class SourceProblem {
     }
 
     synchronized void set(String problem, String kind) {
+        if (!Objects.equals(problem, this.problem) || !Objects.equals(kind, this.kind)) {
+            changed = true;
+        }
         this.problem = problem;
         this.kind = kind;
     }
@@ -42,6 +48,10 @@ final class SourceProblem {
         String p;
         String k;
         synchronized (this) {
+            if (!changed) {
+                return;
+            }
+            changed = false;
             p = problem;
             k = kind;
         }

@@ -56,6 +56,11 @@ final class UnseenRings {
         }
     }
 
+    /** Whether pins were made that are not settled yet. */
+    boolean pending() {
+        return pending > 0;
+    }
+
     /** Rings pinned at the source's paths that the monitor never read. */
     long missed() {
         return missed;

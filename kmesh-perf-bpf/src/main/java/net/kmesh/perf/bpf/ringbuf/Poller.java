@@ -3,6 +3,7 @@ package net.kmesh.perf.bpf.ringbuf;
 import com.sun.jna.Memory;
 import com.sun.jna.Platform;
 import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.FastLibC;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
@@ -107,7 +108,7 @@ final class Poller implements AutoCloseable {
 
     /** Blocks until the ring has data, {@link #wake()} is called, or the timeout passes. */
     void await(int timeoutMillis) {
-        int n = libc.epoll_wait(epoll.get(), events, 2, timeoutMillis);
+        int n = FastLibC.epoll_wait(epoll.get(), events, 2, timeoutMillis);
         if (n < 0 && Errno.last() != Errno.EINTR) {
             throw Errno.failure("epoll_wait", Errno.last());
         }

@@ -3,6 +3,7 @@ package net.kmesh.perf.bpf.ringbuf;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import net.kmesh.perf.bpf.libbpf.FastLibC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * The one thread that reads a source's rings. Each turn it lets the source follow its data plane
  * ({@link Source#tick}), drains every ring the source reads (the current one and those being
  * retired), then waits: after a read that found records, at most the batch delay and never longer
- * than the time the current ring takes to fill a quarter at the rate just seen, so a small ring
- * (Kmesh's is 4 KiB) does not overflow because of the wait; a read that only found it was lapped
+ * than the time the current ring takes to fill a quarter at the recent peak rate, so a small ring
+ * (Kmesh's is 4 KiB) does not overflow because of the wait; rates are taken over spans of at least
+ * 5 ms, so a producer's bursts do not pass for its rate; a read that only found it was lapped
  * (an observer) counts as a read that found records, so the wait that follows is short. These
  * waits are timers to the nanosecond. When the ring is empty a consumer waits in epoll until the
  * kernel signals data, never longer than the idle wait. An observer cannot rely on epoll: the
@@ -29,6 +31,25 @@ public final class RingConsumer implements AutoCloseable {
     /** The wait after records arrive on an idle ring, before their rate is known. */
     private static final long FIRST_DELAY_NANOS = 1_000_000;
     static final long PEAK_HALF_LIFE_NANOS = 1_000_000_000L;
+    /**
+     * The shortest span a rate is measured over. A producer writes in bursts (Kmesh's in softirqs
+     * and syscalls, a test's every millisecond): bytes over the time since the last read would take
+     * a burst that just arrived for a rate, and plan waits so short that most reads find nothing.
+     */
+    static final long RATE_WINDOW_NANOS = 5_000_000L;
+    /**
+     * The longest idle wait while the source's notice fd is watched: a pin made or removed wakes the
+     * consumer at once, so the idle wait only bounds how late the source's slow upkeep runs.
+     */
+    static final long NOTICED_IDLE_WAIT_NANOS = 1_000_000_000L;
+    /**
+     * A consumer whose ring fills faster than this at the recent peak rate (Kmesh's 4 KiB ring above
+     * about 10,000 records a second) waits for the kernel's wake-up after each read instead of a
+     * timer: the wake-up comes with the first record written after the read, so the ring is nearly
+     * empty whenever the consumer is woken, and a neighbour that holds the CPU for a few
+     * milliseconds finds it with most of its room still free. Below this rate a timer batches reads.
+     */
+    static final long NOTIFIED_RING_NANOS = 10_000_000L;
 
     /** The rings to read and how to follow them; implemented by the probe's source follower. */
     public interface Source {
@@ -77,11 +98,16 @@ public final class RingConsumer implements AutoCloseable {
     private final long idleWaitNanos;
     private final Thread thread;
     private volatile Poller poller;
+    /** Whether the poller watches the source's notice fd; consumer thread. */
+    private boolean noticing;
     /** The reader whose ring the poller watches; consumer thread. */
     private RingCursor watched;
     private long lastDrainNanos;
-    /** The last turn found records and waited a known delay: this turn's bytes over its time are a rate. */
-    private boolean delayed;
+    /** When the last turn began to wait in epoll for records; -1 when it did not. */
+    private long idleSinceNanos = -1;
+    /** Bytes the current ring filled with since {@link #windowStartNanos}, for the next rate taken. */
+    private long windowBytes;
+    private long windowStartNanos;
     /** Turns in a row that found data pending but nothing to read. */
     private int pendingPauses;
     /** Bytes per nanosecond the current ring was seen to fill at recently (decaying peak). */
@@ -101,6 +127,7 @@ public final class RingConsumer implements AutoCloseable {
         this.batches = batches;
         this.batchDelayNanos = batchDelay.toNanos();
         this.idleWaitNanos = idleWait.toNanos();
+        FastLibC.bind();
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
     }
@@ -115,6 +142,7 @@ public final class RingConsumer implements AutoCloseable {
 
     private void run() {
         lastDrainNanos = System.nanoTime();
+        windowStartNanos = lastDrainNanos;
         while (!stopping) {
             try {
                 turn();
@@ -156,31 +184,42 @@ public final class RingConsumer implements AutoCloseable {
         }
         long elapsed = now - lastDrainNanos;
         lastDrainNanos = now;
-        boolean rateKnown = delayed;
-        delayed = false;
+        // Records after a wait in epoll longer than a rate window come at a pace not known yet.
+        boolean fromIdle = idleSinceNanos >= 0 && now - idleSinceNanos >= RATE_WINDOW_NANOS;
+        idleSinceNanos = -1;
         if (records != 0) {
             pendingPauses = 0;
             long delay;
             long bytes = current != null ? current.consumerPosition() - before : 0;
             if (current == null) {
                 delay = batchDelayNanos;
-            } else if (bytes >= current.size() / 4) {
-                // A quarter of the ring filled during one wait: read again at once.
+            } else if (bytes >= current.size() / 2) {
+                // Half the ring filled during one wait planned for a quarter: the rate jumped; read again at once.
                 delay = 0;
                 peakRate = plannedRate(peakRate, bytes, elapsed);
-            } else if (rateKnown) {
-                peakRate = plannedRate(peakRate, bytes, elapsed);
-                delay = delayFor(current.size(), peakRate, batchDelayNanos);
-            } else {
-                // Woken from idle by the first records: their rate is unknown until the next read.
+                measure(bytes, now);
+            } else if (fromIdle || peakRate == 0) {
+                // The first records after a while, or no rate taken yet: their pace is unknown, and
+                // after a while they came in a span not known either: the window starts again.
+                if (fromIdle) {
+                    windowBytes = 0;
+                    windowStartNanos = now;
+                } else {
+                    measure(bytes, now);
+                }
                 delay = Math.min(delayFor(current.size(), peakRate, batchDelayNanos), FIRST_DELAY_NANOS);
+            } else {
+                measure(bytes, now);
+                delay = delayFor(current.size(), peakRate, batchDelayNanos);
             }
-            if (delay > 0) {
+            if (delay > 0 && watched != null && current.consumes() && fillsWithin(current.size(), NOTIFIED_RING_NANOS)) {
+                // Caught up: the kernel wakes the ring's waiters at the next record committed.
+                poller.await((int) Math.max(1, batchDelayNanos / 1_000_000));
+            } else if (delay > 0) {
                 // A timer, to the nanosecond: epoll counts its timeout in whole milliseconds, and an
                 // observer's epoll wake-ups are lost whenever the real consumer empties the ring first.
                 LockSupport.parkNanos(this, delay);
             }
-            delayed = true;
             return;
         }
         if (current != null && current.pendingBytes() > 0) {
@@ -194,19 +233,39 @@ public final class RingConsumer implements AutoCloseable {
         if (current != null && !current.consumes()) {
             // An observer between records: the kernel's wake-ups are lost whenever the real consumer
             // empties the ring first, so while records came recently, read on a timer at their pace.
-            peakRate = plannedRate(peakRate, 0, elapsed);
+            measure(0, now);
             long delay = delayFor(current.size(), peakRate, batchDelayNanos);
             if (delay < batchDelayNanos) {
                 LockSupport.parkNanos(this, delay);
-                delayed = true;
                 return;
             }
         }
+        idleSinceNanos = now;
         if (watched != null || (current == null && poller != null)) {
-            long wait = current == null || current.consumes() ? idleWaitNanos : Math.min(batchDelayNanos, idleWaitNanos);
+            long idle = noticing ? Math.max(idleWaitNanos, NOTICED_IDLE_WAIT_NANOS) : idleWaitNanos;
+            long wait = current == null || current.consumes() ? idle : Math.min(batchDelayNanos, idleWaitNanos);
             poller.await((int) Math.max(1, wait / 1_000_000));
         } else {
             LockSupport.parkNanos(this, current != null ? Math.min(batchDelayNanos, idleWaitNanos) : idleWaitNanos);
+        }
+    }
+
+    /** Whether a ring of {@code size} bytes fills within {@code nanos} at the recent peak rate. */
+    private boolean fillsWithin(int size, long nanos) {
+        return peakRate * nanos > size;
+    }
+
+    /**
+     * Adds {@code bytes} read at {@code now} to the rate window, and takes the window's rate into the
+     * planned peak once the window spans {@link #RATE_WINDOW_NANOS}.
+     */
+    private void measure(long bytes, long now) {
+        windowBytes += bytes;
+        long span = now - windowStartNanos;
+        if (span >= RATE_WINDOW_NANOS) {
+            peakRate = plannedRate(peakRate, windowBytes, span);
+            windowBytes = 0;
+            windowStartNanos = now;
         }
     }
 
@@ -222,6 +281,7 @@ public final class RingConsumer implements AutoCloseable {
             p = new Poller();
             if (notice >= 0) {
                 p.alsoWatch(notice);
+                noticing = true;
             }
             synchronized (this) {
                 poller = p;
