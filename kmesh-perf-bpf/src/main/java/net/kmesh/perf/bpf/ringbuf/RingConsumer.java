@@ -210,6 +210,11 @@ public final class RingConsumer implements AutoCloseable {
                 delay = Math.min(delayFor(current.size(), peakRate, batchDelayNanos), FIRST_DELAY_NANOS);
             } else {
                 measure(bytes, now);
+                if (!current.consumes()) {
+                    // An observer plans on the rate since its last read too: a burst shortens its next
+                    // wait, since no wake-up of the kernel's can hurry it and what it is late for is lost.
+                    peakRate = plannedRate(peakRate, bytes, elapsed);
+                }
                 delay = delayFor(current.size(), peakRate, batchDelayNanos);
             }
             if (delay > 0 && watched != null && current.consumes() && fillsWithin(current.size(), NOTIFIED_RING_NANOS)) {
