@@ -61,7 +61,7 @@ class PrometheusFilesTest {
     @Test
     void theRulesFileIsReadWhole() throws Exception {
         List<Rules.Rule> rules = Rules.load(Rules.rulesFile());
-        assertEquals(10, rules.size(), rules.toString());
+        assertEquals(11, rules.size(), rules.toString());
         for (Rules.Rule r : rules) {
             assertFalse(r.expr().isBlank(), r.name());
             assertTrue(r.labelsUsed().contains("instance"), r.name() + " names the node: " + r.labelsUsed());
