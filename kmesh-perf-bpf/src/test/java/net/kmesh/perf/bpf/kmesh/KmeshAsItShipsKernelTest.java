@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.kmesh.perf.Capabilities.Feature;
+import net.kmesh.perf.ListenerRegistration;
 import net.kmesh.perf.OperationsProblem;
 import net.kmesh.perf.PendingStarts;
 import net.kmesh.perf.PerfMonitor;
@@ -138,7 +142,24 @@ class KmeshAsItShipsKernelTest {
              PerfMonitor monitor = monitor()) {
             assertEquals(OptionalLong.of(0), monitor.snapshot().records().dropped(), "a log ring: drops are known");
             assertTrue(monitor.capabilities().has(Feature.DROPPED_COUNTER));
-            KmeshShipped.Result r = kmesh.connects(400); // 400 records of 40 bytes cannot fit a 4 KiB ring at once
+            // The consumer is held at the first record, freeing nothing, while 400 records of 40 bytes
+            // are written: a 4 KiB ring holds about 100 (a consumer woken at once kept up with them all).
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicBoolean first = new AtomicBoolean(true);
+            KmeshShipped.Result r;
+            try (ListenerRegistration hold = monitor.addRecordListener((type, start, end, pid) -> {
+                if (first.compareAndSet(true, false)) {
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            })) {
+                r = kmesh.connects(400);
+            } finally {
+                release.countDown();
+            }
             assertTrue(r.logged() > 0, r.toString());
             assertEquals(0, r.unlogged(), r.toString());
             assertEquals(400, r.recorded() + r.logged());
