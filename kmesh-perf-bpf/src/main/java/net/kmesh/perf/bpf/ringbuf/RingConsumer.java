@@ -44,12 +44,12 @@ public final class RingConsumer implements AutoCloseable {
     static final long NOTICED_IDLE_WAIT_NANOS = 1_000_000_000L;
     /**
      * A consumer whose ring fills faster than this at the recent peak rate (Kmesh's 4 KiB ring above
-     * about 10,000 records a second) waits for the kernel's wake-up after each read instead of a
+     * about 4,000 records a second) waits for the kernel's wake-up after each read instead of a
      * timer: the wake-up comes with the first record written after the read, so the ring is nearly
      * empty whenever the consumer is woken, and a neighbour that holds the CPU for a few
      * milliseconds finds it with most of its room still free. Below this rate a timer batches reads.
      */
-    static final long NOTIFIED_RING_NANOS = 10_000_000L;
+    static final long NOTIFIED_RING_NANOS = 25_000_000L;
 
     /** The rings to read and how to follow them; implemented by the probe's source follower. */
     public interface Source {
