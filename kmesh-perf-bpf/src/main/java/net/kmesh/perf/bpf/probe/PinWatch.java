@@ -36,7 +36,6 @@ final class PinWatch implements AutoCloseable {
     /** {@code struct inotify_event}: int wd; uint32_t mask, cookie, len; char name[len]. */
     private static final int EVENT_HEADER = 16;
 
-    private final LibC libc;
     private final Fd fd;
     private final Memory events = new Memory(4096);
     /** The file names of the watched pins, by the watch descriptor of their directory. */
@@ -45,8 +44,7 @@ final class PinWatch implements AutoCloseable {
     /** Whether the last {@link #clear()} read any event; consumer thread. */
     private boolean changed;
 
-    private PinWatch(LibC libc, Fd fd, Map<Integer, Set<String>> pinNames) {
-        this.libc = libc;
+    private PinWatch(Fd fd, Map<Integer, Set<String>> pinNames) {
         this.fd = fd;
         this.pinNames = pinNames;
     }
@@ -78,7 +76,7 @@ final class PinWatch implements AutoCloseable {
             fd.close();
             return null;
         }
-        return new PinWatch(libc, fd, pinNames);
+        return new PinWatch(fd, pinNames);
     }
 
     /** Readable when a pin may have changed. */

@@ -65,6 +65,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     /** The ring the source named at the last check, and when that was; consumer thread. */
     private int lastNamed = ProbeLocator.NONE;
     private long lastCheckNanos;
+    /** Whether {@code lastNamed} was read at all yet; consumer thread. */
     private boolean checked;
 
     private SourceFollower(ProbeLocator locator, RecordSource.ReadMode mode, PerfMonitorConfig config,
