@@ -1,5 +1,6 @@
 package net.kmesh.perf.bpf.ringbuf;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.function.IntConsumer;
 
@@ -80,6 +81,40 @@ public final class RingObserver extends ValidatedWalk {
     @Override
     boolean mayBeOverwritten(long pos, long now) {
         return true;
+    }
+
+    /**
+     * After a lap, the records the producer has not overwritten yet are still in the ring, but their
+     * boundaries are not known: the headers that chained to them from {@code pos} are gone. When
+     * every record read so far took the same bytes (Kmesh's take 40), the boundaries are {@code pos}
+     * plus multiples of that stride; the first one a ring's size behind {@code now} or less is
+     * taken when every header from it to {@code target} says a committed record of exactly that
+     * stride and the producer has not overwritten it meanwhile. Otherwise (records of mixed sizes, a
+     * header that disagrees) the walk goes on at {@code target}, the real consumer's position,
+     * skipping the intact records before it: up to a ring's worth more than were overwritten.
+     */
+    @Override
+    long intactFrom(long pos, long now, long target) {
+        long stride = sizes.stride();
+        int size = ring.size();
+        if (stride == 0 || target - pos <= stride) {
+            return target;
+        }
+        // The first boundary c with now - c < size: nothing from it on can have been overwritten.
+        long from = pos + ((now - size - pos) / stride + 1) * stride;
+        if (from >= target || (target - from) % stride != 0) {
+            return target;
+        }
+        for (long q = from; q < target; q += stride) {
+            int header = ring.data.getInt((int) (q & ring.mask));
+            if ((header & RingLayout.BUSY_BIT) != 0 || RingLayout.recordBytes(header) != stride) {
+                return target;
+            }
+        }
+        // The header loads come before this load of producer_pos: had the producer reached the
+        // first of them meanwhile, it would show here.
+        VarHandle.acquireFence();
+        return ring.producerPosition() - from < size ? from : target;
     }
 
     @Override

@@ -18,8 +18,9 @@ import java.util.function.IntConsumer;
  * <p>Each record is copied into a scratch buffer, then the producer position is read again, and
  * the record is handed to the {@link RecordHandler} (from the scratch buffer, at position 0) only
  * when that proves the copy intact. A record that fails the test is never decoded: the walk
- * continues at the ring's consumer position, the first record boundary after which the kernel has
- * overwritten nothing, and reports the bytes it skipped to {@link #skipped}.
+ * continues at the ring's consumer position, the first record boundary known without headers after
+ * which the kernel has overwritten nothing, or at an earlier boundary a subclass proves
+ * ({@link #intactFrom}), and reports the bytes it skipped to {@link #skipped}.
  */
 abstract class ValidatedWalk implements RingCursor {
     /** Largest scratch buffer: a longer record is counted as a corruption and skipped. */
@@ -65,6 +66,15 @@ abstract class ValidatedWalk implements RingCursor {
      */
     long continueFrom(long pos) {
         return pos;
+    }
+
+    /**
+     * Where to read on after the record at {@code pos} was overwritten, given {@code target}, the
+     * first boundary known without the record headers in between: {@code target}, or an earlier
+     * boundary the walk can prove (the records from it to {@code target} are then read too).
+     */
+    long intactFrom(long pos, long now, long target) {
+        return target;
     }
 
     /** Called with the bytes skipped over overwritten records (positive), and with 0 at the end of each drain. */
@@ -152,7 +162,7 @@ abstract class ValidatedWalk implements RingCursor {
                     // now == pos + size is not safe: the next header, at pos + size over ours, is written
                     // before producer_pos moves past it.
                     if (now - pos >= size && mayBeOverwritten(pos, now)) {
-                        long to = resyncTarget(pos, now, size);
+                        long to = intactFrom(pos, now, resyncTarget(pos, now, size));
                         skipped(to - pos);
                         pos = to;
                         prod = now;

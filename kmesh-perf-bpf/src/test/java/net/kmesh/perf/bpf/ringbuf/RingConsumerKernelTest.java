@@ -29,6 +29,12 @@ class RingConsumerKernelTest {
      * after a read, or an observer's 1 ms epoll timeout) misses it in every run.
      */
     private static final int ATTEMPTS = 3;
+    /**
+     * The observer's runs: a lap costs it only the records overwritten, but a vCPU the host takes
+     * for 2 ms or more (this machine's steal was 5-20 % of a CPU while it was measured) still laps
+     * it, and more often on some hours than on others.
+     */
+    private static final int OBSERVE_ATTEMPTS = 5;
 
     @Test
     void consumingTwentyThousandPerSecondFromAFourKibRingBesideABusyProcessLosesNothing() throws Exception {
@@ -68,7 +74,7 @@ class RingConsumerKernelTest {
             libbpf.startPolling();
             List<String> runs = new ArrayList<>();
             long committed = 0;
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            for (int attempt = 0; attempt < OBSERVE_ATTEMPTS; attempt++) {
                 long observedBefore = observer.count();
                 long missedBefore = mapped.reader().missed();
                 PacedProducer.Result r = PacedProducer.produce(ring, 36_000, Duration.ofSeconds(2), 36);

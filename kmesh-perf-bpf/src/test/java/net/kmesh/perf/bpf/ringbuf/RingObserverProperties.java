@@ -34,6 +34,7 @@ class RingObserverProperties {
         final SyntheticRing ring;
         final List<Long> committed = new ArrayList<>();
         final Map<Long, Integer> lengths = new HashMap<>();
+        final Map<Long, Long> positions = new HashMap<>();
         final List<Long> observed = new ArrayList<>();
         final List<String> bad = new ArrayList<>();
         final Deque<long[]> busy = new ArrayDeque<>();
@@ -65,6 +66,7 @@ class RingObserverProperties {
             seq++;
             ring.fill(pos, SyntheticRing.patterned(s, length));
             lengths.put(s, length);
+            positions.put(s, pos);
             if (leaveBusy) {
                 busy.add(new long[] {pos, s, discard ? 1 : 0});
             } else {
@@ -184,6 +186,71 @@ class RingObserverProperties {
                 "observed " + w.observed.size() + " + missed " + observer.missed());
         assertTrue(w.committed.containsAll(w.observed));
         assertEquals(0, observer.corruptions());
+        assertEquals(ring.producerPos, observer.consumerPosition());
+    }
+
+    /**
+     * Lapped by records of one size while the real consumer keeps up, the observer reads on from the
+     * first record the producer cannot have overwritten (a ring's size behind it or less), not from
+     * the real consumer's position: it misses exactly the records overwritten, whatever the lap.
+     */
+    @Property(tries = 1000)
+    void lappedByRecordsOfOneSizeMissesExactlyTheRecordsOverwritten(
+            @ForAll("ringSize") int size, @ForAll("startPosition") long start,
+            @ForAll @IntRange(min = 8, max = 100) int length, @ForAll @IntRange(min = 1, max = 400) int records,
+            @ForAll @IntRange(min = 0, max = 3) int unconsumed) {
+        SyntheticRing ring = new SyntheticRing(size, start);
+        RingObserver observer = ring.observer();
+        Watch w = new Watch(ring);
+        // One record read sizes the records.
+        assertTrue(w.produce(length, false, false));
+        observer.drain(w.handler());
+        for (int i = 0; i < records; i++) {
+            if (!w.produce(length, false, false)) {
+                ring.consumeAsOtherReader(Integer.MAX_VALUE);
+                assertTrue(w.produce(length, false, false));
+            }
+        }
+        // The real consumer has read all but the last few.
+        ring.consumeAsOtherReader(Integer.MAX_VALUE);
+        for (int i = 0; i < unconsumed && w.produce(length, false, false); i++) {
+            // pending for the real consumer
+        }
+        long producer = ring.producerPos;
+        List<Long> intact = new ArrayList<>();
+        for (long s = 1; s < w.seq; s++) {
+            if (producer - w.positions.get(s) < size) {
+                intact.add(s);
+            }
+        }
+        observer.drain(w.handler());
+        assertEquals(List.of(), w.bad);
+        assertEquals(intact, w.observed.subList(1, w.observed.size()), "every record not overwritten");
+        assertEquals(w.seq - 1 - intact.size(), observer.missed(), "exactly the records overwritten");
+        assertEquals(producer, observer.consumerPosition());
+    }
+
+    /**
+     * Lapped by records of one size after reading records of another, the observer cannot prove
+     * where the records it did not read begin, and reads on from the real consumer's position.
+     */
+    @Example
+    void aStrideTheHeadersContradictIsNotTrusted() {
+        SyntheticRing ring = new SyntheticRing(256, 0);
+        RingObserver observer = ring.observer();
+        Watch w = new Watch(ring);
+        assertTrue(w.produce(24, false, false));
+        observer.drain(w.handler());
+        for (int i = 0; i < 20; i++) {
+            if (!w.produce(16, false, false)) {
+                ring.consumeAsOtherReader(Integer.MAX_VALUE);
+                assertTrue(w.produce(16, false, false));
+            }
+        }
+        ring.consumeAsOtherReader(Integer.MAX_VALUE);
+        observer.drain(w.handler());
+        assertEquals(List.of(), w.bad);
+        assertEquals(List.of(0L), w.observed);
         assertEquals(ring.producerPos, observer.consumerPosition());
     }
 
