@@ -10,46 +10,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that reads a source's rings. Each turn it lets the source follow its data plane
  * ({@link Source#tick}), drains every ring the source reads (the current one and those being
- * retired), then waits: after a read that found records, at most the batch delay and never longer
- * than the time the current ring takes to fill a quarter at the recent peak rate, so a small ring
- * (Kmesh's is 4 KiB) does not overflow because of the wait; rates are taken over spans of at least
- * 5 ms, so a producer's bursts do not pass for its rate; a read that only found it was lapped
- * (an observer) counts as a read that found records, so the wait that follows is short. These
- * waits are timers to the nanosecond. When the ring is empty a consumer waits in epoll until the
- * kernel signals data, never longer than the idle wait. An observer cannot rely on epoll: the
- * kernel's wake-up is lost to it whenever the real consumer empties the ring first. So while
- * records came recently (the decaying peak rate), it keeps reading on the timer at their pace, and
- * only once that pace is slower than the batch delay does it wait in epoll, for at most the batch
- * delay.
+ * retired), then waits as its {@link WaitPlan} says: on a timer to the nanosecond after records
+ * (epoll counts whole milliseconds), in epoll for the kernel's wake-up where the ring fills fast or
+ * nothing comes. A read that only found it was lapped (an observer) counts as a read that found
+ * records, so the wait that follows is short.
  * The epoll registration belongs to the current ring (its reader, not its fd number): a new ring
  * is registered when the source switches to it, whatever fd it got, and a ring given up is
  * deregistered. {@link #close()} wakes it, lets it drain once more and joins it.
  */
 public final class RingConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingConsumer.class);
-    private static final long BUSY_HEAD_PAUSE_NANOS = 20_000;
-    /** The wait after records arrive on an idle ring, before their rate is known. */
-    private static final long FIRST_DELAY_NANOS = 1_000_000;
-    static final long PEAK_HALF_LIFE_NANOS = 1_000_000_000L;
-    /**
-     * The shortest span a rate is measured over. A producer writes in bursts (Kmesh's in softirqs
-     * and syscalls, a test's every millisecond): bytes over the time since the last read would take
-     * a burst that just arrived for a rate, and plan waits so short that most reads find nothing.
-     */
-    static final long RATE_WINDOW_NANOS = 5_000_000L;
     /**
      * The longest idle wait while the source's notice fd is watched: a pin made or removed wakes the
      * consumer at once, so the idle wait only bounds how late the source's slow upkeep runs.
      */
     static final long NOTICED_IDLE_WAIT_NANOS = 1_000_000_000L;
-    /**
-     * A consumer whose ring fills faster than this at the recent peak rate (Kmesh's 4 KiB ring above
-     * about 4,000 records a second) waits for the kernel's wake-up after each read instead of a
-     * timer: the wake-up comes with the first record written after the read, so the ring is nearly
-     * empty whenever the consumer is woken, and a neighbour that holds the CPU for a few
-     * milliseconds finds it with most of its room still free. Below this rate a timer batches reads.
-     */
-    static final long NOTIFIED_RING_NANOS = 25_000_000L;
 
     /** The rings to read and how to follow them; implemented by the probe's source follower. */
     public interface Source {
@@ -97,21 +72,13 @@ public final class RingConsumer implements AutoCloseable {
     private final long batchDelayNanos;
     private final long idleWaitNanos;
     private final Thread thread;
+    /** The consumer thread's: set when it starts. */
+    private WaitPlan plan;
     private volatile Poller poller;
     /** Whether the poller watches the source's notice fd; consumer thread. */
     private boolean noticing;
     /** The reader whose ring the poller watches; consumer thread. */
     private RingCursor watched;
-    private long lastDrainNanos;
-    /** When the last turn began to wait in epoll for records; -1 when it did not. */
-    private long idleSinceNanos = -1;
-    /** Bytes the current ring filled with since {@link #windowStartNanos}, for the next rate taken. */
-    private long windowBytes;
-    private long windowStartNanos;
-    /** Turns in a row that found data pending but nothing to read. */
-    private int pendingPauses;
-    /** Bytes per nanosecond the current ring was seen to fill at recently (decaying peak). */
-    private double peakRate;
     private volatile boolean stopping;
     private boolean started;
     private Runnable afterStop;
@@ -141,8 +108,7 @@ public final class RingConsumer implements AutoCloseable {
     }
 
     private void run() {
-        lastDrainNanos = System.nanoTime();
-        windowStartNanos = lastDrainNanos;
+        plan = new WaitPlan(batchDelayNanos, idleWaitNanos, System.nanoTime());
         while (!stopping) {
             try {
                 turn();
@@ -178,46 +144,12 @@ public final class RingConsumer implements AutoCloseable {
         if (stopping) {
             return;
         }
-        if (records == 0 && current != null && current.consumerPosition() != before) {
-            // Lapped (an observer): nothing handed over, but the ring moves fast; read again soon.
-            records = -1;
-        }
-        long elapsed = now - lastDrainNanos;
-        lastDrainNanos = now;
-        // Records after a wait in epoll longer than a rate window come at a pace not known yet.
-        boolean fromIdle = idleSinceNanos >= 0 && now - idleSinceNanos >= RATE_WINDOW_NANOS;
-        idleSinceNanos = -1;
-        if (records != 0) {
-            pendingPauses = 0;
-            long delay;
-            long bytes = current != null ? current.consumerPosition() - before : 0;
-            if (current == null) {
-                delay = batchDelayNanos;
-            } else if (bytes >= current.size() / 2) {
-                // Half the ring filled during one wait planned for a quarter: the rate jumped; read again at once.
-                delay = 0;
-                peakRate = plannedRate(peakRate, bytes, elapsed);
-                measure(bytes, now);
-            } else if (fromIdle || peakRate == 0) {
-                // The first records after a while, or no rate taken yet: their pace is unknown, and
-                // after a while they came in a span not known either: the window starts again.
-                if (fromIdle) {
-                    windowBytes = 0;
-                    windowStartNanos = now;
-                } else {
-                    measure(bytes, now);
-                }
-                delay = Math.min(delayFor(current.size(), peakRate, batchDelayNanos), FIRST_DELAY_NANOS);
-            } else {
-                measure(bytes, now);
-                if (!current.consumes()) {
-                    // An observer plans on the rate since its last read too: a burst shortens its next
-                    // wait, since no wake-up of the kernel's can hurry it and what it is late for is lost.
-                    peakRate = plannedRate(peakRate, bytes, elapsed);
-                }
-                delay = delayFor(current.size(), peakRate, batchDelayNanos);
-            }
-            if (delay > 0 && watched != null && current.consumes() && fillsWithin(current.size(), NOTIFIED_RING_NANOS)) {
+        plan.read(now);
+        long moved = current != null ? current.consumerPosition() - before : 0;
+        // A lapped observer hands over nothing, but the ring moves fast: read again soon.
+        if (records != 0 || moved != 0) {
+            long delay = plan.afterRecords(current, moved, now);
+            if (delay > 0 && watched != null && plan.waitsForKernel(current)) {
                 // Caught up: the kernel wakes the ring's waiters at the next record committed.
                 poller.await((int) Math.max(1, batchDelayNanos / 1_000_000));
             } else if (delay > 0) {
@@ -230,47 +162,25 @@ public final class RingConsumer implements AutoCloseable {
         if (current != null && current.pendingBytes() > 0) {
             // A record is reserved but not committed yet, or another reader of a shared ring has not
             // freed what it read: epoll would return at once, so wait a little instead of spinning.
-            LockSupport.parkNanos(this, pendingPauses++ < 50 ? BUSY_HEAD_PAUSE_NANOS : Math.min(batchDelayNanos,
-                    idleWaitNanos));
+            LockSupport.parkNanos(this, plan.pendingPause());
             return;
         }
-        pendingPauses = 0;
         if (current != null && !current.consumes()) {
             // An observer between records: the kernel's wake-ups are lost whenever the real consumer
             // empties the ring first, so while records came recently, read on a timer at their pace.
-            measure(0, now);
-            long delay = delayFor(current.size(), peakRate, batchDelayNanos);
-            if (delay < batchDelayNanos) {
-                LockSupport.parkNanos(this, delay);
+            long gap = plan.observerGap(current, now);
+            if (gap >= 0) {
+                LockSupport.parkNanos(this, gap);
                 return;
             }
         }
-        idleSinceNanos = now;
+        plan.idle(now);
         if (watched != null || (current == null && poller != null)) {
             long idle = noticing ? Math.max(idleWaitNanos, NOTICED_IDLE_WAIT_NANOS) : idleWaitNanos;
             long wait = current == null || current.consumes() ? idle : Math.min(batchDelayNanos, idleWaitNanos);
             poller.await((int) Math.max(1, wait / 1_000_000));
         } else {
             LockSupport.parkNanos(this, current != null ? Math.min(batchDelayNanos, idleWaitNanos) : idleWaitNanos);
-        }
-    }
-
-    /** Whether a ring of {@code size} bytes fills within {@code nanos} at the recent peak rate. */
-    private boolean fillsWithin(int size, long nanos) {
-        return peakRate * nanos > size;
-    }
-
-    /**
-     * Adds {@code bytes} read at {@code now} to the rate window, and takes the window's rate into the
-     * planned peak once the window spans {@link #RATE_WINDOW_NANOS}.
-     */
-    private void measure(long bytes, long now) {
-        windowBytes += bytes;
-        long span = now - windowStartNanos;
-        if (span >= RATE_WINDOW_NANOS) {
-            peakRate = plannedRate(peakRate, windowBytes, span);
-            windowBytes = 0;
-            windowStartNanos = now;
         }
     }
 
@@ -300,29 +210,6 @@ public final class RingConsumer implements AutoCloseable {
             }
         }
         watched = fd >= 0 ? current : null;
-    }
-
-    /**
-     * How long to wait after a read, for a ring of {@code ringSize} bytes filling at
-     * {@code bytesPerNano}: the batch delay, but never longer than a quarter of the ring takes to
-     * fill at that rate.
-     */
-    static long delayFor(int ringSize, double bytesPerNano, long batchDelayNanos) {
-        if (!(bytesPerNano > 0)) {
-            return batchDelayNanos;
-        }
-        return (long) Math.min(batchDelayNanos, (ringSize / 4) / bytesPerNano);
-    }
-
-    /**
-     * The rate to plan the next wait for: the rate just seen, or the recent peak decaying with a
-     * half-life of {@link #PEAK_HALF_LIFE_NANOS}, whichever is higher. A producer that pauses for a
-     * moment (or is descheduled) does not stretch the wait a burst right after it would overflow.
-     */
-    static double plannedRate(double previousPeak, long bytes, long elapsedNanos) {
-        double seen = elapsedNanos > 0 ? (double) bytes / elapsedNanos : 0;
-        double decayed = previousPeak * Math.pow(0.5, (double) Math.max(0, elapsedNanos) / PEAK_HALF_LIFE_NANOS);
-        return Math.max(seen, decayed);
     }
 
     private int drainAll(long now) {

@@ -18,7 +18,7 @@ class RingConsumerWaitProperties {
                                                       @ForAll @DoubleRange(min = 0.0001, max = 10) @net.jqwik.api.constraints.Scale(6) double bytesPerNano,
                                                       @ForAll @LongRange(min = 0, max = 1_000_000_000) long batchDelay) {
         int size = 1 << sizeBits;
-        long delay = RingConsumer.delayFor(size, bytesPerNano, batchDelay);
+        long delay = WaitPlan.delayFor(size, bytesPerNano, batchDelay);
         assertTrue(delay >= 0 && delay <= batchDelay, "within the batch delay: " + delay);
         assertTrue(delay * bytesPerNano <= size / 4.0 + 1, "fills at most a quarter: " + delay * bytesPerNano);
     }
@@ -27,19 +27,19 @@ class RingConsumerWaitProperties {
     void kmeshsFourKibRingAtTenThousandRecordsPerSecondWaitsAQuarterFill() {
         // 10,000 records of 40 bytes (32 + the 8-byte header) per second fill 1 KiB in 2.56 ms.
         double rate = 10_000 * 40 / 1e9;
-        assertEquals(2_560_000, RingConsumer.delayFor(4096, rate, 10_000_000), 1_000);
-        assertEquals(10_000_000, RingConsumer.delayFor(16 << 20, rate, 10_000_000), "a big ring waits the batch delay");
-        assertEquals(10_000_000, RingConsumer.delayFor(4096, 0, 10_000_000), "no rate seen: the batch delay");
+        assertEquals(2_560_000, WaitPlan.delayFor(4096, rate, 10_000_000), 1_000);
+        assertEquals(10_000_000, WaitPlan.delayFor(16 << 20, rate, 10_000_000), "a big ring waits the batch delay");
+        assertEquals(10_000_000, WaitPlan.delayFor(4096, 0, 10_000_000), "no rate seen: the batch delay");
     }
 
     @Property
     void thePlannedRateIsAtLeastTheRateSeenAndForgetsPeaksSlowly(@ForAll @DoubleRange(min = 0, max = 10) double peak,
                                                                  @ForAll @LongRange(min = 0, max = 1_000_000) long bytes,
                                                                  @ForAll @LongRange(min = 1, max = 10_000_000_000L) long elapsed) {
-        double planned = RingConsumer.plannedRate(peak, bytes, elapsed);
+        double planned = WaitPlan.plannedRate(peak, bytes, elapsed);
         assertTrue(planned >= (double) bytes / elapsed);
         assertTrue(planned <= Math.max(peak, (double) bytes / elapsed) + 1e-12);
-        if (elapsed <= RingConsumer.PEAK_HALF_LIFE_NANOS) {
+        if (elapsed <= WaitPlan.PEAK_HALF_LIFE_NANOS) {
             assertTrue(planned >= peak / 2 - 1e-12, "a peak is at least halved only after a half-life");
         }
     }

@@ -1,0 +1,167 @@
+package net.kmesh.perf.bpf.ringbuf;
+
+/**
+ * How long the consumer thread waits between reads, from how fast its current ring fills. After a
+ * read that found records it waits at most the batch delay and never longer than the time the ring
+ * takes to fill a quarter at the recent peak rate, so a small ring (Kmesh's is 4 KiB) does not
+ * overflow because of the wait; rates are taken over spans of at least 5 ms, so a producer's bursts
+ * do not pass for its rate. A consumer whose ring fills fast waits for the kernel's wake-up instead;
+ * an observer, whose wake-ups the real consumer takes, keeps reading on the timer while records
+ * come. Holds the rate seen so far; used on the consumer thread only.
+ */
+final class WaitPlan {
+    /** The first pauses while data is pending but unreadable, before they lengthen to the batch delay. */
+    private static final long BUSY_HEAD_PAUSE_NANOS = 20_000;
+    private static final int SHORT_PAUSES = 50;
+    /** The wait after records arrive on an idle ring, before their rate is known. */
+    private static final long FIRST_DELAY_NANOS = 1_000_000;
+    static final long PEAK_HALF_LIFE_NANOS = 1_000_000_000L;
+    /**
+     * The shortest span a rate is measured over. A producer writes in bursts (Kmesh's in softirqs
+     * and syscalls, a test's every millisecond): bytes over the time since the last read would take
+     * a burst that just arrived for a rate, and plan waits so short that most reads find nothing.
+     */
+    static final long RATE_WINDOW_NANOS = 5_000_000L;
+    /**
+     * A consumer whose ring fills faster than this at the recent peak rate (Kmesh's 4 KiB ring above
+     * about 4,000 records a second) waits for the kernel's wake-up after each read instead of a
+     * timer: the wake-up comes with the first record written after the read, so the ring is nearly
+     * empty whenever the consumer is woken, and a neighbour that holds the CPU for a few
+     * milliseconds finds it with most of its room still free. Below this rate a timer batches reads.
+     */
+    static final long NOTIFIED_RING_NANOS = 25_000_000L;
+
+    private final long batchDelayNanos;
+    private final long idleWaitNanos;
+    private long lastDrainNanos;
+    /** The time since the read before this turn's. */
+    private long elapsedNanos;
+    /** When the last turn began to wait in epoll for records; -1 when it did not. */
+    private long idleSinceNanos = -1;
+    /** Whether this turn's records came after a wait in epoll longer than a rate window: at a pace not known yet. */
+    private boolean fromIdle;
+    /** Bytes the current ring filled with since {@link #windowStartNanos}, for the next rate taken. */
+    private long windowBytes;
+    private long windowStartNanos;
+    /** Turns in a row that found data pending but nothing to read. */
+    private int pendingPauses;
+    /** Bytes per nanosecond the current ring was seen to fill at recently (decaying peak). */
+    private double peakRate;
+
+    WaitPlan(long batchDelayNanos, long idleWaitNanos, long startNanos) {
+        this.batchDelayNanos = batchDelayNanos;
+        this.idleWaitNanos = idleWaitNanos;
+        this.lastDrainNanos = startNanos;
+        this.windowStartNanos = startNanos;
+    }
+
+    /** A turn read the rings at {@code now}. */
+    void read(long now) {
+        elapsedNanos = now - lastDrainNanos;
+        lastDrainNanos = now;
+        fromIdle = idleSinceNanos >= 0 && now - idleSinceNanos >= RATE_WINDOW_NANOS;
+        idleSinceNanos = -1;
+    }
+
+    /**
+     * The wait after a read that found records, or found an observer lapped: {@code bytes} moved
+     * {@code current}'s position (null when the source names no ring). 0 reads again at once.
+     */
+    long afterRecords(RingCursor current, long bytes, long now) {
+        pendingPauses = 0;
+        if (current == null) {
+            return batchDelayNanos;
+        }
+        if (bytes >= current.size() / 2) {
+            // Half the ring filled during one wait planned for a quarter: the rate jumped; read again at once.
+            peakRate = plannedRate(peakRate, bytes, elapsedNanos);
+            measure(bytes, now);
+            return 0;
+        }
+        if (fromIdle || peakRate == 0) {
+            // The first records after a while, or no rate taken yet: their pace is unknown, and
+            // after a while they came in a span not known either: the window starts again.
+            if (fromIdle) {
+                windowBytes = 0;
+                windowStartNanos = now;
+            } else {
+                measure(bytes, now);
+            }
+            return Math.min(delayFor(current.size(), peakRate, batchDelayNanos), FIRST_DELAY_NANOS);
+        }
+        measure(bytes, now);
+        if (!current.consumes()) {
+            // An observer plans on the rate since its last read too: a burst shortens its next
+            // wait, since no wake-up of the kernel's can hurry it and what it is late for is lost.
+            peakRate = plannedRate(peakRate, bytes, elapsedNanos);
+        }
+        return delayFor(current.size(), peakRate, batchDelayNanos);
+    }
+
+    /** Whether a consumer of {@code current} waits for the kernel's wake-up after a read rather than a timer. */
+    boolean waitsForKernel(RingCursor current) {
+        return current.consumes() && peakRate * NOTIFIED_RING_NANOS > current.size();
+    }
+
+    /**
+     * The pause while data is pending but unreadable (a record reserved but not committed, another
+     * reader's unfreed records): epoll would return at once.
+     */
+    long pendingPause() {
+        return pendingPauses++ < SHORT_PAUSES ? BUSY_HEAD_PAUSE_NANOS : Math.min(batchDelayNanos, idleWaitNanos);
+    }
+
+    /**
+     * An observer between records: the timer's wait while records came recently, at their pace, or
+     * -1 once that pace is slower than the batch delay.
+     */
+    long observerGap(RingCursor current, long now) {
+        pendingPauses = 0;
+        measure(0, now);
+        long delay = delayFor(current.size(), peakRate, batchDelayNanos);
+        return delay < batchDelayNanos ? delay : -1;
+    }
+
+    /** The turn found nothing and waits in epoll from {@code now}. */
+    void idle(long now) {
+        pendingPauses = 0;
+        idleSinceNanos = now;
+    }
+
+    /**
+     * Adds {@code bytes} read at {@code now} to the rate window, and takes the window's rate into the
+     * planned peak once the window spans {@link #RATE_WINDOW_NANOS}.
+     */
+    private void measure(long bytes, long now) {
+        windowBytes += bytes;
+        long span = now - windowStartNanos;
+        if (span >= RATE_WINDOW_NANOS) {
+            peakRate = plannedRate(peakRate, windowBytes, span);
+            windowBytes = 0;
+            windowStartNanos = now;
+        }
+    }
+
+    /**
+     * How long to wait after a read, for a ring of {@code ringSize} bytes filling at
+     * {@code bytesPerNano}: the batch delay, but never longer than a quarter of the ring takes to
+     * fill at that rate.
+     */
+    static long delayFor(int ringSize, double bytesPerNano, long batchDelayNanos) {
+        if (!(bytesPerNano > 0)) {
+            return batchDelayNanos;
+        }
+        return (long) Math.min(batchDelayNanos, (ringSize / 4) / bytesPerNano);
+    }
+
+    /**
+     * The rate to plan the next wait for: the rate just seen, or the recent peak decaying with a
+     * half-life of {@link #PEAK_HALF_LIFE_NANOS}, whichever is higher. A producer that pauses for a
+     * moment (or is descheduled) does not stretch the wait a burst right after it would overflow.
+     */
+    static double plannedRate(double previousPeak, long bytes, long elapsedNanos) {
+        double seen = elapsedNanos > 0 ? (double) bytes / elapsedNanos : 0;
+        double decayed = previousPeak * Math.pow(0.5, (double) Math.max(0, elapsedNanos) / PEAK_HALF_LIFE_NANOS);
+        return Math.max(seen, decayed);
+    }
+}
