@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Capability;
-import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.TestRun;
 
 /**
@@ -17,7 +16,7 @@ import net.kmesh.perf.bpf.libbpf.TestRun;
  * ads mode only the log ring and the other map, under {@code <bpffs>/bpf_kmesh/map/}: ads mode has
  * no probe. Run it on a {@link PrivateBpffs}. {@link #close()} unpins and releases everything.
  */
-public final class KmeshShipped implements AutoCloseable {
+public final class KmeshShipped implements PinnedKmeshMaps, AutoCloseable {
     public static final String RING = "km_perf_info";
     public static final String STARTS = "km_perf_map";
     public static final String LOG = "km_log_event";
@@ -71,24 +70,14 @@ public final class KmeshShipped implements AutoCloseable {
         pins.pin(o, pinned());
     }
 
-    /** The directory of the pins. */
+    @Override
     public Path mapDirectory() {
         return pins.directory();
     }
 
-    /** The pin of {@code map}. */
-    public Path pinOf(String map) {
-        return mapDirectory().resolve(map);
-    }
-
-    /** The fd of {@code map}, owned by the stand-in. */
+    @Override
     public synchronized int mapFd(String map) {
         return pins.loaded().mapFd(map);
-    }
-
-    /** The kernel's id of {@code map}. */
-    public synchronized int mapId(String map) {
-        return MapInfo.of(mapFd(map)).id();
     }
 
     /** Runs {@code n} traffic-controlled connects, start and end, as Kmesh's connect program would. */

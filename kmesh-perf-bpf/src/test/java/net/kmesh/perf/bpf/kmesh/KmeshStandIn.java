@@ -9,7 +9,6 @@ import net.kmesh.perf.bpf.libbpf.Capability;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
-import net.kmesh.perf.bpf.libbpf.MapInfo;
 import net.kmesh.perf.bpf.libbpf.TestRun;
 
 /**
@@ -25,7 +24,7 @@ import net.kmesh.perf.bpf.libbpf.TestRun;
  *
  * <p>Owns the BPF object, its link and its pins; {@link #close()} unpins and releases them all.
  */
-public final class KmeshStandIn implements AutoCloseable {
+public final class KmeshStandIn implements PinnedKmeshMaps, AutoCloseable {
     /** Where Kmesh pins its maps under its {@code --bpf-fs-path}. */
     public enum Mode {
         WORKLOAD("bpf_kmesh_workload"),
@@ -130,24 +129,14 @@ public final class KmeshStandIn implements AutoCloseable {
         return bpffs;
     }
 
-    /** The directory of the pins, e.g. {@code <bpffs>/bpf_kmesh_workload/map}. */
+    @Override
     public Path mapDirectory() {
         return pins.directory();
     }
 
-    /** The pin of {@code map}, one of {@link #MAPS}. */
-    public Path pinOf(String map) {
-        return mapDirectory().resolve(map);
-    }
-
-    /** The fd of {@code map} (owned by the stand-in; a new one after {@link #restart()}). */
+    @Override
     public synchronized int mapFd(String map) {
         return pins.loaded().mapFd(map);
-    }
-
-    /** The kernel's id of {@code map}: a new one after {@link #restart()}. */
-    public synchronized int mapId(String map) {
-        return MapInfo.of(mapFd(map)).id();
     }
 
     /**
