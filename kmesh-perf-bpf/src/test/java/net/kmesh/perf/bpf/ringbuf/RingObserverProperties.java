@@ -75,6 +75,14 @@ class RingObserverProperties {
             return true;
         }
 
+        /** Produces a committed record, first letting the real consumer read everything when the ring is full. */
+        void produceFreeingRoom(int length) {
+            if (!produce(length, false, false)) {
+                ring.consumeAsOtherReader(Integer.MAX_VALUE);
+                assertTrue(produce(length, false, false));
+            }
+        }
+
         void commitOldestBusy() {
             long[] b = busy.poll();
             if (b != null) {
@@ -166,10 +174,7 @@ class RingObserverProperties {
         for (int a : actions) {
             if (a < 60) {
                 for (int k = 0; k <= a % 10; k++) {
-                    if (!w.produce(length, false, false)) {
-                        ring.consumeAsOtherReader(Integer.MAX_VALUE);
-                        w.produce(length, false, false);
-                    }
+                    w.produceFreeingRoom(length);
                 }
             } else if (a < 80) {
                 ring.consumeAsOtherReader(a - 59);
@@ -206,10 +211,7 @@ class RingObserverProperties {
         assertTrue(w.produce(length, false, false));
         observer.drain(w.handler());
         for (int i = 0; i < records; i++) {
-            if (!w.produce(length, false, false)) {
-                ring.consumeAsOtherReader(Integer.MAX_VALUE);
-                assertTrue(w.produce(length, false, false));
-            }
+            w.produceFreeingRoom(length);
         }
         // The real consumer has read all but the last few.
         ring.consumeAsOtherReader(Integer.MAX_VALUE);
@@ -242,10 +244,7 @@ class RingObserverProperties {
         assertTrue(w.produce(24, false, false));
         observer.drain(w.handler());
         for (int i = 0; i < 20; i++) {
-            if (!w.produce(16, false, false)) {
-                ring.consumeAsOtherReader(Integer.MAX_VALUE);
-                assertTrue(w.produce(16, false, false));
-            }
+            w.produceFreeingRoom(16);
         }
         ring.consumeAsOtherReader(Integer.MAX_VALUE);
         observer.drain(w.handler());
