@@ -106,6 +106,8 @@ public final class LogRingDrops implements AutoCloseable {
                     ring.readFromFirstRecord();
                 }
                 seen = true;
+                // Counted now, not at the next poll: from here on a snapshot says drops are known.
+                drain();
             } catch (PerfMonitorException e) {
                 LOG.debug("observing the log ring {} failed: {}", pin, e.getMessage());
                 release();

@@ -23,6 +23,7 @@ import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.RecordSource;
 import net.kmesh.perf.bpf.Await;
 import net.kmesh.perf.bpf.KernelRequired;
+import net.kmesh.perf.bpf.probe.LogRingDrops;
 import net.kmesh.perf.bpf.ringbuf.RingBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,6 +173,39 @@ class KmeshAsItShipsKernelTest {
                 // An 8-byte header and the 259-byte event, rounded up to 8 bytes.
                 assertEquals(r.logged() * 272, log.reader().producerPosition(), "every event still there for Kmesh");
             }
+        }
+    }
+
+    /**
+     * Kmesh's daemon reads its log ring as events come. A log ring pinned after the monitor first
+     * looked (Kmesh restarted) is read from its first event: the events the daemon consumed before
+     * the monitor found the pin (it looks once a second while none is pinned) are counted too.
+     */
+    @Test
+    void aLogRingPinnedLaterIsCountedFromItsFirstEventThoughKmeshsReaderTookThem() throws Exception {
+        try (KmeshShipped kmesh = KmeshShipped.start(bpffs.path(), KmeshStandIn.Mode.WORKLOAD, true);
+             LogRingDrops drops = LogRingDrops.of(RecordSource.kmesh(bpffs.path())).orElseThrow()) {
+            Files.delete(kmesh.pinOf(KmeshShipped.LOG));
+            drops.poll();
+            assertFalse(drops.seen(), "no log ring pinned");
+            kmesh.pinAgain(KmeshShipped.LOG);
+            // Nobody reads the 4 KiB probe ring: past its ~100 records every connect logs a failed reserve.
+            KmeshShipped.Result r = kmesh.connects(110);
+            assertTrue(r.logged() > 0, r.toString());
+            assertEquals(0, r.unlogged(), r.toString());
+            try (RingBuffer log = RingBuffer.map(kmesh.mapFd(KmeshShipped.LOG), false)) {
+                int read = log.reader().drain((data, position, length, mask) -> { });
+                assertEquals(r.logged(), read, "Kmesh's daemon read every event");
+                assertEquals(log.reader().producerPosition(), log.reader().consumerPosition());
+            }
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!drops.seen() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                drops.poll();
+            }
+            assertTrue(drops.seen(), "the new log ring found");
+            assertEquals(r.logged(), drops.dropped(), "every failed reserve logged since the pin");
+            assertEquals(0, drops.missed());
         }
     }
 

@@ -107,13 +107,16 @@ public final class KmeshShipped implements PinnedKmeshMaps, AutoCloseable {
         }
     }
 
+    /** Pins {@code map} again, after a test removed its pin: a map pinned after the monitor started. */
+    public synchronized void pinAgain(String map) {
+        pins.pin(pins.loaded(), List.of(map));
+    }
+
     /** Restarts as Kmesh's daemon does, into a build with ({@code probe}) or without its probe. */
     public synchronized void restart(boolean probe) {
         pins.release();
         load(probe);
     }
-
-
 
     @Override
     public synchronized void close() {
