@@ -178,6 +178,11 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     }
 
     @Override
+    public boolean noticesEveryChange() {
+        return pinWatch != null && pinWatch.watchesEveryDirectory();
+    }
+
+    @Override
     public RingCursor currentReader() {
         return held.withCurrent(p -> p != null ? p.reader() : null);
     }

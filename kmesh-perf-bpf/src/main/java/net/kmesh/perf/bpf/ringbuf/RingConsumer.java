@@ -53,6 +53,14 @@ public final class RingConsumer implements AutoCloseable {
         default int noticeFd() {
             return -1;
         }
+
+        /**
+         * Whether {@link #noticeFd()} sees now every change that could name another ring (every pin
+         * directory is watched), so that an idle consumer may wait long; false while one is not.
+         */
+        default boolean noticesEveryChange() {
+            return noticeFd() >= 0;
+        }
     }
 
     /** Called around each drain so that readers of the results see whole batches. */
@@ -176,7 +184,8 @@ public final class RingConsumer implements AutoCloseable {
         }
         plan.idle(now);
         if (watched != null || (current == null && poller != null)) {
-            long idle = noticing ? Math.max(idleWaitNanos, NOTICED_IDLE_WAIT_NANOS) : idleWaitNanos;
+            long idle = noticing && source.noticesEveryChange() ? Math.max(idleWaitNanos, NOTICED_IDLE_WAIT_NANOS)
+                    : idleWaitNanos;
             long wait = current == null || current.consumes() ? idle : Math.min(batchDelayNanos, idleWaitNanos);
             poller.await((int) Math.max(1, wait / 1_000_000));
         } else {
