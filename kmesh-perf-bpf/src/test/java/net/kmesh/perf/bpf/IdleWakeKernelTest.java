@@ -1,0 +1,92 @@
+package net.kmesh.perf.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import net.kmesh.perf.PerfMonitor;
+import net.kmesh.perf.PerfMonitorConfig;
+import net.kmesh.perf.RecordSource;
+import net.kmesh.perf.bpf.layout.ProbeLayout;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How often an idle consumer thread wakes: once a second while every pin directory is watched
+ * (a pin made or removed wakes it at once), ten times a second while one is not (its periodic look
+ * at the pin is then all that finds a new ring). Counted as the thread's voluntary context switches.
+ */
+@KernelRequired
+class IdleWakeKernelTest {
+    private static final Duration SPAN = Duration.ofSeconds(3);
+
+    @Test
+    void anIdleConsumerWakesOnceASecondWhileThePinDirectoryIsWatchedAndTenTimesWhileItIsGone() throws Exception {
+        try (PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
+            Path dir = pins.resolve("map");
+            Files.createDirectory(dir);
+            SamplesPlane plane = SamplesPlane.load(4096).pinIn(dir);
+            try (PerfMonitor monitor = PerfMonitor.open(PerfMonitorConfig.builder()
+                    .source(RecordSource.pinned(dir.resolve(ProbeLayout.RING))).mapStatistics(false).build())
+                    .start()) {
+                Await.snapshot(monitor, s -> s.source().up(), Duration.ofSeconds(5));
+                int tid = consumerThread();
+                Thread.sleep(1_500);
+                long watched = wakesOver(tid);
+                for (String map : SamplesPlane.PINNED) {
+                    Files.delete(dir.resolve(map));
+                }
+                Files.delete(dir);
+                plane.close();
+                plane = null;
+                Await.snapshot(monitor, s -> !s.source().up(), Duration.ofSeconds(5));
+                Thread.sleep(500);
+                long gone = wakesOver(tid);
+                System.out.printf("idle consumer over %d s: %d wakes with the directory watched, %d with it gone%n",
+                        SPAN.toSeconds(), watched, gone);
+                assertTrue(watched <= 2 * SPAN.toSeconds() + 2, watched + " wakes in " + SPAN + " while watched");
+                assertTrue(gone >= 7 * SPAN.toSeconds(), gone + " wakes in " + SPAN + " with the directory gone");
+                assertTrue(gone <= 15 * SPAN.toSeconds(), gone + " wakes in " + SPAN + " with the directory gone");
+            } finally {
+                if (plane != null) {
+                    plane.close();
+                }
+            }
+        }
+    }
+
+    /** The consumer thread's voluntary context switches over {@link #SPAN}: its wakes from sleep. */
+    private static long wakesOver(int tid) throws Exception {
+        long before = voluntarySwitches(tid);
+        Thread.sleep(SPAN.toMillis());
+        return voluntarySwitches(tid) - before;
+    }
+
+    private static long voluntarySwitches(int tid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/task/" + tid + "/status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new IOException("no voluntary_ctxt_switches in the status of thread " + tid);
+    }
+
+    /** The task id of the monitor's consumer thread (its name, cut to 15 bytes by the kernel). */
+    private static int consumerThread() throws IOException {
+        List<Integer> found = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).trim().equals("kmesh-perf-cons")) {
+                    found.add(Integer.parseInt(task.getFileName().toString()));
+                }
+            }
+        }
+        assertEquals(1, found.size(), "one consumer thread: " + found);
+        return found.get(0);
+    }
+}
