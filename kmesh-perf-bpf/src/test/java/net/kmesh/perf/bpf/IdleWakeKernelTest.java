@@ -38,11 +38,7 @@ class IdleWakeKernelTest {
                 int tid = consumerThread();
                 Thread.sleep(1_500);
                 long watched = wakesOver(tid);
-                for (String map : SamplesPlane.PINNED) {
-                    Files.delete(dir.resolve(map));
-                }
-                Files.delete(dir);
-                plane.close();
+                plane.endRemoving(dir);
                 plane = null;
                 Await.snapshot(monitor, s -> !s.source().up(), Duration.ofSeconds(5));
                 Thread.sleep(500);

@@ -154,11 +154,7 @@ class RingRestartKernelTest {
                 long emitted = 0;
                 for (int incarnation = 0; incarnation < 3; incarnation++) {
                     if (incarnation > 0) {
-                        for (String map : SamplesPlane.PINNED) {
-                            Files.delete(dir.resolve(map));
-                        }
-                        Files.delete(dir);
-                        plane.close();
+                        plane.endRemoving(dir);
                         plane = null;
                         Await.snapshot(monitor, x -> !x.source().up(), Duration.ofSeconds(5));
                         // Loaded first (a load takes longer than the ring lasts at this rate), and long

@@ -47,6 +47,18 @@ final class SamplesPlane implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Ends this incarnation as a data plane whose cleanup removes its pin directory: unpins its maps
+     * from {@code dir} (pinned there by {@link #pinIn}), removes {@code dir} and closes.
+     */
+    void endRemoving(Path dir) throws IOException {
+        for (String map : PINNED) {
+            Files.delete(dir.resolve(map));
+        }
+        Files.delete(dir);
+        close();
+    }
+
     int mapFd(String map) {
         return samples.object().mapFd(map);
     }
