@@ -199,14 +199,18 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
      * releases drained rings whose grace period has passed. Cheap when nothing changed.
      */
     @Override
-    public void tick(long nowNanos) {
+    public void tick(long nowNanos, boolean noticed) {
         if (locator == null) {
             return;
         }
         boolean recheck = true;
         if (pinWatch != null) {
-            unseen.pinsMade(pinWatch.clear());
-            recheck = pinWatch.changed() || !checked || nowNanos - lastCheckNanos >= PIN_RECHECK_NANOS;
+            boolean changed = false;
+            if (noticed) {
+                unseen.pinsMade(pinWatch.clear());
+                changed = pinWatch.changed();
+            }
+            recheck = changed || !checked || nowNanos - lastCheckNanos >= PIN_RECHECK_NANOS;
         }
         int named = lastNamed;
         if (recheck) {

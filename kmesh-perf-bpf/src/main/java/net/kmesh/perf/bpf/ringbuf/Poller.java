@@ -27,10 +27,15 @@ final class Poller implements AutoCloseable {
     private final LibC libc;
     private final Fd epoll;
     private final Fd wakeup;
-    private final Memory events = new Memory(2L * EVENT_SIZE);
+    /** Room for every fd it can watch: the ring, the eventfd and one more. */
+    private static final int MAX_EVENTS = 3;
+    private final Memory events = new Memory(MAX_EVENTS * (long) EVENT_SIZE);
     private final Memory readBuffer = new Memory(8);
     private final Memory writeBuffer = new Memory(8);
     private int watched = -1;
+    private int also = -1;
+    /** Whether the last {@link #await} may have found {@link #alsoWatch}'s fd readable. */
+    private boolean alsoReady = true;
 
     /** A poller watching no ring yet. */
     Poller() {
@@ -81,6 +86,15 @@ final class Poller implements AutoCloseable {
     /** Also wakes {@link #await} when {@code fd} becomes readable, for as long as this poller lives; the caller reads it. */
     void alsoWatch(int fd) {
         add(fd, LibC.EPOLLIN);
+        also = fd;
+    }
+
+    /**
+     * Whether the last {@link #await} found the fd of {@link #alsoWatch} readable, or cannot tell
+     * (it was interrupted): false only when that fd certainly has nothing to read.
+     */
+    boolean alsoReady() {
+        return alsoReady;
     }
 
     /**
@@ -108,14 +122,18 @@ final class Poller implements AutoCloseable {
 
     /** Blocks until the ring has data, {@link #wake()} is called, or the timeout passes. */
     void await(int timeoutMillis) {
-        int n = FastLibC.epoll_wait(epoll.get(), events, 2, timeoutMillis);
+        int n = FastLibC.epoll_wait(epoll.get(), events, MAX_EVENTS, timeoutMillis);
         if (n < 0 && Errno.last() != Errno.EINTR) {
             throw Errno.failure("epoll_wait", Errno.last());
         }
+        alsoReady = n < 0;
         for (int i = 0; i < n; i++) {
-            if (events.getInt(i * (long) EVENT_SIZE + DATA_OFFSET) == wakeup.get()) {
+            int fd = events.getInt(i * (long) EVENT_SIZE + DATA_OFFSET);
+            if (fd == wakeup.get()) {
                 // Drain the eventfd so that the next wait blocks again.
                 libc.read(wakeup.get(), readBuffer, 8);
+            } else if (fd == also) {
+                alsoReady = true;
             }
         }
     }

@@ -40,8 +40,13 @@ public final class RingConsumer implements AutoCloseable {
         /** {@code reader} just handed over {@code records} records. */
         void drained(RingCursor reader, int records, long nowNanos);
 
-        /** Follows the data plane: attaches, switches and retires rings. Cheap when nothing changed. */
-        void tick(long nowNanos);
+        /**
+         * Follows the data plane: attaches, switches and retires rings. Cheap when nothing changed.
+         *
+         * @param noticed false when the consumer's wait found {@link #noticeFd()} with nothing to
+         *                read, so that reading it can be skipped; true when it did or cannot tell
+         */
+        void tick(long nowNanos, boolean noticed);
 
         /** Slow upkeep (stale starts), on this thread; the source decides how often it runs. */
         void sweep(long nowNanos);
@@ -85,6 +90,8 @@ public final class RingConsumer implements AutoCloseable {
     private volatile Poller poller;
     /** Whether the poller watches the source's notice fd; consumer thread. */
     private boolean noticing;
+    /** Whether the notice fd may be readable: false only right after an epoll wait that said it was not. */
+    private boolean noticed = true;
     /** The reader whose ring the poller watches; consumer thread. */
     private RingCursor watched;
     private volatile boolean stopping;
@@ -143,7 +150,8 @@ public final class RingConsumer implements AutoCloseable {
 
     private void turn() {
         long now = System.nanoTime();
-        source.tick(now);
+        source.tick(now, noticed);
+        noticed = true;
         source.sweep(now);
         RingCursor current = source.currentReader();
         watch(current);
@@ -160,6 +168,7 @@ public final class RingConsumer implements AutoCloseable {
             if (delay > 0 && watched != null && plan.waitsForKernel(current)) {
                 // Caught up: the kernel wakes the ring's waiters at the next record committed.
                 poller.await((int) Math.max(1, batchDelayNanos / 1_000_000));
+                noticed = poller.alsoReady();
             } else if (delay > 0) {
                 // A timer, to the nanosecond: epoll counts its timeout in whole milliseconds, and an
                 // observer's epoll wake-ups are lost whenever the real consumer empties the ring first.
@@ -188,6 +197,7 @@ public final class RingConsumer implements AutoCloseable {
                     : idleWaitNanos;
             long wait = current == null || current.consumes() ? idle : Math.min(batchDelayNanos, idleWaitNanos);
             poller.await((int) Math.max(1, wait / 1_000_000));
+            noticed = poller.alsoReady();
         } else {
             LockSupport.parkNanos(this, current != null ? Math.min(batchDelayNanos, idleWaitNanos) : idleWaitNanos);
         }

@@ -157,7 +157,7 @@ class RingConsumerKernelTest {
         }
 
         @Override
-        public void tick(long nowNanos) {
+        public void tick(long nowNanos, boolean noticed) {
         }
 
         @Override
