@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class RingConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingConsumer.class);
     /**
-     * The longest idle wait while the source's notice fd is watched: a pin made or removed wakes the
-     * consumer at once, so the idle wait only bounds how late the source's slow upkeep runs.
+     * The longest idle wait while the source's notice fd is watched and sees every change
+     * ({@link Source#noticesEveryChange()}): a pin made or removed wakes the consumer at once, so the
+     * idle wait only bounds how late the source's slow upkeep runs.
      */
     static final long NOTICED_IDLE_WAIT_NANOS = 1_000_000_000L;
 
