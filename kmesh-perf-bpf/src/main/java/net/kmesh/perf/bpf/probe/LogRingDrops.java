@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code km_log_event} (pinned beside its probe ring) per failed reserve of its probe. The log ring
  * is observed, never consumed, so Kmesh's daemon still prints every event. The pin is checked at
  * every poll (while none is pinned, once a second); a log ring pinned after the first poll (Kmesh
- * restarted) is observed from its first event, the old one's count kept. Events the observer could not read before they were overwritten are counted in
+ * restarted) is observed from its first event, the old one's count kept, and counted at once.
+ * Events the observer could not read before they were overwritten are counted in
  * {@link #missed()}: the count is exact while that is 0.
  */
 public final class LogRingDrops implements AutoCloseable {

@@ -42,7 +42,8 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private static final long RETRY_NANOS = 250_000_000L;
     /**
      * With the pin directories watched, the pins are read again only when a watched directory
-     * changed, or after this long (a directory removed and made again is no longer watched).
+     * changed, or after this long: what inotify cannot see (a directory not watched yet) is found
+     * this late at most.
      */
     private static final long PIN_RECHECK_NANOS = 100_000_000L;
 
