@@ -15,13 +15,17 @@ final class Decimal {
 
     /** The value of {@code token}, which must be ASCII digits only; empty otherwise or when ≥ 2^63. */
     static OptionalLong unsigned(CharSequence token) {
-        int n = token.length();
-        if (n == 0) {
+        return unsigned(token, 0, token.length());
+    }
+
+    /** {@link #unsigned(CharSequence)} of the chars {@code from} to {@code to} (exclusive) of {@code s}. */
+    static OptionalLong unsigned(CharSequence s, int from, int to) {
+        if (from >= to) {
             return OptionalLong.empty();
         }
         long value = 0;
-        for (int i = 0; i < n; i++) {
-            int digit = token.charAt(i) - '0';
+        for (int i = from; i < to; i++) {
+            int digit = s.charAt(i) - '0';
             if (digit < 0 || digit > 9) {
                 return OptionalLong.empty();
             }

@@ -25,24 +25,27 @@ record ProcStat(String comm, char state, long ppid, long cpuTicks, long startTic
         if (open < 0 || close < open) {
             return Optional.empty();
         }
-        String[] f = Fields.split(text.substring(close + 1));
-        // f[i] is field i + 3.
-        if (f.length < 20 || f[0].length() != 1) {
+        int[] f = Fields.bounds(text, close + 1, 20);
+        // Field i + 3 is text[f[2i], f[2i + 1]).
+        if (f.length < 40 || f[1] - f[0] != 1) {
             return Optional.empty();
         }
-        OptionalLong ppid = Decimal.unsigned(f[1]);
-        OptionalLong utime = Decimal.unsigned(f[11]);
-        OptionalLong stime = Decimal.unsigned(f[12]);
-        OptionalLong start = Decimal.unsigned(f[19]);
+        OptionalLong ppid = field(text, f, 1);
+        OptionalLong utime = field(text, f, 11);
+        OptionalLong stime = field(text, f, 12);
+        OptionalLong start = field(text, f, 19);
         if (ppid.isEmpty() || utime.isEmpty() || stime.isEmpty() || start.isEmpty()
                 || utime.getAsLong() > Long.MAX_VALUE - stime.getAsLong()) {
             return Optional.empty();
         }
-        return Optional.of(new ProcStat(text.substring(open + 1, close), f[0].charAt(0), ppid.getAsLong(),
+        return Optional.of(new ProcStat(text.substring(open + 1, close), text.charAt(f[0]), ppid.getAsLong(),
                 utime.getAsLong() + stime.getAsLong(), start.getAsLong()));
     }
 
-    /** True for a zombie or dead process: it has exited and only waits to be reaped. */
+    private static OptionalLong field(String text, int[] bounds, int i) {
+        return Decimal.unsigned(text, bounds[2 * i], bounds[2 * i + 1]);
+    }
+
     boolean exited() {
         return state == 'Z' || state == 'X';
     }

@@ -25,6 +25,11 @@ final class ProcessUsage {
     private final ProcFs proc;
     private final Path mountTable;
     private final AtomicReference<Decision> decided = new AtomicReference<>();
+    private final AtomicReference<ParsedCgroups> lastCgroups = new AtomicReference<>();
+
+    /** The last {@code /proc/PID/cgroup} text read and what it says. */
+    private record ParsedCgroups(String text, ProcCgroups cgroups) {
+    }
 
     /** Where each resource of one process in one set of cgroups is read. */
     private record Decision(long pid, long startTicks, ProcCgroups cgroups, Choice memory, Choice cpu) {
@@ -68,7 +73,7 @@ final class ProcessUsage {
 
     /** The usage of {@code pid}, whose {@code stat} was just read. */
     Reading read(long pid, ProcStat stat, String target) {
-        ProcCgroups cgroups = proc.cgroups(pid);
+        ProcCgroups cgroups = cgroups(pid);
         Decision d = decided.get();
         if (d == null || !d.holdsFor(pid, stat, cgroups)) {
             d = decide(pid, stat, cgroups);
@@ -101,6 +106,24 @@ final class ProcessUsage {
             return Reading.problem(target + " exited while it was read");
         }
         return Usages.of(target, memory, cpu, notes);
+    }
+
+    /**
+     * The process's cgroups, read at every call (a process may be moved) but parsed only when the
+     * text changed: a snapshot reads them at every scrape, and they almost never change.
+     */
+    private ProcCgroups cgroups(long pid) {
+        Optional<String> text = proc.cgroupText(pid);
+        if (text.isEmpty()) {
+            return new ProcCgroups(List.of());
+        }
+        ParsedCgroups last = lastCgroups.get();
+        if (last != null && last.text().equals(text.get())) {
+            return last.cgroups();
+        }
+        ProcCgroups parsed = ProcCgroups.parse(text.get());
+        lastCgroups.set(new ParsedCgroups(text.get(), parsed));
+        return parsed;
     }
 
     private Decision decide(long pid, ProcStat stat, ProcCgroups cgroups) {

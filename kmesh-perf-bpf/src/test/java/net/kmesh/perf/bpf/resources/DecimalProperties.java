@@ -26,6 +26,13 @@ class DecimalProperties {
         assertEquals(expected, Decimal.unsigned(s));
     }
 
+    @Property
+    void aRangeIsParsedAsItsSubstringWouldBe(@ForAll("numberish") String s, @ForAll("numberish") String before,
+                                             @ForAll("numberish") String after) {
+        String text = before + s + after;
+        assertEquals(Decimal.unsigned(s), Decimal.unsigned(text, before.length(), before.length() + s.length()));
+    }
+
     @Provide
     Arbitrary<BigInteger> counters() {
         return Gen.counters();
