@@ -44,8 +44,10 @@ final class KernelHistograms {
         long max = 0;
         try (Memory key = new Memory(4); Memory values = new Memory((long) ProbeLayout.HIST_VALUE_SIZE * cpus)) {
             key.setInt(0, type);
-            Errno.check("reading kmesh_perf_hist[" + type + "]",
-                    LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(histFd, key, values));
+            int ret = LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(histFd, key, values);
+            if (ret < 0) {
+                throw Errno.failure("reading kmesh_perf_hist[" + type + "]", -ret);
+            }
             for (int cpu = 0; cpu < cpus; cpu++) {
                 long base = (long) ProbeLayout.HIST_VALUE_SIZE * cpu;
                 sum += values.getLong(base + ProbeLayout.HIST_SUM_OFFSET);
@@ -60,8 +62,9 @@ final class KernelHistograms {
 
     /** Adds what the kernel counted since the last merge to {@code aggregator}, one batch per type. */
     synchronized void mergeInto(OperationAggregator aggregator) {
+        int[] mode = modes.readAll();
         for (int type = 0; type < ProbeLayout.MODE_TYPES; type++) {
-            boolean histogram = modes.read(type) == OperationMode.HISTOGRAM.kernelValue();
+            boolean histogram = mode[type] == OperationMode.HISTOGRAM.kernelValue();
             if (!histogram && !hot.get(type)) {
                 continue;
             }

@@ -42,8 +42,11 @@ final class ProbeCounters implements AutoCloseable {
 
     private long slot(Memory key, Memory values, int slot) {
         key.setInt(0, slot);
-        Errno.check("reading kmesh_perf_cnt slot " + slot,
-                LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(mapFd, key, values));
+        int ret = LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(mapFd, key, values);
+        if (ret < 0) {
+            // The message is made only on failure: this runs at every scrape.
+            throw Errno.failure("reading kmesh_perf_cnt slot " + slot, -ret);
+        }
         long sum = 0;
         for (int cpu = 0; cpu < cpus; cpu++) {
             sum = ProbeCounts.plus(sum, values.getLong(8L * cpu));
