@@ -7,6 +7,11 @@
  * and ends on a cookie of its own, as every connect is a new socket; the cookie is passed in
  * (cookie_base + index) rather than read with bpf_get_socket_cookie(), which a syscall program
  * has no socket for.
+ *
+ * KP_COOKIE_ONE_SOCKET reuses one cookie for every operation of a run, as the seed's producer
+ * reuses its one thread's key: the same probe code over a start-map bucket that stays in the
+ * cache, so that the probe's own cost can be told apart from the cost of reaching a fresh
+ * bucket of upstream's 131,072 (a 2 MiB bucket array) on every new socket.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -18,6 +23,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 enum kp_cookie_mode {
 	KP_COOKIE_BASELINE = 0,	/* the loop alone */
 	KP_COOKIE_PROBE = 1,	/* kmesh_perf_cookie_start, then _end, on a fresh cookie */
+	KP_COOKIE_ONE_SOCKET = 2,	/* the same, on cookie_base for every operation */
 };
 
 struct kp_cookie_args {
@@ -25,7 +31,7 @@ struct kp_cookie_args {
 	__u32 count;		/* operations, at most 1 << 23 (bpf_loop's limit) */
 	__u32 mode;		/* enum kp_cookie_mode */
 	__u32 pad;
-	__u64 cookie_base;	/* cookies cookie_base .. cookie_base + count - 1 */
+	__u64 cookie_base;	/* cookies cookie_base .. cookie_base + count - 1 (one socket: cookie_base) */
 	__u64 emitted;		/* out: records written */
 	__u64 dropped;		/* out: records lost because the ring buffer was full */
 };
@@ -33,10 +39,12 @@ struct kp_cookie_args {
 static long kp_cookie_one(__u32 index, void *data)
 {
 	struct kp_cookie_args *args = data;
-	__u64 cookie = args->cookie_base + index;
+	__u64 cookie = args->cookie_base;
 	int ret;
 
-	if (args->mode != KP_COOKIE_PROBE)
+	if (args->mode == KP_COOKIE_PROBE)
+		cookie += index;
+	else if (args->mode != KP_COOKIE_ONE_SOCKET)
 		return 0;
 	kmesh_perf_cookie_start(args->operation_type, cookie);
 	ret = kmesh_perf_cookie_end(args->operation_type, cookie);

@@ -191,6 +191,13 @@ final class Ratios {
             // The quick run's probe step leaves Kmesh's call shape out (benchmarks/run): a ratio that
             // run cannot have is not listed, so that its absence is neither a failure nor a re-run.
             r.add(cookieVsSeed());
+            r.add(new Ratio("probe.cookie_one_socket_vs_seed", "probe",
+                    "Probe: Kmesh's cookie-keyed start map, one socket / seed's map design",
+                    "(cookieOneSocket − cookieBaseline) ÷ (seedMap − baseline): the same probe and map as "
+                            + "cookieMap over one cookie, as seedMap reuses one thread's key; what cookieMap costs "
+                            + "past it is reaching a fresh bucket of the 131 072 (a 2 MiB array) per new socket",
+                    FRACTION, x -> (kernelNanos(x, "cookieOneSocket") - kernelNanos(x, "cookieBaseline"))
+                            / (kernelNanos(x, "seedMap") - kernelNanos(x, "baseline")), null, null));
         }
         r.add(new Ratio("probe.scoped_vs_seed_beyond_clock", "probe", "Probe: scoped / seed, beyond the clock floor",
                 "(scoped − clockReads) ÷ (seedMap − clockReads): the probes' cost past the two `bpf_ktime_get_ns()` "
