@@ -186,7 +186,12 @@ _Static_assert(KMESH_PERF_HIST_BUCKETS == (1 << KMESH_PERF_HIST_SUB_BITS)
 
 #if KMESH_PERF_START_KEY == KMESH_PERF_KEY_SOCKET
 #define KMESH_PERF_MAP_KEY struct kmesh_perf_sock_key
-/* Upstream's value is its record layout: the map is byte for byte the one Kmesh pins today. */
+/* Upstream's value is its record layout: the map is byte for byte the one Kmesh pins today.
+ * Its cost past the thread-keyed map is its size, not its type or flags: 131,072 entries are
+ * 131,072 buckets of 16 bytes (2 MiB) whatever the type, and every new socket's start lands in a
+ * bucket of its own, mostly out of the cache (ProbeOverheadBenchmark: cookieMap against
+ * cookieOneSocket). Preallocating or an LRU keeps that array and adds its own lists; fewer
+ * entries would no longer be upstream's map, which Kmesh may already have pinned. */
 #define KMESH_PERF_MAP_VALUE struct kmesh_perf_record
 #ifndef KMESH_PERF_MAP_TYPE
 #define KMESH_PERF_MAP_TYPE BPF_MAP_TYPE_HASH
