@@ -10,7 +10,7 @@ import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 
 /**
  * Waits for a ring buffer to have data, with epoll on the map fd, and can be woken from another
- * thread through an eventfd in the same epoll set. Owns the epoll fd and the eventfd; watches one
+ * thread through an eventfd in the same epoll set. Owns two epoll fds (see {@link #sleep}) and the eventfd; watches one
  * ring at a time, registered by the caller for that ring and deregistered when it is given up, so
  * a registration never outlives its ring nor depends on the fd number a next ring gets.
  *
@@ -26,6 +26,8 @@ final class Poller implements AutoCloseable {
 
     private final LibC libc;
     private final Fd epoll;
+    /** A second epoll set, of the eventfd and the also-watched fd but not the ring: for {@link #sleep}. */
+    private final Fd quiet;
     private final Fd wakeup;
     /** Room for every fd it can watch: the ring, the eventfd and one more. */
     private static final int MAX_EVENTS = 3;
@@ -45,15 +47,24 @@ final class Poller implements AutoCloseable {
             throw Errno.failure("epoll_create1", Errno.last());
         }
         epoll = Fd.own(ep);
+        int q = libc.epoll_create1(LibC.EPOLL_CLOEXEC);
+        if (q < 0) {
+            int errno = Errno.last();
+            epoll.close();
+            throw Errno.failure("epoll_create1", errno);
+        }
+        quiet = Fd.own(q);
         int ev = libc.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
         if (ev < 0) {
             int errno = Errno.last();
+            quiet.close();
             epoll.close();
             throw Errno.failure("eventfd", errno);
         }
         wakeup = Fd.own(ev);
         try {
-            add(ev, LibC.EPOLLIN);
+            add(epoll, ev, LibC.EPOLLIN);
+            add(quiet, ev, LibC.EPOLLIN);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -79,13 +90,14 @@ final class Poller implements AutoCloseable {
      */
     void watch(int ringFd, boolean edge) {
         unwatch();
-        add(ringFd, LibC.EPOLLIN | (edge ? LibC.EPOLLET : 0));
+        add(epoll, ringFd, LibC.EPOLLIN | (edge ? LibC.EPOLLET : 0));
         watched = ringFd;
     }
 
     /** Also wakes {@link #await} when {@code fd} becomes readable, for as long as this poller lives; the caller reads it. */
     void alsoWatch(int fd) {
-        add(fd, LibC.EPOLLIN);
+        add(epoll, fd, LibC.EPOLLIN);
+        add(quiet, fd, LibC.EPOLLIN);
         also = fd;
     }
 
@@ -109,12 +121,12 @@ final class Poller implements AutoCloseable {
         }
     }
 
-    private void add(int fd, int flags) {
+    private void add(Fd set, int fd, int flags) {
         try (Memory event = new Memory(EVENT_SIZE)) {
             event.clear();
             event.setInt(0, flags);
             event.setLong(DATA_OFFSET, fd);
-            if (libc.epoll_ctl(epoll.get(), LibC.EPOLL_CTL_ADD, fd, event) < 0) {
+            if (libc.epoll_ctl(set.get(), LibC.EPOLL_CTL_ADD, fd, event) < 0) {
                 throw Errno.failure("adding fd " + fd + " to epoll", Errno.last());
             }
         }
@@ -122,7 +134,21 @@ final class Poller implements AutoCloseable {
 
     /** Blocks until the ring has data, {@link #wake()} is called, or the timeout passes. */
     void await(int timeoutMillis) {
-        int n = FastLibC.epoll_wait(epoll.get(), events, MAX_EVENTS, timeoutMillis);
+        wait(epoll, timeoutMillis);
+    }
+
+    /**
+     * Blocks for {@code timeoutMillis}, or until {@link #wake()} is called or the fd of
+     * {@link #alsoWatch} becomes readable, whatever the ring holds: the consumer's timer between
+     * reads of a ring that fills steadily. Unlike a park, it tells {@link #alsoReady()} whether that
+     * fd needs reading, so a turn on the timer costs no read of it.
+     */
+    void sleep(int timeoutMillis) {
+        wait(quiet, timeoutMillis);
+    }
+
+    private void wait(Fd set, int timeoutMillis) {
+        int n = FastLibC.epoll_wait(set.get(), events, MAX_EVENTS, timeoutMillis);
         if (n < 0 && Errno.last() != Errno.EINTR) {
             throw Errno.failure("epoll_wait", Errno.last());
         }
@@ -148,6 +174,7 @@ final class Poller implements AutoCloseable {
     @Override
     public void close() {
         wakeup.close();
+        quiet.close();
         epoll.close();
     }
 }

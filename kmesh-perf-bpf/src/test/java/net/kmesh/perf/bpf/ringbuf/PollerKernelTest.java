@@ -39,4 +39,36 @@ class PollerKernelTest {
             assertFalse(poller.alsoReady(), "read: nothing left");
         }
     }
+
+    @Test
+    void aSleepIsEndedByTheExtraFdOrAWakeButNotByTheRing() {
+        LibC libc = LibbpfLoader.natives().libc();
+        try (Poller poller = new Poller();
+             Fd ring = Fd.own(libc.eventfd(1, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK));
+             Fd notice = Fd.own(libc.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK));
+             Memory one = new Memory(8)) {
+            // An always-readable fd stands for a ring holding unread records.
+            poller.watch(ring.get(), false);
+            poller.alsoWatch(notice.get());
+            long start = System.nanoTime();
+            poller.await(10_000);
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "a ring with records ends an await");
+            start = System.nanoTime();
+            poller.sleep(50);
+            assertTrue(System.nanoTime() - start >= 45_000_000L, "the ring does not end a sleep");
+            assertFalse(poller.alsoReady(), "a sleep that timed out: nothing to read");
+            one.setLong(0, 1);
+            libc.write(notice.get(), one, 8);
+            start = System.nanoTime();
+            poller.sleep(10_000);
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "the extra fd ends a sleep");
+            assertTrue(poller.alsoReady(), "and is reported readable");
+            libc.read(notice.get(), one, 8);
+            poller.wake();
+            start = System.nanoTime();
+            poller.sleep(10_000);
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "wake() ends a sleep");
+            assertFalse(poller.alsoReady(), "woken by the poller's own eventfd, not the extra fd");
+        }
+    }
 }
