@@ -243,7 +243,9 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
         if (unseen.pending()) {
             unseen.settle(attachedNew, named, held.withCurrent(p -> p != null ? p.ringId() : ProbeLocator.NONE), description);
         }
-        for (Probe p : held.retire(nowNanos)) {
+        List<Probe> retired = held.retire(nowNanos);
+        for (int i = 0; i < retired.size(); i++) {
+            Probe p = retired.get(i);
             LOG.debug("{}: released ring buffer map {} after it stayed empty", description, p.ringId());
             p.close();
         }
