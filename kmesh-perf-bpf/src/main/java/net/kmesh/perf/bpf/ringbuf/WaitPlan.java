@@ -24,12 +24,16 @@ final class WaitPlan {
     static final long RATE_WINDOW_NANOS = 5_000_000L;
     /**
      * A consumer whose ring fills faster than this at the recent peak rate (Kmesh's 4 KiB ring above
-     * about 4,000 records a second) waits for the kernel's wake-up after each read instead of a
+     * about 6,400 records a second) waits for the kernel's wake-up after each read instead of a
      * timer: the wake-up comes with the first record written after the read, so the ring is nearly
      * empty whenever the consumer is woken, and a neighbour that holds the CPU for a few
-     * milliseconds finds it with most of its room still free. Below this rate a timer batches reads.
+     * milliseconds finds it with most of its room still free. Below this rate a timer batches
+     * reads, and its wait of a quarter of the fill time leaves at least 12 ms of room: more than
+     * the longest gaps between the consumer's turns seen on a loaded 2-vCPU host (2–5 ms). At 10 ms
+     * a timer at 10,000 records/s (2.5 ms of room) dropped records under CI's load; at 25 ms every
+     * burst of a 5,000 records/s producer woke the agent, a wake-up costing it ~25–40 µs of CPU.
      */
-    static final long NOTIFIED_RING_NANOS = 25_000_000L;
+    static final long NOTIFIED_RING_NANOS = 16_000_000L;
 
     private final long batchDelayNanos;
     private final long idleWaitNanos;
@@ -100,7 +104,12 @@ final class WaitPlan {
 
     /** Whether a consumer of {@code current} waits for the kernel's wake-up after a read rather than a timer. */
     boolean waitsForKernel(RingCursor current) {
-        return current.consumes() && peakRate * NOTIFIED_RING_NANOS > current.size();
+        return current.consumes() && waitsForKernel(current.size(), peakRate);
+    }
+
+    /** Whether a ring of {@code ringSize} bytes filling at {@code bytesPerNano} is read at the kernel's wake-ups. */
+    static boolean waitsForKernel(int ringSize, double bytesPerNano) {
+        return bytesPerNano * NOTIFIED_RING_NANOS > ringSize;
     }
 
     /**

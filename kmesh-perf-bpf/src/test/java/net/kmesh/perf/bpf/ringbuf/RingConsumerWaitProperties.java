@@ -33,6 +33,29 @@ class RingConsumerWaitProperties {
     }
 
     @Property
+    void aRingReadOnATimerKeepsTwelveMillisecondsOfRoom(
+            @ForAll @IntRange(min = 12, max = 26) int sizeBits,
+            @ForAll @DoubleRange(min = 0.0001, max = 10) @net.jqwik.api.constraints.Scale(6) double bytesPerNano,
+            @ForAll @LongRange(min = 0, max = 1_000_000_000) long batchDelay) {
+        int size = 1 << sizeBits;
+        double fillNanos = size / bytesPerNano;
+        boolean kernel = WaitPlan.waitsForKernel(size, bytesPerNano);
+        assertEquals(fillNanos < WaitPlan.NOTIFIED_RING_NANOS, kernel, "fills in " + fillNanos + " ns");
+        if (!kernel) {
+            double room = fillNanos - WaitPlan.delayFor(size, bytesPerNano, batchDelay);
+            assertTrue(room >= 12_000_000 - 1, "room left after the wait: " + room + " ns");
+        }
+    }
+
+    @Example
+    void kmeshsFourKibRingIsReadOnATimerAtFiveThousandRecordsPerSecondAndAtWakeUpsAtTenThousand() {
+        double fiveThousand = 5_000 * 40 / 1e9;
+        assertTrue(!WaitPlan.waitsForKernel(4096, fiveThousand), "fills in 20 ms: a timer");
+        assertEquals(5_120_000, WaitPlan.delayFor(4096, fiveThousand, 10_000_000), 1_000);
+        assertTrue(WaitPlan.waitsForKernel(4096, 10_000 * 40 / 1e9), "fills in 10 ms: the kernel's wake-up");
+    }
+
+    @Property
     void thePlannedRateIsAtLeastTheRateSeenAndForgetsPeaksSlowly(@ForAll @DoubleRange(min = 0, max = 10) double peak,
                                                                  @ForAll @LongRange(min = 0, max = 1_000_000) long bytes,
                                                                  @ForAll @LongRange(min = 1, max = 10_000_000_000L) long elapsed) {
