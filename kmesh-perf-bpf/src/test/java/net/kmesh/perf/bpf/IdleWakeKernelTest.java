@@ -17,16 +17,17 @@ import net.kmesh.perf.bpf.layout.ProbeLayout;
 import org.junit.jupiter.api.Test;
 
 /**
- * How often an idle consumer thread wakes: once a second while every pin directory is watched
- * (a pin made or removed wakes it at once), ten times a second while one is not (its periodic look
- * at the pin is then all that finds a new ring). Counted as the thread's voluntary context switches.
+ * How often an idle consumer thread wakes: once a second while every pin directory is watched,
+ * itself or, once removed, through its parent (a pin or directory made or removed wakes it at
+ * once). Before, a removed directory made it wake ten times a second, and so did Kmesh's ads-mode
+ * directory, which workload mode never makes. Counted as the thread's voluntary context switches.
  */
 @KernelRequired
 class IdleWakeKernelTest {
     private static final Duration SPAN = Duration.ofSeconds(3);
 
     @Test
-    void anIdleConsumerWakesOnceASecondWhileThePinDirectoryIsWatchedAndTenTimesWhileItIsGone() throws Exception {
+    void anIdleConsumerWakesOnceASecondWhetherThePinDirectoryIsThereOrGone() throws Exception {
         try (PinDirectory pins = PinDirectory.create("kmesh-perf-test")) {
             Path dir = pins.resolve("map");
             Files.createDirectory(dir);
@@ -46,8 +47,7 @@ class IdleWakeKernelTest {
                 System.out.printf("idle consumer over %d s: %d wakes with the directory watched, %d with it gone%n",
                         SPAN.toSeconds(), watched, gone);
                 assertTrue(watched <= 2 * SPAN.toSeconds() + 2, watched + " wakes in " + SPAN + " while watched");
-                assertTrue(gone >= 7 * SPAN.toSeconds(), gone + " wakes in " + SPAN + " with the directory gone");
-                assertTrue(gone <= 15 * SPAN.toSeconds(), gone + " wakes in " + SPAN + " with the directory gone");
+                assertTrue(gone <= 2 * SPAN.toSeconds() + 2, gone + " wakes in " + SPAN + " with the directory gone");
             } finally {
                 if (plane != null) {
                     plane.close();

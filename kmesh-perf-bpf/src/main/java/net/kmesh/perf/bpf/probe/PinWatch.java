@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * directory that does not exist (the data plane has not started, or removed it on exit) is
  * watched through its nearest existing ancestor, and watched itself as soon as it is made again:
  * a restart that removes the directories is noticed as fast as one that only unpins. The pins
- * themselves are still read as before, so what inotify cannot see falls back to the consumer's
- * periodic check. Owns the inotify fd; used on the consumer thread only.
+ * themselves are still read as before, so what inotify cannot see (a directory no watch could be
+ * added for) falls back to the consumer's periodic check. Owns the inotify fd; used on the consumer thread only.
  */
 final class PinWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PinWatch.class);
@@ -92,9 +92,28 @@ final class PinWatch implements AutoCloseable {
         return fd.get();
     }
 
-    /** Whether every pin directory is watched itself, so that no pin can change unnoticed. */
+    /**
+     * Whether every pin directory is watched, itself or, while it does not exist, through an
+     * ancestor, so that no pin can change unnoticed: the directory's making is an event there, upon
+     * which it is watched itself and its pins read ({@link #rewatch}). Kmesh in workload mode never
+     * makes the ads mode's directory, and an agent that polled for it woke ten times a second.
+     */
     boolean watchesEveryDirectory() {
-        return watchedDirs.size() == pinNames.size();
+        for (Path dir : pinNames.keySet()) {
+            if (!watchedDirs.containsKey(dir) && !watchedThroughAncestor(dir)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean watchedThroughAncestor(Path dir) {
+        for (Path watched : watches.values()) {
+            if (dir.startsWith(watched)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
