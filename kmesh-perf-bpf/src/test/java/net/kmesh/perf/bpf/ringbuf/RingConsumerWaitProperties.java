@@ -42,16 +42,21 @@ class RingConsumerWaitProperties {
         boolean kernel = WaitPlan.waitsForKernel(size, bytesPerNano);
         assertEquals(fillNanos < WaitPlan.NOTIFIED_RING_NANOS, kernel, "fills in " + fillNanos + " ns");
         if (!kernel) {
-            double room = fillNanos - WaitPlan.delayFor(size, bytesPerNano, batchDelay);
-            assertTrue(room >= 12_000_000 - 1, "room left after the wait: " + room + " ns");
+            long delay = WaitPlan.consumerDelay(size, bytesPerNano, batchDelay);
+            double room = fillNanos - delay;
+            assertTrue(room >= WaitPlan.TIMER_ROOM_NANOS - 1, "room left after the wait: " + room + " ns");
+            assertTrue(delay >= Math.min(batchDelay, (long) fillNanos - WaitPlan.TIMER_ROOM_NANOS) - 1,
+                    "waits as long as the room allows, up to the batch delay: " + delay);
         }
     }
 
     @Example
-    void kmeshsFourKibRingIsReadOnATimerAtFiveThousandRecordsPerSecondAndAtWakeUpsAtTenThousand() {
+    void kmeshsFourKibRingIsReadEveryEightMillisecondsAtFiveThousandRecordsPerSecondAndAtWakeUpsAtTenThousand() {
         double fiveThousand = 5_000 * 40 / 1e9;
         assertTrue(!WaitPlan.waitsForKernel(4096, fiveThousand), "fills in 20 ms: a timer");
-        assertEquals(5_120_000, WaitPlan.delayFor(4096, fiveThousand, 10_000_000), 1_000);
+        // 4 KiB fill in 20.48 ms: the wait leaves 12 ms of it.
+        assertEquals(8_480_000, WaitPlan.consumerDelay(4096, fiveThousand, 10_000_000), 1_000);
+        assertEquals(10_000_000, WaitPlan.consumerDelay(4096, 1_000 * 40 / 1e9, 10_000_000), "1,000 records/s: the batch delay");
         assertTrue(WaitPlan.waitsForKernel(4096, 10_000 * 40 / 1e9), "fills in 10 ms: the kernel's wake-up");
     }
 
