@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
@@ -72,17 +74,30 @@ class IdleWakeKernelTest {
         throw new IOException("no voluntary_ctxt_switches in the status of thread " + tid);
     }
 
-    /** The task id of the monitor's consumer thread (its name, cut to 15 bytes by the kernel). */
-    private static int consumerThread() throws IOException {
-        List<Integer> found = new ArrayList<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                if (Files.readString(task.resolve("comm")).trim().equals("kmesh-perf-cons")) {
-                    found.add(Integer.parseInt(task.getFileName().toString()));
+    /**
+     * The task id of the monitor's consumer thread (its name, cut to 15 bytes by the kernel). A new
+     * thread names itself once it runs, so a look right after start may find it still named "java".
+     */
+    private static int consumerThread() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            List<Integer> found = new ArrayList<>();
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        if (Files.readString(task.resolve("comm")).trim().equals("kmesh-perf-cons")) {
+                            found.add(Integer.parseInt(task.getFileName().toString()));
+                        }
+                    } catch (NoSuchFileException e) {
+                        // a thread that ended meanwhile
+                    }
                 }
             }
+            if (found.size() == 1 || System.nanoTime() > deadline) {
+                assertEquals(1, found.size(), "one consumer thread: " + found);
+                return found.get(0);
+            }
+            Thread.sleep(10);
         }
-        assertEquals(1, found.size(), "one consumer thread: " + found);
-        return found.get(0);
     }
 }
