@@ -2,9 +2,9 @@ package net.kmesh.perf.bpf.ringbuf;
 
 /**
  * How long the consumer thread waits between reads, from how fast its current ring fills. After a
- * read that found records it waits at most the batch delay and never longer than the time the ring
- * takes to fill a quarter at the recent peak rate, so a small ring (Kmesh's is 4 KiB) does not
- * overflow because of the wait; rates are taken over spans of at least 5 ms, so a producer's bursts
+ * read that found records it waits at most the batch delay and never so long that less than 12 ms
+ * of the ring's fill time at the recent peak rate stays free (an observer: never longer than a
+ * quarter of it), so a small ring (Kmesh's is 4 KiB) does not overflow because of the wait; rates are taken over spans of at least 5 ms, so a producer's bursts
  * do not pass for its rate. A consumer whose ring fills fast waits for the kernel's wake-up instead;
  * an observer, whose wake-ups the real consumer takes, keeps reading on the timer while records
  * come. Holds the rate seen so far; used on the consumer thread only.
