@@ -105,7 +105,9 @@ class LifecycleKernelTest {
                 }
             }
             Held after = Held.now();
-            assertEquals(before.fds(), after.fds(), "file descriptors");
+            // At most as many: an fd an earlier test left to a cleaner may close meanwhile (CI once
+            // saw 36 after, 37 before); one this test leaked would make more.
+            assertTrue(after.fds() <= before.fds(), "file descriptors: " + before.fds() + " before, " + after.fds() + " after");
             assertEquals(0, after.ringMappings(), "ring-buffer mappings");
             assertEquals(0, after.consumerThreads(), "consumer and locator threads");
             assertTrue(after.bpf().since(before.bpf()).isEmpty(), "BPF fds held: " + after.bpf().since(before.bpf()));
