@@ -54,6 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code /proc/PID/stat}) and wall time, its RSS at the end, and the records produced and dropped
  * (the ring was full: lost) go to the auxiliary counters, with the agent's GC pauses in the window
  * and their sum (the agent runs with {@code -Xlog:gc} to a file, its one option the DaemonSet lacks).
+ * {@code -Dkmesh.perf.agent.jvmExtra="-XX:+PreserveFramePointer"} adds JVM options to the agent's, to
+ * profile it ({@code perf record -g} on its consumer thread); figures are taken without.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
@@ -151,6 +153,10 @@ public class AgentBenchmark {
         // The one option the DaemonSet does not have: each GC pause as a line, to count them per window.
         gcLog = Files.createTempFile("kmesh-perf-agent-gc", ".log");
         cmd.add("-Xlog:gc:file=" + gcLog);
+        String extra = System.getProperty("kmesh.perf.agent.jvmExtra", "");
+        if (!extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.addAll(List.of("-jar", jar.toString()));
         if (help(java, jar).contains("--quiet")) {
             cmd.add("--quiet");

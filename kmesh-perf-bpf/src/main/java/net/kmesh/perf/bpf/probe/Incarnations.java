@@ -30,8 +30,15 @@ public final class Incarnations {
     private Probe current;
     private final List<Probe> draining = new ArrayList<>();
     private long attachments;
-    /** The readers of every ring held, the current one first: made again whenever what is held changes. */
-    private List<RingCursor> readers = List.of();
+    /**
+     * The readers of every ring held, the current one first, the current one's, and whether any
+     * incarnation drains: made again whenever what is held changes, read without the lock at every
+     * turn of the consumer (the lock, taken by scrapes too, stays inflated, and the agent's JIT enters
+     * an inflated lock through the runtime).
+     */
+    private volatile List<RingCursor> readers = List.of();
+    private volatile RingCursor currentReader;
+    private volatile boolean anyDraining;
 
     /** Makes {@code probe} the current incarnation; returns how many were attached before it. */
     synchronized long adopt(Probe probe) {
@@ -66,9 +73,19 @@ public final class Incarnations {
         return true;
     }
 
+    /** Whether the current incarnation reads ring {@code ringId} and none drains: nothing to follow. */
+    synchronized boolean steadyOn(int ringId) {
+        return current != null && current.ringId() == ringId && draining.isEmpty();
+    }
+
     /** The readers of every ring held, the current one first; the same list until what is held changes. */
-    synchronized List<RingCursor> readers() {
+    List<RingCursor> readers() {
         return readers;
+    }
+
+    /** The current incarnation's reader, or null while there is none. */
+    RingCursor currentReader() {
+        return currentReader;
     }
 
     private void heldChanged() {
@@ -80,10 +97,18 @@ public final class Incarnations {
             all.add(p.reader());
         }
         readers = List.copyOf(all);
+        currentReader = current != null ? current.reader() : null;
+        anyDraining = !draining.isEmpty();
     }
 
     /** {@code reader} handed records over at {@code nowNanos}: a draining ring it reads is not empty yet. */
-    synchronized void sawRecords(RingCursor reader, long nowNanos) {
+    void sawRecords(RingCursor reader, long nowNanos) {
+        if (anyDraining) {
+            sawDrainingRecords(reader, nowNanos);
+        }
+    }
+
+    private synchronized void sawDrainingRecords(RingCursor reader, long nowNanos) {
         // Indexed, not for-each: this runs at every read that found records, and the agent's JVM
         // (C1 only, no escape analysis) allocated an iterator each time, a young GC's worth a minute.
         for (int i = 0; i < draining.size(); i++) {
@@ -95,10 +120,11 @@ public final class Incarnations {
     }
 
     /** Removes the draining incarnations that stayed empty for the grace period, their figures kept. */
-    synchronized List<Probe> retire(long nowNanos) {
-        if (draining.isEmpty()) {
-            return List.of();
-        }
+    List<Probe> retire(long nowNanos) {
+        return anyDraining ? retireDrained(nowNanos) : List.of();
+    }
+
+    private synchronized List<Probe> retireDrained(long nowNanos) {
         List<Probe> done = new ArrayList<>();
         for (Probe p : draining) {
             if (p.reader().pendingBytes() == 0 && nowNanos - p.lastRecordNanos() >= GRACE_NANOS) {
@@ -147,6 +173,9 @@ public final class Incarnations {
 
     /** Deletes stale starts of the current incarnation, at most every two seconds; never holding the lock. */
     void sweep(long nowNanos) {
+        if (!sweeper.due(nowNanos)) {
+            return;
+        }
         StaleStarts s;
         synchronized (this) {
             s = current != null ? current.staleStarts() : null;

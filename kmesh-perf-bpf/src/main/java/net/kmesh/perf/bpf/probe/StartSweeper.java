@@ -17,9 +17,14 @@ final class StartSweeper {
     /** Guarded by this: starts deleted in incarnations already released. */
     private long reapedBefore;
 
+    /** Whether the last sweep is old enough for another; the sweeping thread's. */
+    boolean due(long nowNanos) {
+        return nowNanos - lastSweep >= SWEEP_NANOS;
+    }
+
     /** Sweeps {@code starts} (the current incarnation's, or null) if the last sweep is old enough. */
     void sweep(long nowNanos, StaleStarts starts) {
-        if (nowNanos - lastSweep < SWEEP_NANOS) {
+        if (!due(nowNanos)) {
             return;
         }
         lastSweep = nowNanos;
