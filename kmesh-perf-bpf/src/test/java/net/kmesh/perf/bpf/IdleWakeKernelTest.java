@@ -1,17 +1,10 @@
 package net.kmesh.perf.bpf;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.RecordSource;
@@ -38,7 +31,7 @@ class IdleWakeKernelTest {
                     .source(RecordSource.pinned(dir.resolve(ProbeLayout.RING))).mapStatistics(false).build())
                     .start()) {
                 Await.snapshot(monitor, s -> s.source().up(), Duration.ofSeconds(5));
-                int tid = consumerThread();
+                int tid = ThreadWakes.thread("kmesh-perf-cons");
                 Thread.sleep(1_500);
                 long watched = wakesOver(tid);
                 plane.endRemoving(dir);
@@ -60,44 +53,8 @@ class IdleWakeKernelTest {
 
     /** The consumer thread's voluntary context switches over {@link #SPAN}: its wakes from sleep. */
     private static long wakesOver(int tid) throws Exception {
-        long before = voluntarySwitches(tid);
+        long before = ThreadWakes.voluntarySwitches(tid);
         Thread.sleep(SPAN.toMillis());
-        return voluntarySwitches(tid) - before;
-    }
-
-    private static long voluntarySwitches(int tid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/task/" + tid + "/status"))) {
-            if (line.startsWith("voluntary_ctxt_switches:")) {
-                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        throw new IOException("no voluntary_ctxt_switches in the status of thread " + tid);
-    }
-
-    /**
-     * The task id of the monitor's consumer thread (its name, cut to 15 bytes by the kernel). A new
-     * thread names itself once it runs, so a look right after start may find it still named "java".
-     */
-    private static int consumerThread() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
-            List<Integer> found = new ArrayList<>();
-            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : tasks.toList()) {
-                    try {
-                        if (Files.readString(task.resolve("comm")).trim().equals("kmesh-perf-cons")) {
-                            found.add(Integer.parseInt(task.getFileName().toString()));
-                        }
-                    } catch (NoSuchFileException e) {
-                        // a thread that ended meanwhile
-                    }
-                }
-            }
-            if (found.size() == 1 || System.nanoTime() > deadline) {
-                assertEquals(1, found.size(), "one consumer thread: " + found);
-                return found.get(0);
-            }
-            Thread.sleep(10);
-        }
+        return ThreadWakes.voluntarySwitches(tid) - before;
     }
 }

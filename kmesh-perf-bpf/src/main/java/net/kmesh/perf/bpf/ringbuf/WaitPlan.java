@@ -24,16 +24,23 @@ final class WaitPlan {
     static final long RATE_WINDOW_NANOS = 5_000_000L;
     /**
      * A consumer whose ring fills faster than this at the recent peak rate (Kmesh's 4 KiB ring above
-     * about 4,000 records a second) waits for the kernel's wake-up after each read instead of a
+     * about 6,400 records a second) waits for the kernel's wake-up after each read instead of a
      * timer: the wake-up comes with the first record written after the read, so the ring is nearly
      * empty whenever the consumer is woken, and a neighbour that holds the CPU for a few
-     * milliseconds finds it with most of its room still free. Below this rate a timer batches
-     * reads, and its wait leaves at least {@link #TIMER_ROOM_NANOS} of room. At 10 ms a timer at
-     * 10,000 records/s (2.5 ms of room) dropped records under CI's load. At 16 ms CI's run of
-     * FieldSourcesKernelTest dropped records at 10,000/s into 4 KiB; so did a run at 25 ms, so the
-     * bound was not shown to be the cause, but 25 ms, the bound CI passed with before, is kept.
+     * milliseconds finds it with most of its room still free. A slower ring is read on a timer that
+     * leaves at least {@link #TIMER_ROOM_NANOS} of room. At 10 ms a timer at 10,000 records/s
+     * (a quarter's wait) dropped records under CI's load.
      */
-    static final long NOTIFIED_RING_NANOS = 25_000_000L;
+    static final long NOTIFIED_RING_NANOS = 16_000_000L;
+    /**
+     * A ring read on the timer that fills faster than this (Kmesh's 4 KiB ring at 4,000–6,400
+     * records a second) waits a quarter of its fill, keeping three quarters (12–19 ms) free: at the
+     * kernel's wake-ups a producer writing every millisecond woke the agent a thousand times a
+     * second, each wake-up 25–60 µs of its CPU on a VM, and the agent took 2.1–3.1 % of a core at
+     * 5,000 records/s; at a quarter it reads about 200 times a second. A slower ring's timer waits
+     * up to the batch delay with {@link #TIMER_ROOM_NANOS} free.
+     */
+    static final long SHORT_TIMER_RING_NANOS = 25_000_000L;
     /** The fill time a consumer's timer leaves free at least. */
     static final long TIMER_ROOM_NANOS = 12_000_000L;
 
@@ -106,9 +113,10 @@ final class WaitPlan {
     }
 
     /**
-     * A consumer's wait on the timer: as long as leaves {@link #TIMER_ROOM_NANOS} of the ring's fill
-     * time free, up to the batch delay, and never shorter than {@link #delayFor}: a wake-up costs the
-     * agent 25–60 µs of CPU on a VM, and a ring read on the timer fills in 25 ms or more.
+     * A consumer's wait on the timer: a quarter of the ring's fill while it fills within
+     * {@link #SHORT_TIMER_RING_NANOS}; beyond, as long as leaves {@link #TIMER_ROOM_NANOS} of it free,
+     * up to the batch delay, and never shorter than {@link #delayFor}: a wake-up costs the agent
+     * 25–60 µs of CPU on a VM.
      */
     static long consumerDelay(int ringSize, double bytesPerNano, long batchDelayNanos) {
         long quarter = delayFor(ringSize, bytesPerNano, batchDelayNanos);
@@ -116,6 +124,9 @@ final class WaitPlan {
             return quarter;
         }
         long fill = (long) (ringSize / bytesPerNano);
+        if (fill < SHORT_TIMER_RING_NANOS) {
+            return quarter;
+        }
         return Math.max(quarter, Math.min(batchDelayNanos, fill - TIMER_ROOM_NANOS));
     }
 
