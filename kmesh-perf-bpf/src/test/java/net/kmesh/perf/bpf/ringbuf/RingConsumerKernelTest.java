@@ -95,7 +95,8 @@ class RingConsumerKernelTest {
                         + " in 3 s", r.perSecond(), r.committed(), r.dropped(), wakes);
                 System.out.println(run);
                 runs.add(run);
-                // A quarter of 20 ms: about 200 reads a second, 600 in the run; at the kernel's wake-ups, thousands.
+                // A quarter of the fill at the peak rate seen: 200-300 reads a second (903 in a run here);
+                // at the kernel's wake-ups 1,500 and more (4,718 in a run here).
                 assertTrue(wakes <= 1_200, "read " + wakes + " times in 3 s: at the kernel's wake-ups, not on a timer");
                 if (r.dropped() == 0) {
                     return;
