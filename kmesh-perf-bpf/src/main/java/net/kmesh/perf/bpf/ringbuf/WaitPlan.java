@@ -23,7 +23,7 @@ final class WaitPlan {
      */
     static final long RATE_WINDOW_NANOS = 5_000_000L;
     /**
-     * A consumer whose ring fills faster than this at the recent peak rate (Kmesh's 4 KiB ring above
+     * A consumer whose ring fills faster than this at the recent mean rate (Kmesh's 4 KiB ring above
      * about 6,400 records a second) waits for the kernel's wake-up after each read instead of a
      * timer: the wake-up comes with the first record written after the read, so the ring is nearly
      * empty whenever the consumer is woken, and a neighbour that holds the CPU for a few
@@ -43,6 +43,8 @@ final class WaitPlan {
     static final long SHORT_TIMER_RING_NANOS = 25_000_000L;
     /** The fill time a consumer's timer leaves free at least. */
     static final long TIMER_ROOM_NANOS = 12_000_000L;
+    /** The time constant of the mean rate that chooses between the timer and the kernel's wake-ups. */
+    static final long MEAN_TAU_NANOS = 100_000_000L;
 
     private final long batchDelayNanos;
     private final long idleWaitNanos;
@@ -60,6 +62,14 @@ final class WaitPlan {
     private int pendingPauses;
     /** Bytes per nanosecond the current ring was seen to fill at recently (decaying peak). */
     private double peakRate;
+    /**
+     * Bytes per nanosecond the current ring filled at on average lately (time constant
+     * {@link #MEAN_TAU_NANOS}): what decides whether a consumer waits for the kernel's wake-up. The
+     * peak, which plans how long a wait may be, is a burst's rate: a producer at 5,000 records/s that
+     * writes as connects come, or catches up after being descheduled, has 5 ms spans at 8,000–10,000,
+     * and by its peak the consumer waited for the kernel's wake-up at nearly every record.
+     */
+    private double meanRate;
 
     WaitPlan(long batchDelayNanos, long idleWaitNanos, long startNanos) {
         this.batchDelayNanos = batchDelayNanos;
@@ -132,7 +142,7 @@ final class WaitPlan {
 
     /** Whether a consumer of {@code current} waits for the kernel's wake-up after a read rather than a timer. */
     boolean waitsForKernel(RingCursor current) {
-        return current.consumes() && waitsForKernel(current.size(), peakRate);
+        return current.consumes() && waitsForKernel(current.size(), meanRate);
     }
 
     /** Whether a ring of {@code ringSize} bytes filling at {@code bytesPerNano} is read at the kernel's wake-ups. */
@@ -174,9 +184,16 @@ final class WaitPlan {
         long span = now - windowStartNanos;
         if (span >= RATE_WINDOW_NANOS) {
             peakRate = plannedRate(peakRate, windowBytes, span);
+            meanRate = meanRate(meanRate, windowBytes, span);
             windowBytes = 0;
             windowStartNanos = now;
         }
+    }
+
+    /** The mean rate after a span of {@code spanNanos} that filled {@code bytes}, from {@code previous}. */
+    static double meanRate(double previous, long bytes, long spanNanos) {
+        double seen = (double) bytes / spanNanos;
+        return previous + (1 - Math.exp(-(double) spanNanos / MEAN_TAU_NANOS)) * (seen - previous);
     }
 
     /**

@@ -95,9 +95,11 @@ class RingConsumerKernelTest {
                         + " in 3 s", r.perSecond(), r.committed(), r.dropped(), wakes);
                 System.out.println(run);
                 runs.add(run);
-                // A quarter of the fill at the peak rate seen: 200-300 reads a second (903 in a run here);
-                // at the kernel's wake-ups 1,500 and more (4,718 in a run here).
-                assertTrue(wakes <= 1_200, "read " + wakes + " times in 3 s: at the kernel's wake-ups, not on a timer");
+                // On the timer, about 250 reads a second (735-810 in runs here): a quarter of the fill at
+                // the peak rate, which a producer catching up after it was descheduled raises to twice its
+                // rate. At the kernel's wake-ups, 1,500 a second (4,718 in a run here), as when the peak
+                // rather than the mean rate chose how to wait (1,631-2,723).
+                assertTrue(wakes <= 1_500, "read " + wakes + " times in 3 s: at the kernel's wake-ups, not on a timer");
                 if (r.dropped() == 0) {
                     return;
                 }

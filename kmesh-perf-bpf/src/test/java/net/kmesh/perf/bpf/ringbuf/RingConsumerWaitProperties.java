@@ -10,7 +10,10 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-/** The consumer's wait between reads: never longer than a quarter of the ring takes to fill. */
+/**
+ * The consumer's wait between reads: never longer than a quarter of the ring takes to fill at the
+ * peak rate; the kernel's wake-ups only where the mean rate fills the ring within 16 ms.
+ */
 class RingConsumerWaitProperties {
 
     @Property
@@ -65,6 +68,76 @@ class RingConsumerWaitProperties {
         double twoThousand = 2_000 * 40 / 1e9;
         assertEquals(10_000_000, WaitPlan.consumerDelay(4096, twoThousand, 10_000_000), "the batch delay, 41 ms of room");
         assertEquals(39_200_000, WaitPlan.consumerDelay(4096, twoThousand, 100_000_000), 1_000, "with a long batch delay, 12 ms of room");
+    }
+
+    /**
+     * A producer at 5,000 records/s into Kmesh's 4 KiB ring whose 5 ms spans alternate 3,000 and
+     * 7,000 records/s (connects as they come, or catching up after being descheduled): its mean
+     * fills the ring in 20 ms, so the consumer reads on the timer; by its peak (7,000, 15 ms of fill)
+     * it would wait for the kernel's wake-up at nearly every record. Each wait still plans for the
+     * peak: a quarter of the ring at 7,000 records/s.
+     */
+    @Example
+    void aJitteryProducerAtFiveThousandRecordsPerSecondIsReadOnTheTimerPlannedForItsPeak() {
+        RingCursor ring = new FixedRing(4096);
+        WaitPlan plan = new WaitPlan(10_000_000, 100_000_000, 0);
+        long now = 0;
+        long delay = 0;
+        for (int span = 0; span < 200; span++) {
+            now += 5_000_000;
+            long records = span % 2 == 0 ? 15 : 35;
+            plan.read(now);
+            delay = plan.afterRecords(ring, records * 40, now);
+        }
+        assertTrue(!plan.waitsForKernel(ring), "read on the timer");
+        assertTrue(WaitPlan.waitsForKernel(4096, 7_000 * 40 / 1e9), "by the peak, at the kernel's wake-ups");
+        assertEquals(WaitPlan.delayFor(4096, 7_000 * 40 / 1e9, 10_000_000), delay, 50_000, "a quarter at the peak");
+    }
+
+    @Property
+    void theMeanRateMovesTowardTheRateSeenAndNeverPastIt(@ForAll @DoubleRange(min = 0, max = 10) double previous,
+                                                        @ForAll @LongRange(min = 0, max = 1_000_000) long bytes,
+                                                        @ForAll @LongRange(min = 1, max = 10_000_000_000L) long span) {
+        double seen = (double) bytes / span;
+        double mean = WaitPlan.meanRate(previous, bytes, span);
+        assertTrue(mean >= Math.min(previous, seen) - 1e-12 && mean <= Math.max(previous, seen) + 1e-12,
+                "between " + previous + " and " + seen + ": " + mean);
+        if (span >= 20 * WaitPlan.MEAN_TAU_NANOS) {
+            assertEquals(seen, mean, 1e-6 * Math.max(1, Math.abs(previous - seen)), "a span of many time constants: the rate seen");
+        }
+    }
+
+    /** A ring of a given size that a consumer reads; only its size and kind matter to the plan. */
+    private record FixedRing(int size) implements RingCursor {
+        @Override
+        public int drain(RecordHandler handler) {
+            return 0;
+        }
+
+        @Override
+        public long producerPosition() {
+            return 0;
+        }
+
+        @Override
+        public long consumerPosition() {
+            return 0;
+        }
+
+        @Override
+        public long pendingBytes() {
+            return 0;
+        }
+
+        @Override
+        public long corruptions() {
+            return 0;
+        }
+
+        @Override
+        public long missed() {
+            return 0;
+        }
     }
 
     @Property
