@@ -31,14 +31,18 @@ public final class Incarnations {
     private final List<Probe> draining = new ArrayList<>();
     private long attachments;
     /**
-     * The readers of every ring held, the current one first, the current one's, and whether any
-     * incarnation drains: made again whenever what is held changes, read without the lock at every
-     * turn of the consumer (the lock, taken by scrapes too, stays inflated, and the agent's JIT enters
-     * an inflated lock through the runtime).
+     * The readers of the rings held, made again whenever what is held changes and read without the
+     * lock at every turn of the consumer (the lock, taken by scrapes too, stays inflated, and the
+     * agent's JIT enters an inflated lock through the runtime).
      */
-    private volatile List<RingCursor> readers = List.of();
-    private volatile RingCursor currentReader;
-    private volatile boolean anyDraining;
+    private volatile Held held = new Held(List.of(), null);
+
+    /** Every ring's reader, the current one first, and the current one's (null while there is none). */
+    private record Held(List<RingCursor> readers, RingCursor current) {
+        boolean anyDraining() {
+            return readers.size() > (current != null ? 1 : 0);
+        }
+    }
 
     /** Makes {@code probe} the current incarnation; returns how many were attached before it. */
     synchronized long adopt(Probe probe) {
@@ -80,12 +84,12 @@ public final class Incarnations {
 
     /** The readers of every ring held, the current one first; the same list until what is held changes. */
     List<RingCursor> readers() {
-        return readers;
+        return held.readers();
     }
 
     /** The current incarnation's reader, or null while there is none. */
     RingCursor currentReader() {
-        return currentReader;
+        return held.current();
     }
 
     private void heldChanged() {
@@ -96,14 +100,12 @@ public final class Incarnations {
         for (Probe p : draining) {
             all.add(p.reader());
         }
-        readers = List.copyOf(all);
-        currentReader = current != null ? current.reader() : null;
-        anyDraining = !draining.isEmpty();
+        held = new Held(List.copyOf(all), current != null ? current.reader() : null);
     }
 
     /** {@code reader} handed records over at {@code nowNanos}: a draining ring it reads is not empty yet. */
     void sawRecords(RingCursor reader, long nowNanos) {
-        if (anyDraining) {
+        if (held.anyDraining()) {
             sawDrainingRecords(reader, nowNanos);
         }
     }
@@ -121,7 +123,7 @@ public final class Incarnations {
 
     /** Removes the draining incarnations that stayed empty for the grace period, their figures kept. */
     List<Probe> retire(long nowNanos) {
-        return anyDraining ? retireDrained(nowNanos) : List.of();
+        return held.anyDraining() ? retireDrained(nowNanos) : List.of();
     }
 
     private synchronized List<Probe> retireDrained(long nowNanos) {

@@ -76,8 +76,8 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
     private boolean checked;
     /**
      * Whether the last tick left nothing to do until a watched pin changes or the pins are due to be
-     * read again: the ring named is attached, none drains, no pin waits to be settled, no problem to
-     * log. A tick then returns at once; a turn of the agent's consumer took a sixth of its CPU in
+     * read again (without a pin watch they are read at every tick): the ring named is attached, none
+     * drains, no pin waits to be settled, no problem to log. A tick then returns at once; a turn of the agent's consumer took a sixth of its CPU in
      * this method's locks and checks. Consumer thread.
      */
     private boolean steady;
@@ -270,7 +270,7 @@ public final class SourceFollower implements RingConsumer.Source, AutoCloseable 
             p.close();
         }
         problem.log();
-        steady = pinWatch != null && !unseen.pending() && held.steadyOn(named);
+        steady = !unseen.pending() && held.steadyOn(named);
     }
 
     private String waiting() {

@@ -2,10 +2,10 @@ package net.kmesh.perf.bpf.ringbuf;
 
 /**
  * How long the consumer thread waits between reads, from how fast its current ring fills. After a
- * read that found records it waits at most the batch delay and never so long that less than 12 ms
- * of the ring's fill time at the recent peak rate stays free (an observer: never longer than a
- * quarter of it), so a small ring (Kmesh's is 4 KiB) does not overflow because of the wait; rates are taken over spans of at least 5 ms, so a producer's bursts
- * do not pass for its rate. A consumer whose ring fills fast waits for the kernel's wake-up instead;
+ * read that found records it waits at most the batch delay and never longer than a quarter of the
+ * ring's fill time at the recent peak rate (a consumer of a slow ring: as long as leaves 12 ms of
+ * it free), so a small ring (Kmesh's is 4 KiB) does not overflow because of the wait; rates are
+ * taken over spans of at least 5 ms, so a producer's bursts do not pass for its rate. A consumer whose ring fills fast waits for the kernel's wake-up instead;
  * an observer, whose wake-ups the real consumer takes, keeps reading on the timer while records
  * come. Holds the rate seen so far; used on the consumer thread only.
  */
@@ -33,11 +33,12 @@ final class WaitPlan {
      */
     static final long NOTIFIED_RING_NANOS = 16_000_000L;
     /**
-     * A ring read on the timer that fills faster than this (Kmesh's 4 KiB ring at 4,000–6,400
-     * records a second) waits a quarter of its fill, keeping three quarters (12–19 ms) free: at the
-     * kernel's wake-ups a producer writing every millisecond woke the agent a thousand times a
-     * second, each wake-up 25–60 µs of its CPU on a VM, and the agent took 2.1–3.1 % of a core at
-     * 5,000 records/s; at a quarter it reads about 200 times a second. A slower ring's timer waits
+     * A ring read on the timer that fills faster than this at the peak rate waits a quarter of that
+     * fill, keeping three quarters of it free at the peak (Kmesh's 4 KiB ring at 5,000 records/s in
+     * bursts of 8,000: 9.6 ms, and 17 ms at the mean): at the kernel's wake-ups a producer writing
+     * every millisecond woke the agent a thousand times a second, each wake-up 25–60 µs of its CPU
+     * on a VM, and the agent took 2.1–3.1 % of a core at 5,000 records/s; on this timer it reads
+     * 200–270 times a second. A slower ring's timer waits
      * up to the batch delay with {@link #TIMER_ROOM_NANOS} free.
      */
     static final long SHORT_TIMER_RING_NANOS = 25_000_000L;
