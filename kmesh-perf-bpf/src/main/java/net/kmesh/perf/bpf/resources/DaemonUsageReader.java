@@ -38,6 +38,8 @@ public final class DaemonUsageReader {
     private final CgroupUsage cgroups;
     private final ProcessFinder finder;
     private final long selfPid;
+    /** How a reading of this process names it, made once. */
+    private final String selfLabel;
     private final StateLog log;
     private final AtomicLong pinnedStart = new AtomicLong(UNPINNED);
     private final AtomicReference<State> state = new AtomicReference<>();
@@ -106,6 +108,19 @@ public final class DaemonUsageReader {
             return new State(r.problem(), r.usage().map(ResourceUsage::notes).orElse(List.of()),
                     r.usage().filter(u -> u.memoryUsage().isEmpty() || u.cpuTime().isEmpty()).isPresent());
         }
+
+        // Written out: compared at every scrape, where a record's generated equals runs through
+        // method handles the interpreter is slow at.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof State other && valueMissing == other.valueMissing && problem.equals(other.problem)
+                    && notes.equals(other.notes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(problem, notes, valueMissing);
+        }
     }
 
     /**
@@ -140,6 +155,7 @@ public final class DaemonUsageReader {
         this.cgroups = new CgroupUsage(proc, mountTable);
         this.finder = target instanceof DaemonTarget.ProcessName n ? new ProcessFinder(proc, n.name()) : null;
         this.selfPid = ProcessHandle.current().pid();
+        this.selfLabel = target.describe() + " (pid " + selfPid + ")";
         this.log = Objects.requireNonNull(log, "log");
     }
 
@@ -193,7 +209,7 @@ public final class DaemonUsageReader {
         if (stat.isEmpty()) {
             return Reading.problem("this process (pid " + selfPid + ") cannot read " + proc.dir(selfPid).resolve("stat"));
         }
-        return processes.read(selfPid, stat.get(), target.describe() + " (pid " + selfPid + ")");
+        return processes.read(selfPid, stat.get(), selfLabel, false);
     }
 
     private Reading readByName(String name) {
@@ -202,7 +218,7 @@ public final class DaemonUsageReader {
             return Reading.problem("no live process is named " + name + " (/proc/PID/comm)");
         }
         long pid = found.get().pid();
-        return processes.read(pid, found.get().stat(), target.describe() + " (pid " + pid + ")");
+        return processes.read(pid, found.get().stat(), target.describe() + " (pid " + pid + ")", pid != selfPid);
     }
 
     private Reading readPinned(long pid) {
@@ -216,7 +232,7 @@ public final class DaemonUsageReader {
         if (pinnedStart.get() != start) {
             return Reading.problem("pid " + pid + " has exited and its id now belongs to another process");
         }
-        return processes.read(pid, stat.get(), target.describe());
+        return processes.read(pid, stat.get(), target.describe(), pid != selfPid);
     }
 
     /** Logs what changed since the last reading: the target lost or found, or the notes of its usage. */

@@ -31,10 +31,21 @@ final class ProcessUsage {
     private record ParsedCgroups(String text, ProcCgroups cgroups) {
     }
 
-    /** Where each resource of one process in one set of cgroups is read. */
-    private record Decision(long pid, long startTicks, ProcCgroups cgroups, Choice memory, Choice cpu) {
+    /**
+     * Where each resource of one process in one set of cgroups is read, and the notes a reading
+     * made that way carries: made once here, not at every scrape.
+     */
+    private record Decision(long pid, long startTicks, ProcCgroups cgroups, Choice memory, Choice cpu,
+            String memoryNote, String cpuNote) {
+        Decision(long pid, long startTicks, ProcCgroups cgroups, Choice memory, Choice cpu) {
+            this(pid, startTicks, cgroups, memory, cpu, "memory is the process's own VmRSS: " + memory.why(),
+                    "cpu is the process's own utime+stime: " + cpu.why());
+        }
+
         boolean holdsFor(long pid, ProcStat stat, ProcCgroups cgroups) {
-            return this.pid == pid && startTicks == stat.startTicks() && this.cgroups.equals(cgroups);
+            // Identity first: cgroups() hands back the parsed cgroups it kept while the text is unchanged.
+            return this.pid == pid && startTicks == stat.startTicks()
+                    && (this.cgroups == cgroups || this.cgroups.equals(cgroups));
         }
     }
 
@@ -71,8 +82,11 @@ final class ProcessUsage {
         this.mountTable = mountTable;
     }
 
-    /** The usage of {@code pid}, whose {@code stat} was just read. */
-    Reading read(long pid, ProcStat stat, String target) {
+    /**
+     * The usage of {@code pid}, whose {@code stat} was just read. {@code mayExit} is false for this
+     * process itself, which is not checked for having exited while it was read.
+     */
+    Reading read(long pid, ProcStat stat, String target, boolean mayExit) {
         ProcCgroups cgroups = cgroups(pid);
         Decision d = decided.get();
         if (d == null || !d.holdsFor(pid, stat, cgroups)) {
@@ -88,8 +102,7 @@ final class ProcessUsage {
             }
         } else {
             memory = Memory.of(proc.rss(pid));
-            notes.add(memory.usage().isPresent()
-                    ? "memory is the process's own VmRSS: " + d.memory().why()
+            notes.add(memory.usage().isPresent() ? d.memoryNote()
                     : "memory: " + proc.dir(pid).resolve("status") + " has no VmRSS in kB below 2^63");
         }
         Optional<CpuTime> cpu;
@@ -100,9 +113,9 @@ final class ProcessUsage {
             }
         } else {
             cpu = Optional.of(proc.cpu(pid, stat));
-            notes.add("cpu is the process's own utime+stime: " + d.cpu().why());
+            notes.add(d.cpuNote());
         }
-        if (!proc.exists(pid)) {
+        if (mayExit && !proc.exists(pid)) {
             return Reading.problem(target + " exited while it was read");
         }
         return Usages.of(target, memory, cpu, notes);
