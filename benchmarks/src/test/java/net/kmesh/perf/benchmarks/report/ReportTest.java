@@ -125,7 +125,7 @@ class ReportTest {
             none[i] = 2e7 + i * 1e6;
             with[i] = ratios[i] * none[i];
         }
-        return run("BinderCpuBenchmark.binderVsNone", Map.of("rate", "1000000"), List.of(new double[] {6000, 6001, 6002}),
+        return run("BinderCpuBenchmark.binderVsNone", Map.of("rate", "1000000", "warmScrapes", "60"), List.of(new double[] {6000, 6001, 6002}),
                 Map.of("binderCpuNanos", List.of(with), "noneCpuNanos", List.of(none)));
     }
 
