@@ -57,9 +57,9 @@
  *                             the one start map. A thread key is 8 bytes ({u32 tid, u32 op}), the
  *                             value struct kmesh_perf_value (24), in an LRU hash of 1,024; a socket
  *                             key is upstream Kmesh's 16 bytes ({u64 cookie, u32 op}, padded), the
- *                             value its 32-byte record, in a hash of 131,072 without
- *                             preallocation: exactly upstream's map. Every value begins with the
- *                             start time, u64 ns.
+ *                             value its 32-byte record, in an LRU hash of 4,096 (upstream's is a
+ *                             hash of 131,072 without preallocation: see below). Every value
+ *                             begins with the start time, u64 ns.
  *   KMESH_PERF_MAP_ENTRIES, KMESH_PERF_MAP_TYPE, KMESH_PERF_MAP_FLAGS   override the start map.
  *   KMESH_PERF_RINGBUF_SIZE   the ring's size (user space may resize it before load).
  *   KMESH_PERF_KMESH_COMPAT   Kmesh's names: observe_on_operation_start/end(op, kmesh_ctx) over
@@ -186,21 +186,29 @@ _Static_assert(KMESH_PERF_HIST_BUCKETS == (1 << KMESH_PERF_HIST_SUB_BITS)
 
 #if KMESH_PERF_START_KEY == KMESH_PERF_KEY_SOCKET
 #define KMESH_PERF_MAP_KEY struct kmesh_perf_sock_key
-/* Upstream's value is its record layout: the map is byte for byte the one Kmesh pins today.
- * Its cost past the thread-keyed map is its size, not its type or flags: 131,072 entries are
- * 131,072 buckets of 16 bytes (2 MiB) whatever the type, and every new socket's start lands in a
- * bucket of its own, mostly out of the cache (ProbeOverheadBenchmark: cookieMap against
- * cookieOneSocket). Preallocating or an LRU keeps that array and adds its own lists; fewer
- * entries would no longer be upstream's map, which Kmesh may already have pinned. */
+/* Upstream's key and value (its record layout), in an LRU hash of 4,096 rather than upstream's
+ * hash of 131,072 without preallocation, for two reasons:
+ * - a start whose end never comes (Kmesh's traffic control returns early on every connect to an
+ *   address that is not a frontend) is evicted by newer starts; in upstream's map it stays for
+ *   good, and once 131,072 have piled up every start fails and durations stop;
+ * - 131,072 entries are 131,072 buckets of 16 bytes (2 MiB), and every new socket's start lands
+ *   in a bucket of its own, mostly out of the cache: 1.2 to 1.5 times the seed's thread-keyed
+ *   map per operation, where 4,096 (a 64 KiB bucket array) costs what the seed's does
+ *   (ProbeOverheadBenchmark: cookieMap and cookieUpstreamMap).
+ * A start and its end in Kmesh run within one program run, so starts in flight are a handful per
+ * CPU; 4,096 leaves room for the LRU's per-CPU free lists on large machines. Kmesh's restart
+ * recreates a pinned map whose type or size changed (pkg/bpf/restart), so its old 131,072-entry
+ * pin is replaced, not reused. Upstream's exact map: -DKMESH_PERF_MAP_TYPE=BPF_MAP_TYPE_HASH
+ * -DKMESH_PERF_MAP_FLAGS=BPF_F_NO_PREALLOC -DKMESH_PERF_MAP_ENTRIES=131072. */
 #define KMESH_PERF_MAP_VALUE struct kmesh_perf_record
 #ifndef KMESH_PERF_MAP_TYPE
-#define KMESH_PERF_MAP_TYPE BPF_MAP_TYPE_HASH
+#define KMESH_PERF_MAP_TYPE BPF_MAP_TYPE_LRU_HASH
 #endif
 #ifndef KMESH_PERF_MAP_FLAGS
-#define KMESH_PERF_MAP_FLAGS BPF_F_NO_PREALLOC
+#define KMESH_PERF_MAP_FLAGS 0
 #endif
 #ifndef KMESH_PERF_MAP_ENTRIES
-#define KMESH_PERF_MAP_ENTRIES 131072
+#define KMESH_PERF_MAP_ENTRIES 4096
 #endif
 #else
 #define KMESH_PERF_MAP_KEY struct kmesh_perf_key

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * A stand-in for a running Kmesh in workload mode, for tests: the probe built the way Kmesh would
- * build it (maps renamed km_perf_*, a 4 KiB ring, a start map keyed by socket cookie with Kmesh's
- * size and flags), a cgroup/connect4 program with Kmesh's call sites, and maps of the other kinds
+ * build it (maps renamed km_perf_*, a 4 KiB ring, a start map keyed by socket cookie as Kmesh's,
+ * the probe's LRU of 4,096), a cgroup/connect4 program with Kmesh's call sites, and maps of the other kinds
  * Kmesh pins beside them. Written from Kmesh's documented layout (bpf/kmesh/workload/include/
  * config.h, workload.h, tail_call.h; bpf/kmesh/ads/include/cluster.h), not from its code.
  */
@@ -22,7 +22,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-_Static_assert(KMESH_PERF_MAP_ENTRIES == 131072, "Kmesh's start map holds 131,072 entries");
+_Static_assert(KMESH_PERF_MAP_ENTRIES == 4096, "the compat start map is an LRU of 4,096 entries");
 
 /* Kmesh's frontend map: service or pod address -> upstream id. */
 struct km_ip_addr {
@@ -97,7 +97,7 @@ struct km_context {
 /*
  * Kmesh's sock_traffic_control shape: the operation starts before the frontend lookup and ends only
  * when the destination is a frontend. A connect to any other address leaves its start behind in
- * km_perf_map, as Kmesh's does.
+ * km_perf_map, as Kmesh's does, until newer starts evict it.
  */
 static __always_inline int km_traffic_control(struct km_context *kmesh_ctx)
 {

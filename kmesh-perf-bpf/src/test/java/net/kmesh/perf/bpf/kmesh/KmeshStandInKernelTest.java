@@ -60,8 +60,8 @@ class KmeshStandInKernelTest {
     /** type, key size, value size, max entries, flags (-1: any) of every pin, as Kmesh defines them. */
     private static final Map<String, int[]> KMESH_MAPS = Map.ofEntries(
             Map.entry("km_perf_info", new int[] {MapType.RINGBUF, 0, 0, KmeshStandIn.RING_BYTES, -1}),
-            Map.entry("km_perf_map", new int[] {MapType.HASH, ProbeLayout.START_KEY_COOKIE_SIZE, 32, 131072,
-                BPF_F_NO_PREALLOC}),
+            // Kmesh's key and value in the probe's LRU of 4,096 (upstream: a hash of 131,072, no prealloc).
+            Map.entry("km_perf_map", new int[] {MapType.LRU_HASH, ProbeLayout.START_KEY_COOKIE_SIZE, 32, 4096, 0}),
             Map.entry("km_perf_cnt", new int[] {MapType.PERCPU_ARRAY, 4, 8, ProbeLayout.COUNTER_SLOTS, -1}),
             Map.entry("km_perf_mode", new int[] {MapType.ARRAY, 4, 4, ProbeLayout.MODE_TYPES, -1}),
             Map.entry("km_perf_hist", new int[] {MapType.PERCPU_ARRAY, 4, ProbeLayout.HIST_VALUE_SIZE,
@@ -189,6 +189,28 @@ class KmeshStandInKernelTest {
                 assertEquals(TYPE, k.getInt(ProbeLayout.START_KEY_COOKIE_TYPE_OFFSET));
             }
             assertEquals(40, keys.stream().map(k -> k.getLong(0)).distinct().count(), "one cookie per operation");
+        }
+    }
+
+    /**
+     * Kmesh's traffic control returns before its end probe on every connect to an address that is
+     * not a frontend, and upstream's start map (a hash of 131,072 without prealloc) keeps each such
+     * start for good: past 131,072 every start fails and no duration is recorded again. The
+     * compat start map is an LRU, which evicts the oldest starts instead.
+     */
+    @Test
+    void moreStartsWithoutEndThanUpstreamsMapHoldsAreEvictedAndDurationsGoOn() {
+        int upstreamCapacity = 131_072;
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            int starts = kmesh.mapFd(KmeshStandIn.STARTS);
+            int capacity = MapInfo.of(starts).maxEntries();
+            kmesh.produceStarts(TYPE, upstreamCapacity + capacity);
+            int left = RawProbeMaps.keys(starts).size();
+            assertTrue(left <= capacity, left + " starts left in a map of " + capacity);
+
+            assertEquals(new KmeshStandIn.Result(50, 0, 0, 0), kmesh.produce(TYPE, 50),
+                    "operations after the leaked starts are recorded");
+            assertEquals(50, RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size());
         }
     }
 
