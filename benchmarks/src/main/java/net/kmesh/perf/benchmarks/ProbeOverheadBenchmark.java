@@ -50,17 +50,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code offSeed}, {@code offScoped}: the seed's and the scoped probe for a type switched OFF
  *       through {@code kmesh_perf_mode} (no clock read, no map traffic): target, at most one array
  *       lookup per probe call over {@code baseline} (scoped makes one call, start/end two);</li>
- *   <li>{@code cookieMap}: Kmesh's call shape, the start map keyed {socket cookie, op} of
- *       131,072 entries without preallocation ({@code KMESH_PERF_KMESH_COMPAT}), a fresh cookie per
+ *   <li>{@code cookieMap}: Kmesh's call shape as {@code KMESH_PERF_KMESH_COMPAT} builds it, the
+ *       start map keyed {socket cookie, op} in an LRU hash of 4,096, a fresh cookie per
  *       operation, in {@code bpf/bench/kp_cookie_bench.bpf.c}'s {@code SEC("syscall")} producer
  *       writing into the same ring ({@code BPF_PROG_TEST_RUN} cannot run {@code cgroup/connect4});
  *       {@code cookieBaseline} is that producer's loop alone, the floor it is measured past;</li>
- *   <li>{@code cookieOneSocket}: the same probe and map, one cookie for all {@value #OPS} operations
- *       of a run, as {@code seedMap} reuses its one thread's key. Not Kmesh's workload: it tells
- *       the probe's own cost apart from the map's. {@code cookieMap} costs more than it because
- *       every fresh cookie lands in a bucket of its own among upstream's 131,072 (16 bytes each, a
- *       2 MiB array), which is mostly not in the cache, while {@code seedMap}'s one bucket always is;
- *       the map's type and flags do not change the bucket array, its size does.</li>
+ *   <li>{@code cookieUpstreamMap}: the same over upstream Kmesh's exact start map, a hash of
+ *       131,072 entries without preallocation ({@code kp_cookie_bench_upstream.bpf.o}). It costs
+ *       more because every fresh cookie lands in a bucket of its own among 131,072 (16 bytes each,
+ *       a 2 MiB array), mostly not in the cache;</li>
+ *   <li>{@code cookieOneSocket}: {@code cookieMap}'s probe and map, one cookie for all {@value #OPS}
+ *       operations of a run, as {@code seedMap} reuses its one thread's key. Not Kmesh's
+ *       workload: it tells the probe's own cost apart from the map's.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -73,6 +74,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ProbeOverheadBenchmark {
     static final int OPS = 8192;
     private static final String COOKIE_OBJECT = "/net/kmesh/perf/benchmarks/kp_cookie_bench.bpf.o";
+    private static final String COOKIE_UPSTREAM_OBJECT = "/net/kmesh/perf/benchmarks/kp_cookie_bench_upstream.bpf.o";
     private static final int COOKIE_BASELINE = 0;
     private static final int COOKIE_PROBE = 1;
     private static final int COOKIE_ONE_SOCKET = 2;
@@ -85,7 +87,9 @@ public class ProbeOverheadBenchmark {
     private ProgramStatsCollector stats;
     private int producerFd;
     private BpfObject cookieProducer;
+    private BpfObject upstreamProducer;
     private int cookieFd;
+    private int upstreamFd;
     private Memory cookieArgs;
     private long nextCookie = 1;
 
@@ -106,12 +110,20 @@ public class ProbeOverheadBenchmark {
         producerFd = ((BundledSamples) workload).produceProgramFd();
         switchOff(((BundledSamples) workload).object().mapFd(ProbeLayout.MODES), OFF_TYPE);
         stats = ProgramStatsCollector.open();
-        cookieProducer = BpfObject.openResource(ProbeOverheadBenchmark.class, COOKIE_OBJECT, "kp_cookie_bench");
-        Errno.check("making the cookie producer's ring the monitor's", LibbpfLoader.natives().libbpf().bpf_map__reuse_fd(
-                cookieProducer.map(ProbeLayout.RING), ((BundledSamples) workload).object().mapFd(ProbeLayout.RING)));
-        cookieProducer.load();
+        cookieProducer = cookieProducer(COOKIE_OBJECT);
         cookieFd = cookieProducer.programFd("kp_cookie_produce");
+        upstreamProducer = cookieProducer(COOKIE_UPSTREAM_OBJECT);
+        upstreamFd = upstreamProducer.programFd("kp_cookie_produce");
         cookieArgs = new Memory(40);
+    }
+
+    /** A cookie producer loaded from {@code resource}, writing into the monitor's ring. */
+    private BpfObject cookieProducer(String resource) {
+        BpfObject o = BpfObject.openResource(ProbeOverheadBenchmark.class, resource, "kp_cookie_bench");
+        Errno.check("making the cookie producer's ring the monitor's", LibbpfLoader.natives().libbpf().bpf_map__reuse_fd(
+                o.map(ProbeLayout.RING), ((BundledSamples) workload).object().mapFd(ProbeLayout.RING)));
+        o.load();
+        return o;
     }
 
     /** Writes OFF into the samples' mode map directly: the benchmark measures the kernel side alone. */
@@ -128,6 +140,7 @@ public class ProbeOverheadBenchmark {
     public void close() {
         cookieArgs.close();
         cookieProducer.close();
+        upstreamProducer.close();
         stats.close();
         monitor.close();
     }
@@ -190,21 +203,30 @@ public class ProbeOverheadBenchmark {
     }
 
     @Benchmark
+    public void cookieUpstreamMap(Kernel k) {
+        runCookie(k, upstreamFd, COOKIE_PROBE);
+    }
+
+    @Benchmark
     public void cookieOneSocket(Kernel k) {
         runCookie(k, COOKIE_ONE_SOCKET);
     }
 
-    /** struct kp_cookie_args { u32 operation_type, count, mode, pad; u64 cookie_base, emitted, dropped; } */
     private void runCookie(Kernel k, int mode) {
+        runCookie(k, cookieFd, mode);
+    }
+
+    /** struct kp_cookie_args { u32 operation_type, count, mode, pad; u64 cookie_base, emitted, dropped; } */
+    private void runCookie(Kernel k, int fd, int mode) {
         cookieArgs.clear();
         cookieArgs.setInt(0, (int) RECORD_TYPE);
         cookieArgs.setInt(4, OPS);
         cookieArgs.setInt(8, mode);
         cookieArgs.setLong(16, nextCookie);
         nextCookie += OPS;
-        long before = ProgInfo.of(cookieFd).runTimeNanos();
-        TestRun.run(cookieFd, cookieArgs, "running kp_cookie_produce");
-        k.kernelNanos += ProgInfo.of(cookieFd).runTimeNanos() - before;
+        long before = ProgInfo.of(fd).runTimeNanos();
+        TestRun.run(fd, cookieArgs, "running kp_cookie_produce");
+        k.kernelNanos += ProgInfo.of(fd).runTimeNanos() - before;
         k.kernelOps += OPS;
         if (mode != COOKIE_BASELINE && cookieArgs.getLong(24) + cookieArgs.getLong(32) != OPS) {
             throw new IllegalStateException("the cookie probe wrote " + cookieArgs.getLong(24) + " records and dropped "

@@ -167,6 +167,7 @@ class ReportTest {
                 probe("cookieBaseline", 2, 2.5, 4),
                 probe("cookieMap", 150, 160, 170),
                 probe("cookieOneSocket", 140, 150, 160),
+                probe("cookieUpstreamMap", 190, 200, 210),
                 cpu("none", "100000", 0.009, 0.012, 0.011),
                 cpu("none", "1000000", 0.010, 0.011, 0.016),
                 binder(1.02, 1.05, 1.2))) {
