@@ -59,6 +59,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       131,072 entries without preallocation ({@code kp_cookie_bench_upstream.bpf.o}). It costs
  *       more because every fresh cookie lands in a bucket of its own among 131,072 (16 bytes each,
  *       a 2 MiB array), mostly not in the cache;</li>
+ *   <li>{@code cookieBesideSeed}: {@code seedMap}, {@code baseline}, {@code cookieMap} and
+ *       {@code cookieBaseline} in turn in every invocation, so that the call shape's ratio to the
+ *       seed's is taken per iteration, both sides under the same host (see {@link SideBySide});</li>
  *   <li>{@code cookieOneSocket}: {@code cookieMap}'s probe and map, one cookie for all {@value #OPS}
  *       operations of a run, as {@code seedMap} reuses its one thread's key. Not Kmesh's
  *       workload: it tells the probe's own cost apart from the map's.</li>
@@ -99,6 +102,19 @@ public class ProbeOverheadBenchmark {
     public static class Kernel {
         public long kernelNanos;
         public long kernelOps;
+    }
+
+    /**
+     * Kmesh's call shape and the seed's design in turn within every invocation, each past its own
+     * loop: kernel ns beyond the baseline of the seed's map ({@code seedNanos}) and of the compat
+     * cookie map ({@code cookieNanos}), summed over an iteration, {@value #OPS} operations each.
+     * Their quotient per iteration pairs the two under the same host and the same fork.
+     */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class SideBySide {
+        public long seedNanos;
+        public long cookieNanos;
     }
 
     @Setup(Level.Trial)
@@ -146,10 +162,25 @@ public class ProbeOverheadBenchmark {
     }
 
     private void run(Kernel k, long type, Mode mode) {
+        k.kernelNanos += kernelNanos(type, mode);
+        k.kernelOps += OPS;
+    }
+
+    /** The kernel's run time of one producer run of {@value #OPS} operations. */
+    private long kernelNanos(long type, Mode mode) {
         long before = ProgInfo.of(producerFd).runTimeNanos();
         workload.produce(type, OPS, mode, 0);
-        k.kernelNanos += ProgInfo.of(producerFd).runTimeNanos() - before;
-        k.kernelOps += OPS;
+        return ProgInfo.of(producerFd).runTimeNanos() - before;
+    }
+
+    @Benchmark
+    public void cookieBesideSeed(SideBySide s) {
+        long seed = kernelNanos(RECORD_TYPE, Mode.SEED_MAP);
+        long baseline = kernelNanos(RECORD_TYPE, Mode.BASELINE);
+        long cookie = cookieNanos(cookieFd, COOKIE_PROBE);
+        long cookieBaseline = cookieNanos(cookieFd, COOKIE_BASELINE);
+        s.seedNanos += seed - baseline;
+        s.cookieNanos += cookie - cookieBaseline;
     }
 
     @Benchmark
@@ -216,8 +247,16 @@ public class ProbeOverheadBenchmark {
         runCookie(k, cookieFd, mode);
     }
 
-    /** struct kp_cookie_args { u32 operation_type, count, mode, pad; u64 cookie_base, emitted, dropped; } */
     private void runCookie(Kernel k, int fd, int mode) {
+        k.kernelNanos += cookieNanos(fd, mode);
+        k.kernelOps += OPS;
+    }
+
+    /**
+     * The kernel's run time of one cookie producer run of {@value #OPS} operations.
+     * struct kp_cookie_args { u32 operation_type, count, mode, pad; u64 cookie_base, emitted, dropped; }
+     */
+    private long cookieNanos(int fd, int mode) {
         cookieArgs.clear();
         cookieArgs.setInt(0, (int) RECORD_TYPE);
         cookieArgs.setInt(4, OPS);
@@ -226,11 +265,11 @@ public class ProbeOverheadBenchmark {
         nextCookie += OPS;
         long before = ProgInfo.of(fd).runTimeNanos();
         TestRun.run(fd, cookieArgs, "running kp_cookie_produce");
-        k.kernelNanos += ProgInfo.of(fd).runTimeNanos() - before;
-        k.kernelOps += OPS;
+        long nanos = ProgInfo.of(fd).runTimeNanos() - before;
         if (mode != COOKIE_BASELINE && cookieArgs.getLong(24) + cookieArgs.getLong(32) != OPS) {
             throw new IllegalStateException("the cookie probe wrote " + cookieArgs.getLong(24) + " records and dropped "
                     + cookieArgs.getLong(32) + " of " + OPS + " operations: starts went missing");
         }
+        return nanos;
     }
 }

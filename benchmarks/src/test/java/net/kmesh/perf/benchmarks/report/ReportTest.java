@@ -410,6 +410,23 @@ class ReportTest {
     }
 
     @Test
+    void kmeshsCallShapeIsJudgedOnTheQuotientOfEachIterationMeasuredBesideTheSeed() throws IOException {
+        // Three iterations of cookie ÷ seed: 1.1, 0.9, 0.95 (the seed's side moves between them).
+        ObjectNode side = run("ProbeOverheadBenchmark.cookieBesideSeed", Map.of(), List.of(new double[] {9, 9, 9}),
+                Map.of("cookieNanos", List.of(new double[] {1.1e6, 1.8e6, 0.95e6}),
+                        "seedNanos", List.of(new double[] {1e6, 2e6, 1e6})));
+        writeQuick("results.json", side);
+
+        assertEquals(0, report("full").status());
+
+        assertEquals(0.95, value("probe.cookie_vs_seed"), 1e-9);
+        assertEquals("pass", ratio("probe.cookie_vs_seed").path("result").asText());
+        // The same from the separate benchmarks of the quick results: informational beside it.
+        assertEquals((160 - 2.5) / (180 - 2.5), value("probe.cookie_vs_seed_apart"), 1e-9);
+        assertEquals("info", ratio("probe.cookie_vs_seed_apart").path("result").asText());
+    }
+
+    @Test
     void aScrapeCostsTheSameAfterAThousandTimesMoreRecordsAtEqualTypes() throws IOException {
         writeQuick("results.json", scrape(1, 1000, 10, 12, 11), scrape(1, 1_000_000, 12, 13, 40),
                 scrape(64, 1000, 100, 101, 102), scrape(64, 1_000_000, 300, 310, 320));
