@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * its first hundred calls or so: a scrape of a fresh JVM cost about 7 ms of CPU here and one after
  * 60 scrapes about 2 ms (a minute of scraping every second, a quarter of an hour at Prometheus'
  * 15 s). 60 is the service that has been up that long; 0 is the service just started, whose
- * measured scrapes are its 3rd to its 21st.
+ * measured scrapes follow the warm-up iterations (its 7th to its 21st in the full run).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
