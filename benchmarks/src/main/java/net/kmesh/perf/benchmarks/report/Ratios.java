@@ -178,6 +178,13 @@ final class Ratios {
                 atMost(1.0, FRACTION), null);
     }
 
+    /** An informational ratio of a cookie benchmark past its loop to the seed's map past its own, forks apart. */
+    private static Ratio cookieApart(String id, String method, String title, String what) {
+        return new Ratio(id, "probe", title, "(" + method + " − cookieBaseline) ÷ (seedMap − baseline): " + what,
+                FRACTION, x -> (kernelNanos(x, method) - kernelNanos(x, "cookieBaseline"))
+                        / (kernelNanos(x, "seedMap") - kernelNanos(x, "baseline")), null, null);
+    }
+
     private static void probe(List<Ratio> r, boolean quick) {
         r.add(new Ratio("probe.scoped_vs_seed", "probe", "Probe: scoped / seed's map design",
                 "(scoped − baseline) ÷ (seedMap − baseline), each the kernel's ns per operation from bpf_stats "
@@ -191,27 +198,18 @@ final class Ratios {
             // The quick run's probe step leaves Kmesh's call shape out (benchmarks/run): a ratio that
             // run cannot have is not listed, so that its absence is neither a failure nor a re-run.
             r.add(cookieVsSeed());
-            r.add(new Ratio("probe.cookie_vs_seed_apart", "probe",
+            r.add(cookieApart("probe.cookie_vs_seed_apart", "cookieMap",
                     "Probe: Kmesh's cookie-keyed start map / seed's map design, separate benchmarks",
-                    "(cookieMap − cookieBaseline) ÷ (seedMap − baseline), kernel ns per operation, each benchmark "
-                            + "in forks of its own: the same comparison as `cookieBesideSeed`, with the spread "
-                            + "between forks and hours in it",
-                    FRACTION, x -> (kernelNanos(x, "cookieMap") - kernelNanos(x, "cookieBaseline"))
-                            / (kernelNanos(x, "seedMap") - kernelNanos(x, "baseline")), null, null));
-            r.add(new Ratio("probe.cookie_upstream_vs_seed", "probe",
+                    "kernel ns per operation, each benchmark in forks of its own: the same comparison as "
+                            + "`cookieBesideSeed`, with the spread between forks and hours in it"));
+            r.add(cookieApart("probe.cookie_upstream_vs_seed", "cookieUpstreamMap",
                     "Probe: Kmesh's call shape over upstream's start map / seed's map design",
-                    "(cookieUpstreamMap − cookieBaseline) ÷ (seedMap − baseline): cookieMap's probe over upstream "
-                            + "Kmesh's exact start map (a hash of 131 072 entries without prealloc, a 2 MiB bucket "
-                            + "array in which every new socket reaches a bucket of its own)",
-                    FRACTION, x -> (kernelNanos(x, "cookieUpstreamMap") - kernelNanos(x, "cookieBaseline"))
-                            / (kernelNanos(x, "seedMap") - kernelNanos(x, "baseline")), null, null));
-            r.add(new Ratio("probe.cookie_one_socket_vs_seed", "probe",
+                    "cookieMap's probe over upstream Kmesh's exact start map (a hash of 131 072 entries without "
+                            + "prealloc, a 2 MiB bucket array in which every new socket reaches a bucket of its own)"));
+            r.add(cookieApart("probe.cookie_one_socket_vs_seed", "cookieOneSocket",
                     "Probe: Kmesh's cookie-keyed start map, one socket / seed's map design",
-                    "(cookieOneSocket − cookieBaseline) ÷ (seedMap − baseline): the same probe and map as "
-                            + "cookieMap over one cookie, as seedMap reuses one thread's key: the probe's code "
-                            + "apart from reaching a fresh bucket per new socket",
-                    FRACTION, x -> (kernelNanos(x, "cookieOneSocket") - kernelNanos(x, "cookieBaseline"))
-                            / (kernelNanos(x, "seedMap") - kernelNanos(x, "baseline")), null, null));
+                    "the same probe and map as cookieMap over one cookie, as seedMap reuses one thread's key: the "
+                            + "probe's code apart from reaching a fresh bucket per new socket"));
         }
         r.add(new Ratio("probe.scoped_vs_seed_beyond_clock", "probe", "Probe: scoped / seed, beyond the clock floor",
                 "(scoped − clockReads) ÷ (seedMap − clockReads): the probes' cost past the two `bpf_ktime_get_ns()` "
