@@ -196,7 +196,9 @@ _Static_assert(KMESH_PERF_HIST_BUCKETS == (1 << KMESH_PERF_HIST_SUB_BITS)
  *   map per operation, where 4,096 (a 64 KiB bucket array) costs what the seed's does
  *   (ProbeOverheadBenchmark: cookieMap and cookieUpstreamMap).
  * A start and its end in Kmesh run within one program run, so starts in flight are a handful per
- * CPU; 4,096 leaves room for the LRU's per-CPU free lists on large machines. Kmesh's restart
+ * CPU; 4,096 rather than 1,024 keeps more entries than the LRU holds back in its per-CPU free
+ * lists on larger machines, and a start in flight evicted anyway ends counted as an end without a
+ * start (KMESH_PERF_CNT_END_WITHOUT_START), never silently. Kmesh's restart
  * recreates a pinned map whose type or size changed (pkg/bpf/restart), so its old 131,072-entry
  * pin is replaced, not reused. Upstream's exact map: -DKMESH_PERF_MAP_TYPE=BPF_MAP_TYPE_HASH
  * -DKMESH_PERF_MAP_FLAGS=BPF_F_NO_PREALLOC -DKMESH_PERF_MAP_ENTRIES=131072. */
