@@ -84,15 +84,12 @@ public final class DurationHistogram {
     public static int bucketIndex(long nanos) {
         // Buckets include their upper bound: bucket(v) is the half-open layout's bucket of v - 1.
         long v = nanos <= 0 ? 0 : nanos - 1;
-        if (v < SUB_BUCKETS) {
-            return (int) v;
-        }
-        int exponent = 63 - Long.numberOfLeadingZeros(v);
-        if (exponent > MAX_EXPONENT) {
-            return BUCKET_COUNT - 1;
-        }
-        int sub = (int) (v >>> (exponent - SUB_BUCKET_BITS)) & (SUB_BUCKETS - 1);
-        return SUB_BUCKETS + (exponent - SUB_BUCKET_BITS) * SUB_BUCKETS + sub;
+        // Without branches (the decoder's hot path): with e the top bit's place, at least
+        // SUB_BUCKET_BITS, v >>> (e - SUB_BUCKET_BITS) is SUB_BUCKETS + the sub-bucket past the first
+        // octave, and v itself below it.
+        int shift = 63 - Long.numberOfLeadingZeros(v | SUB_BUCKETS) - SUB_BUCKET_BITS;
+        int index = (shift << SUB_BUCKET_BITS) + (int) (v >>> shift);
+        return Math.min(index, BUCKET_COUNT - 1);
     }
 
     /** Lower bound of bucket {@code index} in the half-open layout that bucketIndex shifts by one. */
