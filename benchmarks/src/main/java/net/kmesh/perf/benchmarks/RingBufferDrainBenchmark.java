@@ -52,6 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       in alternating order, each side timed into the auxiliary counters {@code cNanos} and
  *       {@code javaNanos}: both sides see the same machine, so their ratio holds when a shared
  *       machine slows everything for a while.</li>
+ *   <li>{@code interleavedAggregate}: {@code cConsumeAggregate} and {@code javaReader} likewise: the real
+ *       path against C doing the same work, side by side.</li>
  * </ul>
  * Scores are nanoseconds per record.
  *
@@ -265,6 +267,21 @@ public class RingBufferDrainBenchmark {
         long first = sides.javaFirst ? javaReaderSum() : cConsume();
         long t1 = System.nanoTime();
         long second = sides.javaFirst ? cConsume() : javaReaderSum();
+        long t2 = System.nanoTime();
+        sides.javaNanos += sides.javaFirst ? t1 - t0 : t2 - t1;
+        sides.cNanos += sides.javaFirst ? t2 - t1 : t1 - t0;
+        return first + second;
+    }
+
+    /** The real path and C doing its work, in turn in every invocation, timed into {@link Sides}. */
+    @Benchmark
+    @OperationsPerInvocation(2 * RECORDS)
+    public long interleavedAggregate(Sides sides) {
+        sides.javaFirst = !sides.javaFirst;
+        long t0 = System.nanoTime();
+        long first = sides.javaFirst ? javaReader() : cConsumeAggregate();
+        long t1 = System.nanoTime();
+        long second = sides.javaFirst ? cConsumeAggregate() : javaReader();
         long t2 = System.nanoTime();
         sides.javaNanos += sides.javaFirst ? t1 - t0 : t2 - t1;
         sides.cNanos += sides.javaFirst ? t2 - t1 : t1 - t0;
