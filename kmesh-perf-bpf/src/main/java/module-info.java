@@ -16,6 +16,8 @@ module net.kmesh.perf.bpf {
     requires transitive net.kmesh.perf;
     requires com.sun.jna;
     requires org.slf4j;
+    // sun.misc.Unsafe for RawMemory on JDK 17 to 22; without it the ring is read through its buffers.
+    requires static jdk.unsupported;
 
     exports net.kmesh.perf.bpf;
     exports net.kmesh.perf.bpf.samples;

@@ -34,6 +34,8 @@ class ModulePathIT {
     private static final int RECORDS = 2_000;
     /** JDK 22 and later print this, on stderr, at the first native call of a module not granted native access. */
     private static final String NATIVE_ACCESS_WARNING = "WARNING: A restricted method";
+    /** JDK 24 and later print this at the first use of sun.misc.Unsafe's memory access (JEP 498). */
+    private static final String UNSAFE_WARNING = "sun.misc.Unsafe";
 
     private static String modulePath;
     private static Path app;
@@ -57,6 +59,8 @@ class ModulePathIT {
                 "--module-path", modulePath + File.pathSeparator + app), List.of("-m", MAIN_MODULE), TYPE, RECORDS);
         assertRecordsArrived(run, true);
         assertFalse(run.output().contains(NATIVE_ACCESS_WARNING), "no native-access warning with the flag: " + run);
+        // The ring reader reads headers by address through Unsafe on JDK 17 to 22 only.
+        assertFalse(run.output().contains(UNSAFE_WARNING), "no Unsafe warning: " + run);
     }
 
     @Test
@@ -75,6 +79,7 @@ class ModulePathIT {
                 "-cp", modulePath + File.pathSeparator + app), List.of("app.Main"), TYPE, RECORDS);
         assertRecordsArrived(run, false);
         assertFalse(run.output().contains(NATIVE_ACCESS_WARNING), "no native-access warning with the flag: " + run);
+        assertFalse(run.output().contains(UNSAFE_WARNING), "no Unsafe warning: " + run);
     }
 
     private static void assertRecordsArrived(ModulePathApp.Run run, boolean modules) {

@@ -39,6 +39,8 @@ public final class RingReader implements RingCursor {
     static final int SHARING_DRAINS = 1000;
 
     private final RingLayout ring;
+    /** The data area's address for {@link RawMemory#getInt}, or 0: headers are read through the buffer. */
+    private final long address;
     /** Where this reader continues: what it last published, or the further position another reader published. */
     private long consumerPos;
     private long corruptions;
@@ -56,9 +58,20 @@ public final class RingReader implements RingCursor {
      * @param data         the data area; its capacity is the ring size, a power of two of at least 8
      */
     public RingReader(ByteBuffer consumerPage, ByteBuffer producerPage, ByteBuffer data) {
+        this(consumerPage, producerPage, data, true);
+    }
+
+    /** @param byAddress read headers by address where {@link RawMemory} can; false: always through the buffer */
+    RingReader(ByteBuffer consumerPage, ByteBuffer producerPage, ByteBuffer data, boolean byAddress) {
         this.ring = new RingLayout(consumerPage, producerPage, data);
+        this.address = byAddress ? RawMemory.address(ring.data) : 0;
         // Another consumer may have read part of the ring before us: continue where it stopped.
         this.consumerPos = ring.sharedPosition();
+    }
+
+    /** Whether this reader reads headers by address ({@link RawMemory}). */
+    boolean readsByAddress() {
+        return address != 0;
     }
 
     @Override
@@ -119,6 +132,7 @@ public final class RingReader implements RingCursor {
             return drainValidated(handler);
         }
         long cons = consumerPos;
+        long address = this.address;
         long prod = (long) LONG.getAcquire(producerPage, 0);
         try {
             read:
@@ -127,7 +141,8 @@ public final class RingReader implements RingCursor {
                     // Commit once per COMMIT_BYTES, not per record: the bound of this loop does it.
                     long limit = Math.min(prod, cons + COMMIT_BYTES);
                     while (cons < limit) {
-                        int header = data.getInt((int) (cons & mask));
+                        int offset = (int) (cons & mask);
+                        int header = address != 0 ? RawMemory.getInt(address + offset) : data.getInt(offset);
                         // Acquire: pairs with the kernel's release of the header on commit, so the
                         // payload written before it is visible once BUSY (the sign bit) reads clear.
                         VarHandle.acquireFence();

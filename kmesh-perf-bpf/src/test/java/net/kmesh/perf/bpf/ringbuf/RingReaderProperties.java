@@ -50,9 +50,10 @@ class RingReaderProperties {
     void anySequenceOfRecordsReadsBackExactlyInOrder(@ForAll @Size(max = 300) List<@From("spec") Spec> specs,
                                                     @ForAll("ringSize") int size,
                                                     @ForAll("startPosition") long start,
-                                                    @ForAll @IntRange(min = 1, max = 20) int drainEvery) {
+                                                    @ForAll @IntRange(min = 1, max = 20) int drainEvery,
+                                                    @ForAll boolean byAddress) {
         SyntheticRing ring = new SyntheticRing(size, start);
-        RingReader reader = ring.reader();
+        RingReader reader = ring.reader(byAddress);
         List<byte[]> expected = new ArrayList<>();
         List<byte[]> seen = new ArrayList<>();
         RecordHandler handler = (data, position, length, mask) ->
@@ -85,7 +86,8 @@ class RingReaderProperties {
     @Property(tries = 300)
     void aRecordStillBeingWrittenStopsTheReaderUntilCommitted(@ForAll @Size(min = 1, max = 30) List<@From("spec") Spec> specs,
                                                             @ForAll("startPosition") long start,
-                                                            @ForAll @IntRange(min = 0, max = 29) int busyIndex) {
+                                                            @ForAll @IntRange(min = 0, max = 29) int busyIndex,
+                                                            @ForAll boolean byAddress) {
         SyntheticRing ring = new SyntheticRing(8192, start);
         int busy = busyIndex % specs.size();
         long busyPos = -1;
@@ -106,7 +108,7 @@ class RingReaderProperties {
             }
         }
         ring.publish();
-        RingReader reader = ring.reader();
+        RingReader reader = ring.reader(byAddress);
         int[] count = {0};
         RecordHandler handler = (data, position, length, mask) -> count[0]++;
         assertEquals(delivrableBefore, reader.drain(handler));
@@ -121,7 +123,8 @@ class RingReaderProperties {
     @Property(tries = 2000)
     void aCorruptLengthIsReportedAndSkippedNeverLoopedOn(@ForAll @Size(max = 20) List<@From("spec") Spec> before,
                                                        @ForAll("startPosition") long start,
-                                                       @ForAll @IntRange(min = 1, max = (1 << 30) - 1) int bogusLength) {
+                                                       @ForAll @IntRange(min = 1, max = (1 << 30) - 1) int bogusLength,
+                                                       @ForAll boolean byAddress) {
         SyntheticRing ring = new SyntheticRing(4096, start);
         int good = 0;
         for (Spec s : before) {
@@ -136,7 +139,7 @@ class RingReaderProperties {
         int length = Math.max(bogusLength, 17);
         ring.setHeader(corruptPos, length);
         ring.publish();
-        RingReader reader = ring.reader();
+        RingReader reader = ring.reader(byAddress);
         int[] count = {0};
         int delivered = reader.drain((data, position, len, mask) -> count[0]++);
         assertEquals(good, delivered);
@@ -150,14 +153,15 @@ class RingReaderProperties {
     void arbitraryBytesNeverThrowNorLoop(@ForAll @LongRange(min = 0, max = 1L << 40) long seed,
                                         @ForAll("ringSize") int size,
                                         @ForAll("startPosition") long start,
-                                        @ForAll @IntRange(min = 0, max = 4096) int published) {
+                                        @ForAll @IntRange(min = 0, max = 4096) int published,
+                                        @ForAll boolean byAddress) {
         SyntheticRing ring = new SyntheticRing(size, start);
         byte[] noise = new byte[size];
         new Random(seed).nextBytes(noise);
         ring.data.put(0, noise);
         ring.producerPos = start + (Math.min(published, size) & ~7);
         ring.publish();
-        RingReader reader = ring.reader();
+        RingReader reader = ring.reader(byAddress);
         int delivered = reader.drain((data, position, len, mask) -> assertTrue(len <= size - RingLayout.HEADER_SIZE));
         assertTrue(delivered <= size / RingLayout.HEADER_SIZE);
         assertTrue(reader.consumerPosition() <= ring.producerPos);

@@ -33,6 +33,16 @@ final class SyntheticRing {
         return new RingReader(consumer, producer, data);
     }
 
+    /** A reader that reads headers by address where the JDK allows it, or through the buffer always. */
+    RingReader reader(boolean byAddress) {
+        RingReader reader = new RingReader(consumer, producer, data, byAddress);
+        if (reader.readsByAddress() != (byAddress && RawMemory.available())) {
+            throw new AssertionError("asked to read by address: " + byAddress + ", reads by address: "
+                    + reader.readsByAddress());
+        }
+        return reader;
+    }
+
     RingObserver observer() {
         return new RingObserver(consumer, producer, data);
     }
