@@ -24,7 +24,7 @@ class PerfMonitorConfigTest {
         assertEquals("XDP_SHUTDOWN", c.operationType(2).name());
         assertEquals("ENABLE_ENCODING_METADATA", c.operationType(3).name());
         assertEquals("77", c.operationType(77).name(), "unknown codes are labelled by number");
-        assertEquals(Duration.ofMillis(10), c.batchDelay());
+        assertEquals(Duration.ofMillis(25), c.batchDelay());
     }
 
     @Test

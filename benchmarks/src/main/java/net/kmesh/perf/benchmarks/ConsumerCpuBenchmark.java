@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * at {@code rate} per second for {@link #SECONDS} s through the bundled producer, in
  * {@code batchesPerSecond} bursts (100: a burst every 10 ms; 1000: every millisecond, close to a
  * steady stream for a consumer that waits {@code batchDelayMillis}, the monitor's batch delay,
- * 10 ms by default ({@code PerfMonitorConfig}), after each read), and adds the consumer thread's CPU time and the wall time to
+ * 25 ms by default ({@code PerfMonitorConfig}), after each read), and adds the consumer thread's CPU time and the wall time to
  * the auxiliary counters {@code consumerCpuNanos} and {@code wallNanos}: consumer CPU share =
  * their ratio. With {@code binder=prometheus} a {@link KmeshPerfMetrics} is bound to a Prometheus
  * registry, which is scraped once at the end of each invocation (on the benchmark's thread, as a
@@ -56,7 +56,8 @@ public class ConsumerCpuBenchmark {
     @Param({"100"})
     public int batchesPerSecond;
 
-    @Param({"10"})
+    /** The monitor's batch delay; the library's default (PerfMonitorConfig) unless a run names another. */
+    @Param({"25"})
     public int batchDelayMillis;
 
     private PerfMonitor monitor;

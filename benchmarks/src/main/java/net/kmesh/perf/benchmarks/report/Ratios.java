@@ -14,6 +14,7 @@ import static net.kmesh.perf.benchmarks.report.Ratio.Unit.TIMES;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import net.kmesh.perf.PerfMonitorConfig;
 import net.kmesh.perf.benchmarks.report.Ratio.Bound;
 
 /**
@@ -275,7 +276,7 @@ final class Ratios {
     }
 
     /** The monitor's default batch delay (PerfMonitorConfig), which the headline figures use. */
-    static final int DEFAULT_DELAY_MILLIS = 10;
+    static final int DEFAULT_DELAY_MILLIS = (int) PerfMonitorConfig.builder().build().batchDelay().toMillis();
 
     private static void consumer(List<Ratio> r, boolean quick) {
         // The quick bounds sit above this machine's floor: the full run of 2026-12-07 measured 1.61 % and

@@ -112,7 +112,7 @@ class ReportTest {
             cpu[i] = shares[i] * wall[i];
         }
         return run("ConsumerCpuBenchmark.paced",
-                Map.of("binder", binder, "rate", rate, "batchesPerSecond", "100", "batchDelayMillis", "10"),
+                Map.of("binder", binder, "rate", rate, "batchesPerSecond", "100", "batchDelayMillis", String.valueOf(Ratios.DEFAULT_DELAY_MILLIS)),
                 List.of(Arrays.stream(wall).map(w -> w / 1e6).toArray()),
                 Map.of("consumerCpuNanos", List.of(cpu), "wallNanos", List.of(wall), "records", List.of(wall)));
     }

@@ -200,7 +200,7 @@ public final class RingConsumer implements AutoCloseable {
         if (current != null && current.pendingBytes() > 0) {
             // A record is reserved but not committed yet, or another reader of a shared ring has not
             // freed what it read: epoll would return at once, so wait a little instead of spinning.
-            LockSupport.parkNanos(this, plan.pendingPause());
+            LockSupport.parkNanos(this, plan.pendingPause(current.size()));
             return;
         }
         if (current != null && !current.consumes()) {
@@ -216,11 +216,13 @@ public final class RingConsumer implements AutoCloseable {
         if (watched != null || (current == null && poller != null)) {
             long idle = noticing && source.noticesEveryChange() ? Math.max(idleWaitNanos, NOTICED_IDLE_WAIT_NANOS)
                     : idleWaitNanos;
-            long wait = current == null || current.consumes() ? idle : Math.min(batchDelayNanos, idleWaitNanos);
+            long wait = current == null || current.consumes() ? idle
+                    : Math.min(WaitPlan.timerCap(current.size(), batchDelayNanos), idleWaitNanos);
             poller.await((int) Math.max(1, wait / 1_000_000));
             noticed = poller.alsoReady();
         } else {
-            LockSupport.parkNanos(this, current != null ? Math.min(batchDelayNanos, idleWaitNanos) : idleWaitNanos);
+            LockSupport.parkNanos(this, current != null
+                    ? Math.min(WaitPlan.timerCap(current.size(), batchDelayNanos), idleWaitNanos) : idleWaitNanos);
         }
     }
 

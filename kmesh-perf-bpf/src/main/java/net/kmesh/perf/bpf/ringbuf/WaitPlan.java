@@ -2,7 +2,8 @@ package net.kmesh.perf.bpf.ringbuf;
 
 /**
  * How long the consumer thread waits between reads, from how fast its current ring fills. After a
- * read that found records it waits at most the batch delay and never longer than a quarter of the
+ * read that found records it waits at most the batch delay, no longer than the ring takes to fill
+ * at 10,000 records/s ({@link #JUMP_BYTES_PER_NANO}), and never longer than a quarter of the
  * ring's fill time at the recent peak rate (a consumer of a slow ring: as long as leaves 12 ms of
  * it free), so a small ring (Kmesh's is 4 KiB) does not overflow because of the wait; rates are
  * taken over spans of at least 5 ms, so a producer's bursts do not pass for its rate. A consumer whose ring fills fast waits for the kernel's wake-up instead;
@@ -44,6 +45,15 @@ final class WaitPlan {
     static final long SHORT_TIMER_RING_NANOS = 25_000_000L;
     /** The fill time a consumer's timer leaves free at least. */
     static final long TIMER_ROOM_NANOS = 12_000_000L;
+    /**
+     * The fastest rate a ring read on a timer is sure to hold from one read to the next, whatever
+     * it held before: 10,000 of Kmesh's records a second (32 bytes and the 8-byte header each). A
+     * timer planned at a slow rate lasts up to the batch delay, and a producer that speeds up
+     * meanwhile fills the ring before the next read; this caps the timer of a small ring at the
+     * time that rate takes to fill it (Kmesh's 4 KiB ring: 10.24 ms, what the batch delay's former
+     * default of 10 ms gave it), so a longer batch delay lengthens only the waits of larger rings.
+     */
+    static final double JUMP_BYTES_PER_NANO = 10_000 * 40 / 1e9;
     /** The time constant of the mean rate that chooses between the timer and the kernel's wake-ups. */
     static final long MEAN_TAU_NANOS = 100_000_000L;
 
@@ -118,7 +128,7 @@ final class WaitPlan {
             // An observer plans on the rate since its last read too: a burst shortens its next
             // wait, since no wake-up of the kernel's can hurry it and what it is late for is lost.
             peakRate = plannedRate(peakRate, bytes, elapsedNanos);
-            return delayFor(current.size(), peakRate, batchDelayNanos);
+            return delayFor(current.size(), peakRate, timerCap(current.size(), batchDelayNanos));
         }
         return consumerDelay(current.size(), peakRate, batchDelayNanos);
     }
@@ -130,7 +140,8 @@ final class WaitPlan {
      * 25–60 µs of CPU on a VM.
      */
     static long consumerDelay(int ringSize, double bytesPerNano, long batchDelayNanos) {
-        long quarter = delayFor(ringSize, bytesPerNano, batchDelayNanos);
+        long cap = timerCap(ringSize, batchDelayNanos);
+        long quarter = delayFor(ringSize, bytesPerNano, cap);
         if (!(bytesPerNano > 0)) {
             return quarter;
         }
@@ -138,7 +149,15 @@ final class WaitPlan {
         if (fill < SHORT_TIMER_RING_NANOS) {
             return quarter;
         }
-        return Math.max(quarter, Math.min(batchDelayNanos, fill - TIMER_ROOM_NANOS));
+        return Math.max(quarter, Math.min(cap, fill - TIMER_ROOM_NANOS));
+    }
+
+    /**
+     * The longest timer after records for a ring of {@code ringSize} bytes: the batch delay, or
+     * less for a ring that {@link #JUMP_BYTES_PER_NANO} fills sooner.
+     */
+    static long timerCap(int ringSize, long batchDelayNanos) {
+        return Math.min(batchDelayNanos, (long) (ringSize / JUMP_BYTES_PER_NANO));
     }
 
     /** Whether a consumer of {@code current} waits for the kernel's wake-up after a read rather than a timer. */
@@ -155,8 +174,9 @@ final class WaitPlan {
      * The pause while data is pending but unreadable (a record reserved but not committed, another
      * reader's unfreed records): epoll would return at once.
      */
-    long pendingPause() {
-        return pendingPauses++ < SHORT_PAUSES ? BUSY_HEAD_PAUSE_NANOS : Math.min(batchDelayNanos, idleWaitNanos);
+    long pendingPause(int ringSize) {
+        return pendingPauses++ < SHORT_PAUSES ? BUSY_HEAD_PAUSE_NANOS
+                : Math.min(timerCap(ringSize, batchDelayNanos), idleWaitNanos);
     }
 
     /**
@@ -166,8 +186,9 @@ final class WaitPlan {
     long observerGap(RingCursor current, long now) {
         pendingPauses = 0;
         measure(0, now);
-        long delay = delayFor(current.size(), peakRate, batchDelayNanos);
-        return delay < batchDelayNanos ? delay : -1;
+        long cap = timerCap(current.size(), batchDelayNanos);
+        long delay = delayFor(current.size(), peakRate, cap);
+        return delay < cap ? delay : -1;
     }
 
     /** The turn found nothing and waits in epoll from {@code now}. */

@@ -52,7 +52,7 @@ class RingConsumerWaitProperties {
                 assertEquals(WaitPlan.delayFor(size, bytesPerNano, batchDelay), delay, "a quarter of the fill");
                 assertTrue(room >= 0.75 * fillNanos - 1, "three quarters of the fill stay free: " + room + " ns");
             } else {
-                assertTrue(delay >= Math.min(batchDelay, (long) fillNanos - WaitPlan.TIMER_ROOM_NANOS) - 1,
+                assertTrue(delay >= Math.min(WaitPlan.timerCap(size, batchDelay), (long) fillNanos - WaitPlan.TIMER_ROOM_NANOS) - 1,
                         "waits as long as the room allows, up to the batch delay: " + delay);
             }
         }
@@ -67,7 +67,21 @@ class RingConsumerWaitProperties {
         assertTrue(WaitPlan.waitsForKernel(4096, 10_000 * 40 / 1e9), "fills in 10 ms: the kernel's wake-up");
         double twoThousand = 2_000 * 40 / 1e9;
         assertEquals(10_000_000, WaitPlan.consumerDelay(4096, twoThousand, 10_000_000), "the batch delay, 41 ms of room");
-        assertEquals(39_200_000, WaitPlan.consumerDelay(4096, twoThousand, 100_000_000), 1_000, "with a long batch delay, 12 ms of room");
+        // With a long batch delay, no longer than 10,000 records/s take to fill it: a jump to them holds.
+        assertEquals(10_240_000, WaitPlan.consumerDelay(4096, twoThousand, 100_000_000), 1_000);
+        assertEquals(10_240_000, WaitPlan.consumerDelay(4096, twoThousand, 25_000_000), 1_000, "the default batch delay");
+        assertEquals(25_000_000, WaitPlan.consumerDelay(256 << 10, twoThousand, 25_000_000), "a larger ring waits it");
+    }
+
+    @Property
+    void aTimerNeverWaitsLongerThanTenThousandRecordsASecondTakeToFillTheRing(
+            @ForAll @IntRange(min = 12, max = 26) int sizeBits,
+            @ForAll @DoubleRange(min = 0, max = 10) @net.jqwik.api.constraints.Scale(6) double bytesPerNano,
+            @ForAll @LongRange(min = 0, max = 1_000_000_000) long batchDelay) {
+        int size = 1 << sizeBits;
+        long delay = WaitPlan.consumerDelay(size, bytesPerNano, batchDelay);
+        assertTrue(delay <= batchDelay, "within the batch delay: " + delay);
+        assertTrue(delay * WaitPlan.JUMP_BYTES_PER_NANO <= size + 1, "a jump to 10,000 records/s holds: " + delay);
     }
 
     /**
