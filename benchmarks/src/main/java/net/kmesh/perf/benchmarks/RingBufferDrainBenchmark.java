@@ -262,30 +262,35 @@ public class RingBufferDrainBenchmark {
     @Benchmark
     @OperationsPerInvocation(2 * RECORDS)
     public long interleaved(Sides sides) {
-        sides.javaFirst = !sides.javaFirst;
-        long t0 = System.nanoTime();
-        long first = sides.javaFirst ? javaReaderSum() : cConsume();
-        long t1 = System.nanoTime();
-        long second = sides.javaFirst ? cConsume() : javaReaderSum();
-        long t2 = System.nanoTime();
-        sides.javaNanos += sides.javaFirst ? t1 - t0 : t2 - t1;
-        sides.cNanos += sides.javaFirst ? t2 - t1 : t1 - t0;
-        return first + second;
+        return inTurn(sides, false);
     }
 
     /** The real path and C doing its work, in turn in every invocation, timed into {@link Sides}. */
     @Benchmark
     @OperationsPerInvocation(2 * RECORDS)
     public long interleavedAggregate(Sides sides) {
+        return inTurn(sides, true);
+    }
+
+    /** Java and C in turn, the first alternating, each side's time added to {@code sides}. */
+    private long inTurn(Sides sides, boolean aggregate) {
         sides.javaFirst = !sides.javaFirst;
         long t0 = System.nanoTime();
-        long first = sides.javaFirst ? javaReader() : cConsumeAggregate();
+        long first = sides.javaFirst ? java(aggregate) : c(aggregate);
         long t1 = System.nanoTime();
-        long second = sides.javaFirst ? cConsumeAggregate() : javaReader();
+        long second = sides.javaFirst ? c(aggregate) : java(aggregate);
         long t2 = System.nanoTime();
         sides.javaNanos += sides.javaFirst ? t1 - t0 : t2 - t1;
         sides.cNanos += sides.javaFirst ? t2 - t1 : t1 - t0;
         return first + second;
+    }
+
+    private long java(boolean aggregate) {
+        return aggregate ? javaReader() : javaReaderSum();
+    }
+
+    private long c(boolean aggregate) {
+        return aggregate ? cConsumeAggregate() : cConsume();
     }
 
     @Benchmark
