@@ -5,6 +5,7 @@ import java.util.Arrays;
 import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.RecordListener;
 import net.kmesh.perf.bpf.layout.ProbeLayout;
+import net.kmesh.perf.bpf.ringbuf.RawMemory;
 import net.kmesh.perf.bpf.ringbuf.RecordHandler;
 import net.kmesh.perf.spi.ChangeLog;
 import org.slf4j.Logger;
@@ -49,8 +50,25 @@ public final class RecordDecoder implements RecordHandler {
      */
     @Override
     public void onRecord(ByteBuffer data, long position, int length, int mask) {
-        long start = data.getLong((int) ((position + ProbeLayout.RECORD_START_OFFSET) & mask));
-        long end = data.getLong((int) ((position + ProbeLayout.RECORD_END_OFFSET) & mask));
+        // The type's word lies inside the ring whatever the length: read before the checks, one path.
+        int typeOffset = length == UPSTREAM_SIZE ? ProbeLayout.RECORD_TYPE_OFFSET : ProbeLayout.SEED_RECORD_TYPE_OFFSET;
+        accept(data, position, length, mask,
+                data.getLong((int) ((position + ProbeLayout.RECORD_START_OFFSET) & mask)),
+                data.getLong((int) ((position + ProbeLayout.RECORD_END_OFFSET) & mask)),
+                data.getInt((int) ((position + typeOffset) & mask)));
+    }
+
+    /** Reads the fields by address: after the reader's fence, one load each, not a buffer's checks reloaded. */
+    @Override
+    public void onRecordAt(long address, ByteBuffer data, long position, int length, int mask) {
+        int typeOffset = length == UPSTREAM_SIZE ? ProbeLayout.RECORD_TYPE_OFFSET : ProbeLayout.SEED_RECORD_TYPE_OFFSET;
+        accept(data, position, length, mask,
+                RawMemory.getLong(address + ((position + ProbeLayout.RECORD_START_OFFSET) & mask)),
+                RawMemory.getLong(address + ((position + ProbeLayout.RECORD_END_OFFSET) & mask)),
+                RawMemory.getInt(address + ((position + typeOffset) & mask)));
+    }
+
+    private void accept(ByteBuffer data, long position, int length, int mask, long start, long end, int typeWord) {
         // bpf_ktime_get_ns() is past 0 once the machine has booted and stays below 2^63; a start
         // of 0 is a probe that lost its start. Non-short-circuit: one branch, rarely taken.
         if ((length != UPSTREAM_SIZE & length != SEED_SIZE) | (start <= 0) | (end < start)
@@ -58,8 +76,7 @@ public final class RecordDecoder implements RecordHandler {
             invalid(length, start, end);
             return;
         }
-        int typeOffset = length == UPSTREAM_SIZE ? ProbeLayout.RECORD_TYPE_OFFSET : ProbeLayout.SEED_RECORD_TYPE_OFFSET;
-        long type = data.getInt((int) ((position + typeOffset) & mask)) & 0xFFFF_FFFFL;
+        long type = typeWord & 0xFFFF_FFFFL;
         if (!aggregator.recordValid(type, end - start)) {
             overflow(type);
             return;

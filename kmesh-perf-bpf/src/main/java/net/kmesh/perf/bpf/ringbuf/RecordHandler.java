@@ -15,4 +15,15 @@ public interface RecordHandler {
      * never straddles its end. The memory is only valid during the call.
      */
     void onRecord(ByteBuffer data, long position, int length, int mask);
+
+    /**
+     * The same record, handed over by a reader that reads its ring by address ({@link RawMemory}):
+     * byte {@code k} of it is also at {@code address + ((position + k) & mask)}, readable with
+     * {@link RawMemory#getLong} and {@link RawMemory#getInt} during the call. A handler that reads
+     * a record's fields after the reader's fence reads them so in one load each. By default it
+     * reads {@code data}, as {@link #onRecord} does; both must hand over the same.
+     */
+    default void onRecordAt(long address, ByteBuffer data, long position, int length, int mask) {
+        onRecord(data, position, length, mask);
+    }
 }

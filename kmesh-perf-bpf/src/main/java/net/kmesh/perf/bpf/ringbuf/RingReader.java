@@ -159,7 +159,15 @@ public final class RingReader implements RingCursor {
                         cons = next;
                         if ((header & DISCARD_BIT) == 0) {
                             delivered++;
-                            handler.onRecord(data, payload, length, mask);
+                            if (address != 0) {
+                                handler.onRecordAt(address, data, payload, length, mask);
+                            } else {
+                                if (address != 0) {
+                                handler.onRecordAt(address, data, payload, length, mask);
+                            } else {
+                                handler.onRecord(data, payload, length, mask);
+                            }
+                            }
                         }
                     }
                     if (publish(cons)) {

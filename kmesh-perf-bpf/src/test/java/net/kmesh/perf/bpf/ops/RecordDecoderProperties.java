@@ -23,6 +23,7 @@ import net.jqwik.api.Tuple;
 import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationStats;
 import net.kmesh.perf.OperationType;
+import net.kmesh.perf.bpf.ringbuf.RawMemory;
 
 class RecordDecoderProperties {
 
@@ -50,7 +51,8 @@ class RecordDecoderProperties {
 
     @Property(tries = 3000)
     void validRecordsAreAggregatedPerTypeAndTheRestCountedInvalid(@ForAll @Size(max = 200) List<@From("records") Rec> recs,
-                                                                 @ForAll @IntRange(min = 0, max = 1 << 20) int offset) {
+                                                                 @ForAll @IntRange(min = 0, max = 1 << 20) int offset,
+                                                                 @ForAll boolean byAddress) {
         // Place every record at an 8-aligned position in a 64 KiB ring, wrapping at its end.
         int size = 1 << 16;
         int mask = size - 1;
@@ -65,7 +67,12 @@ class RecordDecoderProperties {
         aggregator.beginBatch();
         for (Rec r : recs) {
             writeRecord(data, mask, position, r);
-            decoder.onRecord(data, position, r.size(), mask);
+            if (byAddress && RawMemory.available()) {
+                // As a reader that reads its ring by address hands it over.
+                decoder.onRecordAt(RawMemory.address(data), data, position, r.size(), mask);
+            } else {
+                decoder.onRecord(data, position, r.size(), mask);
+            }
             position += (r.size() + 7) & ~7;
             if (r.valid()) {
                 expected.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r.duration());
