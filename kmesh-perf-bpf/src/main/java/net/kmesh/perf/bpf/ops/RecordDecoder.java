@@ -50,22 +50,24 @@ public final class RecordDecoder implements RecordHandler {
      */
     @Override
     public void onRecord(ByteBuffer data, long position, int length, int mask) {
-        // The type's word lies inside the ring whatever the length: read before the checks, one path.
-        int typeOffset = length == UPSTREAM_SIZE ? ProbeLayout.RECORD_TYPE_OFFSET : ProbeLayout.SEED_RECORD_TYPE_OFFSET;
         accept(data, position, length, mask,
                 data.getLong((int) ((position + ProbeLayout.RECORD_START_OFFSET) & mask)),
                 data.getLong((int) ((position + ProbeLayout.RECORD_END_OFFSET) & mask)),
-                data.getInt((int) ((position + typeOffset) & mask)));
+                data.getInt((int) ((position + typeOffset(length)) & mask)));
     }
 
     /** Reads the fields by address: after the reader's fence, one load each, not a buffer's checks reloaded. */
     @Override
     public void onRecordAt(long address, ByteBuffer data, long position, int length, int mask) {
-        int typeOffset = length == UPSTREAM_SIZE ? ProbeLayout.RECORD_TYPE_OFFSET : ProbeLayout.SEED_RECORD_TYPE_OFFSET;
         accept(data, position, length, mask,
                 RawMemory.getLong(address + ((position + ProbeLayout.RECORD_START_OFFSET) & mask)),
                 RawMemory.getLong(address + ((position + ProbeLayout.RECORD_END_OFFSET) & mask)),
-                RawMemory.getInt(address + ((position + typeOffset) & mask)));
+                RawMemory.getInt(address + ((position + typeOffset(length)) & mask)));
+    }
+
+    /** Where the type's word is; inside the ring whatever the length, so it is read before the checks. */
+    private static int typeOffset(int length) {
+        return length == UPSTREAM_SIZE ? ProbeLayout.RECORD_TYPE_OFFSET : ProbeLayout.SEED_RECORD_TYPE_OFFSET;
     }
 
     private void accept(ByteBuffer data, long position, int length, int mask, long start, long end, int typeWord) {

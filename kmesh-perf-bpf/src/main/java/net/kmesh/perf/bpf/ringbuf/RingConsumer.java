@@ -216,13 +216,11 @@ public final class RingConsumer implements AutoCloseable {
         if (watched != null || (current == null && poller != null)) {
             long idle = noticing && source.noticesEveryChange() ? Math.max(idleWaitNanos, NOTICED_IDLE_WAIT_NANOS)
                     : idleWaitNanos;
-            long wait = current == null || current.consumes() ? idle
-                    : Math.min(WaitPlan.timerCap(current.size(), batchDelayNanos), idleWaitNanos);
+            long wait = current == null || current.consumes() ? idle : plan.timerWait(current.size());
             poller.await((int) Math.max(1, wait / 1_000_000));
             noticed = poller.alsoReady();
         } else {
-            LockSupport.parkNanos(this, current != null
-                    ? Math.min(WaitPlan.timerCap(current.size(), batchDelayNanos), idleWaitNanos) : idleWaitNanos);
+            LockSupport.parkNanos(this, current != null ? plan.timerWait(current.size()) : idleWaitNanos);
         }
     }
 

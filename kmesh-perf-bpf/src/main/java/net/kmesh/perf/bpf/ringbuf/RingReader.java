@@ -39,7 +39,7 @@ public final class RingReader implements RingCursor {
     static final int SHARING_DRAINS = 1000;
 
     private final RingLayout ring;
-    /** The data area's address for {@link RawMemory#getInt}, or 0: headers are read through the buffer. */
+    /** The data area's address for {@link RawMemory}, or 0: headers and records are read through the buffer. */
     private final long address;
     /** Where this reader continues: what it last published, or the further position another reader published. */
     private long consumerPos;
@@ -162,11 +162,7 @@ public final class RingReader implements RingCursor {
                             if (address != 0) {
                                 handler.onRecordAt(address, data, payload, length, mask);
                             } else {
-                                if (address != 0) {
-                                handler.onRecordAt(address, data, payload, length, mask);
-                            } else {
                                 handler.onRecord(data, payload, length, mask);
-                            }
                             }
                         }
                     }

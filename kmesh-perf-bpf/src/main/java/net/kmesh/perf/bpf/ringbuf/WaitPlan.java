@@ -175,8 +175,16 @@ final class WaitPlan {
      * reader's unfreed records): epoll would return at once.
      */
     long pendingPause(int ringSize) {
-        return pendingPauses++ < SHORT_PAUSES ? BUSY_HEAD_PAUSE_NANOS
-                : Math.min(timerCap(ringSize, batchDelayNanos), idleWaitNanos);
+        return pendingPauses++ < SHORT_PAUSES ? BUSY_HEAD_PAUSE_NANOS : timerWait(ringSize);
+    }
+
+    /**
+     * A timer's wait where no rate plans it (behind a busy record, an observer between records):
+     * the batch delay as {@link #timerCap} caps it for a ring of {@code ringSize} bytes, and never
+     * longer than the idle wait.
+     */
+    long timerWait(int ringSize) {
+        return Math.min(timerCap(ringSize, batchDelayNanos), idleWaitNanos);
     }
 
     /**
