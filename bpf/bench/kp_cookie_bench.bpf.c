@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Kmesh's call shape, for ProbeOverheadBenchmark: the probe built as KMESH_PERF_KMESH_COMPAT gives
- * it (start map keyed {u64 socket_cookie, u32 op}, 131,072 entries, BPF_F_NO_PREALLOC), driven by
- * a SEC("syscall") producer as the bundled samples' kp_produce is: BPF_PROG_TEST_RUN cannot run
- * cgroup/connect4, the program type Kmesh times its traffic control in. Every operation starts
- * and ends on a cookie of its own, as every connect is a new socket; the cookie is passed in
- * (cookie_base + index) rather than read with bpf_get_socket_cookie(), which a syscall program
- * has no socket for.
+ * it, driven by a SEC("syscall") producer as the bundled samples' kp_produce is: BPF_PROG_TEST_RUN
+ * cannot run cgroup/connect4, the program type Kmesh times its traffic control in. Every operation
+ * starts and ends on a cookie of its own, as every connect is a new socket; the cookie is passed in
+ * (cookie_base + index) rather than read with bpf_get_socket_cookie(), which a syscall program has
+ * no socket for.
  *
- * KP_COOKIE_ONE_SOCKET reuses one cookie for every operation of a run, as the seed's producer
- * reuses its one thread's key: the same probe code over a start-map bucket that stays in the
- * cache, so that the probe's own cost can be told apart from the cost of reaching a fresh
- * bucket of upstream's 131,072 (a 2 MiB bucket array) on every new socket.
+ * KP_COOKIE_PROBE is what Kmesh's call sites (observe_on_operation_start/_end) compile to: start and
+ * end in one program run, the start in this CPU's slot (kmesh_perf_run_start/_end).
+ * KP_COOKIE_SOCK is the sock variants (kmesh_perf_cookie_start/_end), for a start and an end in
+ * different program runs: the start in the LRU hash of 4,096 keyed {cookie, op}, a fresh bucket for
+ * every new socket. KP_COOKIE_ONE_SOCKET is that on one cookie for every operation of a run, as the
+ * seed's producer reuses its one thread's key: the same code over a bucket that stays in the cache,
+ * so that the probe's own cost can be told apart from the cost of reaching a fresh bucket.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -22,8 +24,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 enum kp_cookie_mode {
 	KP_COOKIE_BASELINE = 0,	/* the loop alone */
-	KP_COOKIE_PROBE = 1,	/* kmesh_perf_cookie_start, then _end, on a fresh cookie */
-	KP_COOKIE_ONE_SOCKET = 2,	/* the same, on cookie_base for every operation */
+	KP_COOKIE_PROBE = 1,	/* kmesh_perf_run_start, then _end, on a fresh cookie */
+	KP_COOKIE_ONE_SOCKET = 2,	/* kmesh_perf_cookie_start, then _end, on cookie_base for every operation */
+	KP_COOKIE_SOCK = 3,	/* kmesh_perf_cookie_start, then _end, on a fresh cookie */
 };
 
 struct kp_cookie_args {
@@ -39,15 +42,24 @@ struct kp_cookie_args {
 static long kp_cookie_one(__u32 index, void *data)
 {
 	struct kp_cookie_args *args = data;
-	__u64 cookie = args->cookie_base;
+	__u64 cookie = args->cookie_base + index;
 	int ret;
 
-	if (args->mode == KP_COOKIE_PROBE)
-		cookie += index;
-	else if (args->mode != KP_COOKIE_ONE_SOCKET)
+	switch (args->mode) {
+	case KP_COOKIE_PROBE:
+		kmesh_perf_run_start(args->operation_type, cookie);
+		ret = kmesh_perf_run_end(args->operation_type, cookie);
+		break;
+	case KP_COOKIE_ONE_SOCKET:
+		cookie = args->cookie_base;
+		/* fallthrough */
+	case KP_COOKIE_SOCK:
+		kmesh_perf_cookie_start(args->operation_type, cookie);
+		ret = kmesh_perf_cookie_end(args->operation_type, cookie);
+		break;
+	default:
 		return 0;
-	kmesh_perf_cookie_start(args->operation_type, cookie);
-	ret = kmesh_perf_cookie_end(args->operation_type, cookie);
+	}
 	if (ret == KMESH_PERF_RECORDED)
 		args->emitted++;
 	else if (ret == KMESH_PERF_DROPPED)

@@ -479,26 +479,32 @@ static __always_inline int kmesh_perf_end(__u32 operation_type)
 
 /* ---- Keyed by socket: Kmesh's call shape. ---- */
 
-/* Stores a start under {cookie, op}; the mode was checked by the caller. */
-static __always_inline int kmesh_perf_cookie_start_(__u32 operation_type, __u64 cookie)
+/* Stores start_ns under {cookie, op}. */
+static __always_inline void kmesh_perf_cookie_store_(__u32 operation_type, __u64 cookie, __u64 start_ns)
 {
 	struct kmesh_perf_sock_key key = {
 		.socket_cookie = cookie,
 		.operation_type = operation_type,
 	};
 	struct kmesh_perf_record value = {
-		.start_ns = bpf_ktime_get_ns(),
+		.start_ns = start_ns,
 		.operation_type = operation_type,
 	};
 
 	bpf_map_update_elem(&kmesh_perf_map, &key, &value, BPF_ANY);
+}
+
+/* Stores a start under {cookie, op}; the mode was checked by the caller. */
+static __always_inline int kmesh_perf_cookie_start_(__u32 operation_type, __u64 cookie)
+{
+	kmesh_perf_cookie_store_(operation_type, cookie, bpf_ktime_get_ns());
 	return KMESH_PERF_RECORDED;
 }
 
-static __always_inline int kmesh_perf_cookie_end_(__u32 operation_type, __u32 mode, __u64 cookie, int read_task)
+/* Ends the start stored under {cookie, op}, stamped end_ns; the mode was checked by the caller. */
+static __always_inline int kmesh_perf_cookie_end_at_(__u32 operation_type, __u32 mode, __u64 cookie, __u64 end_ns,
+						     int read_task)
 {
-	/* Stamp first: the lookup below is part of the probe's cost, not of the operation. */
-	__u64 end_ns = bpf_ktime_get_ns();
 	struct kmesh_perf_sock_key key = {
 		.socket_cookie = cookie,
 		.operation_type = operation_type,
@@ -514,6 +520,12 @@ static __always_inline int kmesh_perf_cookie_end_(__u32 operation_type, __u32 mo
 	ret = kmesh_perf_account_(operation_type, mode, value->start_ns, end_ns, 0, read_task);
 	bpf_map_delete_elem(&kmesh_perf_map, &key);
 	return ret;
+}
+
+static __always_inline int kmesh_perf_cookie_end_(__u32 operation_type, __u32 mode, __u64 cookie, int read_task)
+{
+	/* Stamp first: the lookup is part of the probe's cost, not of the operation. */
+	return kmesh_perf_cookie_end_at_(operation_type, mode, cookie, bpf_ktime_get_ns(), read_task);
 }
 
 /* Starts operation_type on an identifier of the caller's choosing (a cookie read elsewhere). */
@@ -550,6 +562,86 @@ static __always_inline int kmesh_perf_sock_end_(__u32 operation_type, void *ctx,
 	return kmesh_perf_cookie_end_(operation_type, mode, bpf_get_socket_cookie(ctx), read_task);
 }
 
+/*
+ * ---- Keyed by socket, start and end in one program run: Kmesh's own call sites. ----
+ *
+ * Kmesh starts SOCK_TRAFFIC_CONTROL at the top of its connect program and ends it before that
+ * program returns. A program runs on one CPU from start to end (migration is disabled), so the
+ * start need not go through the shared start map: it waits in this CPU's slot for its type,
+ * kmesh_perf_slot[op % KMESH_PERF_SLOT_TYPES], beside the cookie it belongs to, and the end finds
+ * it there. Per operation that is two inlined per-CPU array lookups instead of a hash insert,
+ * lookup and delete in a bucket of its own for every new socket.
+ *
+ * Nothing is lost to the slot being one: a start that finds its slot taken moves the occupant into
+ * kmesh_perf_map under the occupant's {cookie, op} (a start whose end never came, as Kmesh's traffic
+ * control leaves on every connect to an address that is not a frontend; or one in flight, whose
+ * program was preempted on this CPU by another of the same type), and an end that finds another
+ * cookie in the slot looks in kmesh_perf_map, as the sock variants do. So a start without an end
+ * reaches the start map one start later than the sock variants put it there (user space sees at
+ * most one such start per CPU and slot fewer), and an end without a start is counted as always.
+ * A start and its end in different program runs (connect, then sockops on another CPU) need the
+ * sock variants above.
+ */
+struct kmesh_perf_slot {
+	__u64 start_ns;		/* 0: the slot is free */
+	__u64 socket_cookie;
+	__u32 operation_type;
+	__u32 pad;
+};
+
+#ifndef KMESH_PERF_SLOT_TYPES
+#define KMESH_PERF_SLOT_TYPES 8
+#endif
+_Static_assert((KMESH_PERF_SLOT_TYPES & (KMESH_PERF_SLOT_TYPES - 1)) == 0, "slots: a power of two");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct kmesh_perf_slot);
+	__uint(max_entries, KMESH_PERF_SLOT_TYPES);
+} kmesh_perf_slot SEC(".maps");
+
+static __always_inline int kmesh_perf_run_start(__u32 operation_type, __u64 cookie)
+{
+	__u32 index = operation_type & (KMESH_PERF_SLOT_TYPES - 1);
+	struct kmesh_perf_slot *slot;
+
+	if (kmesh_perf_mode_of(operation_type) == KMESH_PERF_MODE_OFF)
+		return KMESH_PERF_SKIPPED;
+	slot = bpf_map_lookup_elem(&kmesh_perf_slot, &index);
+	if (!slot)
+		return kmesh_perf_cookie_start_(operation_type, cookie);
+	/* A start of this socket's own that never ended is replaced, as the start map replaces it. */
+	if (slot->start_ns && (slot->socket_cookie != cookie || slot->operation_type != operation_type))
+		kmesh_perf_cookie_store_(slot->operation_type, slot->socket_cookie, slot->start_ns);
+	slot->socket_cookie = cookie;
+	slot->operation_type = operation_type;
+	slot->start_ns = bpf_ktime_get_ns();
+	return KMESH_PERF_RECORDED;
+}
+
+static __always_inline int kmesh_perf_run_end_(__u32 operation_type, __u64 cookie, int read_task)
+{
+	__u32 mode = kmesh_perf_mode_of(operation_type);
+	__u32 index = operation_type & (KMESH_PERF_SLOT_TYPES - 1);
+	struct kmesh_perf_slot *slot;
+	__u64 end_ns, start_ns;
+
+	if (mode == KMESH_PERF_MODE_OFF)
+		return KMESH_PERF_SKIPPED;
+	end_ns = bpf_ktime_get_ns();
+	slot = bpf_map_lookup_elem(&kmesh_perf_slot, &index);
+	if (slot && slot->start_ns && slot->socket_cookie == cookie && slot->operation_type == operation_type) {
+		start_ns = slot->start_ns;
+		slot->start_ns = 0;
+		return kmesh_perf_account_(operation_type, mode, start_ns, end_ns, 0, read_task);
+	}
+	return kmesh_perf_cookie_end_at_(operation_type, mode, cookie, end_ns, read_task);
+}
+
+/* Ends it; process context (the record's pid_tgid is the current task's). */
+#define kmesh_perf_run_end(op, cookie) kmesh_perf_run_end_((op), (cookie), 1)
+
 /* The contexts bpf_get_socket_cookie() refuses: xdp has no socket, sk_msg no cookie helper. */
 #define KMESH_PERF_ASSERT_COOKIE_(ctx)								\
 	_Static_assert(!kmesh_perf_ctx_is_(ctx, struct xdp_md) && !kmesh_perf_ctx_is_(ctx, struct sk_msg_md),	\
@@ -568,8 +660,14 @@ enum {
 	XDP_SHUTDOWN = KMESH_PERF_XDP_SHUTDOWN,
 	ENABLE_ENCODING_METADATA = KMESH_PERF_ENABLE_ENCODING_METADATA,
 };
-#define observe_on_operation_start(op, kmesh_ctx) ((void)kmesh_perf_sock_start((op), (kmesh_ctx)->ctx))
-#define observe_on_operation_end(op, kmesh_ctx) ((void)kmesh_perf_sock_end((op), (kmesh_ctx)->ctx))
+/* Kmesh starts and ends an operation in one program run: the start waits in this CPU's slot. */
+#define observe_on_operation_start(op, kmesh_ctx)						\
+	({ KMESH_PERF_ASSERT_COOKIE_((kmesh_ctx)->ctx);						\
+	   (void)kmesh_perf_run_start((op), bpf_get_socket_cookie((kmesh_ctx)->ctx)); })
+#define observe_on_operation_end(op, kmesh_ctx)							\
+	({ KMESH_PERF_ASSERT_COOKIE_((kmesh_ctx)->ctx);						\
+	   (void)kmesh_perf_run_end_((op), bpf_get_socket_cookie((kmesh_ctx)->ctx),		\
+				     KMESH_PERF_CTX_HAS_TASK((kmesh_ctx)->ctx)); })
 #endif
 
 #else

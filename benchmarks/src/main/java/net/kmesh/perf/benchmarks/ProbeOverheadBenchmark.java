@@ -50,21 +50,25 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code offSeed}, {@code offScoped}: the seed's and the scoped probe for a type switched OFF
  *       through {@code kmesh_perf_mode} (no clock read, no map traffic): target, at most one array
  *       lookup per probe call over {@code baseline} (scoped makes one call, start/end two);</li>
- *   <li>{@code cookieMap}: Kmesh's call shape as {@code KMESH_PERF_KMESH_COMPAT} builds it, the
- *       start map keyed {socket cookie, op} in an LRU hash of 4,096, a fresh cookie per
- *       operation, in {@code bpf/bench/kp_cookie_bench.bpf.c}'s {@code SEC("syscall")} producer
- *       writing into the same ring ({@code BPF_PROG_TEST_RUN} cannot run {@code cgroup/connect4});
- *       {@code cookieBaseline} is that producer's loop alone, the floor it is measured past;</li>
- *   <li>{@code cookieUpstreamMap}: the same over upstream Kmesh's exact start map, a hash of
- *       131,072 entries without preallocation ({@code kp_cookie_bench_upstream.bpf.o}). It costs
+ *   <li>{@code cookieMap}: Kmesh's call shape as {@code KMESH_PERF_KMESH_COMPAT} builds it: its
+ *       call sites start and end an operation in one program run, so the start waits in the
+ *       CPU's slot ({@code kmesh_perf_run_start}/{@code _end}) with its socket cookie, a fresh
+ *       cookie per operation, in {@code bpf/bench/kp_cookie_bench.bpf.c}'s {@code SEC("syscall")}
+ *       producer writing into the same ring ({@code BPF_PROG_TEST_RUN} cannot run
+ *       {@code cgroup/connect4}); {@code cookieBaseline} is that producer's loop alone, the floor
+ *       it is measured past;</li>
+ *   <li>{@code cookieBesideSeed}: {@code seedMap}, {@code baseline}, {@code cookieMap},
+ *       {@code cookieBaseline} and the sock variants (the start in the LRU hash of 4,096 keyed
+ *       {socket cookie, op}, for a start and an end in different program runs) in turn in every
+ *       invocation, so that the ratios to the seed's are taken per iteration, all sides under the
+ *       same host (see {@link SideBySide});</li>
+ *   <li>{@code cookieUpstreamMap}: the sock variants over upstream Kmesh's exact start map, a hash
+ *       of 131,072 entries without preallocation ({@code kp_cookie_bench_upstream.bpf.o}). It costs
  *       more because every fresh cookie lands in a bucket of its own among 131,072 (16 bytes each,
  *       a 2 MiB array), mostly not in the cache;</li>
- *   <li>{@code cookieBesideSeed}: {@code seedMap}, {@code baseline}, {@code cookieMap} and
- *       {@code cookieBaseline} in turn in every invocation, so that the call shape's ratio to the
- *       seed's is taken per iteration, both sides under the same host (see {@link SideBySide});</li>
- *   <li>{@code cookieOneSocket}: {@code cookieMap}'s probe and map, one cookie for all {@value #OPS}
- *       operations of a run, as {@code seedMap} reuses its one thread's key. Not Kmesh's
- *       workload: it tells the probe's own cost apart from the map's.</li>
+ *   <li>{@code cookieOneSocket}: the sock variants over the LRU hash, one cookie for all
+ *       {@value #OPS} operations of a run, as {@code seedMap} reuses its one thread's key. Not
+ *       Kmesh's workload: it tells the probe's own cost apart from the map's.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -81,6 +85,7 @@ public class ProbeOverheadBenchmark {
     private static final int COOKIE_BASELINE = 0;
     private static final int COOKIE_PROBE = 1;
     private static final int COOKIE_ONE_SOCKET = 2;
+    private static final int COOKIE_SOCK = 3;
     private static final long RECORD_TYPE = 1;
     private static final long HISTOGRAM_TYPE = 5;
     private static final int OFF_TYPE = 6;
@@ -106,15 +111,18 @@ public class ProbeOverheadBenchmark {
 
     /**
      * Kmesh's call shape and the seed's design in turn within every invocation, each past its own
-     * loop: kernel ns beyond the baseline of the seed's map ({@code seedNanos}) and of the compat
-     * cookie map ({@code cookieNanos}), summed over an iteration, {@value #OPS} operations each.
-     * Their quotient per iteration pairs the two under the same host and the same fork.
+     * loop: kernel ns beyond the baseline of the seed's map ({@code seedNanos}), of Kmesh's call
+     * sites as the compat header builds them ({@code cookieNanos}: the start in the CPU's slot) and
+     * of the sock variants ({@code sockNanos}: the start in the cookie-keyed LRU hash), summed over
+     * an iteration, {@value #OPS} operations each. Their quotients per iteration pair them under
+     * the same host and the same fork.
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
     public static class SideBySide {
         public long seedNanos;
         public long cookieNanos;
+        public long sockNanos;
     }
 
     @Setup(Level.Trial)
@@ -179,8 +187,10 @@ public class ProbeOverheadBenchmark {
         long baseline = kernelNanos(RECORD_TYPE, Mode.BASELINE);
         long cookie = cookieNanos(cookieFd, COOKIE_PROBE);
         long cookieBaseline = cookieNanos(cookieFd, COOKIE_BASELINE);
+        long sock = cookieNanos(cookieFd, COOKIE_SOCK);
         s.seedNanos += seed - baseline;
         s.cookieNanos += cookie - cookieBaseline;
+        s.sockNanos += sock - cookieBaseline;
     }
 
     @Benchmark
@@ -235,7 +245,7 @@ public class ProbeOverheadBenchmark {
 
     @Benchmark
     public void cookieUpstreamMap(Kernel k) {
-        runCookie(k, upstreamFd, COOKIE_PROBE);
+        runCookie(k, upstreamFd, COOKIE_SOCK);
     }
 
     @Benchmark
