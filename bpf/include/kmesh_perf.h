@@ -132,6 +132,17 @@ struct kmesh_perf_record {
 	__u32 pad;
 };
 
+/* Value of kmesh_perf_slot[op % KMESH_PERF_SLOT_TYPES], per CPU: a start of Kmesh's call sites
+ * waiting for its end in the same program run (socket key only). */
+struct kmesh_perf_slot {
+	__u64 start_ns;		/* 0: the slot is free */
+	__u64 socket_cookie;
+	__u32 operation_type;
+	__u32 pad;
+};
+
+#define KMESH_PERF_SLOT_TYPES 8
+
 /* Slots of the per-CPU counter array kmesh_perf_cnt. */
 enum kmesh_perf_counter {
 	KMESH_PERF_CNT_DROPPED = 0,
@@ -180,6 +191,8 @@ _Static_assert(sizeof(struct kmesh_perf_sock_key) == 16, "upstream Kmesh's socke
 _Static_assert(__builtin_offsetof(struct kmesh_perf_sock_key, operation_type) == 8, "socket key type");
 _Static_assert(__builtin_offsetof(struct kmesh_perf_value, start_ns) == 0, "a start value begins with start_ns");
 _Static_assert(__builtin_offsetof(struct kmesh_perf_record, start_ns) == 0, "a start value begins with start_ns");
+_Static_assert(sizeof(struct kmesh_perf_slot) == 24, "slot value");
+_Static_assert((KMESH_PERF_SLOT_TYPES & (KMESH_PERF_SLOT_TYPES - 1)) == 0, "slots: a power of two");
 _Static_assert(sizeof(struct kmesh_perf_hist) == 16 + 8 * KMESH_PERF_HIST_BUCKETS, "histogram value");
 _Static_assert(KMESH_PERF_HIST_BUCKETS == (1 << KMESH_PERF_HIST_SUB_BITS)
 	       * (KMESH_PERF_HIST_MAX_EXP - KMESH_PERF_HIST_SUB_BITS + 2), "buckets cover exponents 3..43");
@@ -325,21 +338,24 @@ static __always_inline int kmesh_perf_emit_(__u32 operation_type, __u64 start_ns
 /* Bucket of ns. Buckets include their upper bound, as a Prometheus le does: bucket(ns) is the
  * half-open log-linear bucket of ns - 1 (values up to 8 have one each, then 8 sub-buckets per power
  * of two), the same function as net.kmesh.perf.DurationHistogram.bucketIndex. */
-static __always_inline __u32 kmesh_perf_bucket(__u64 ns)
+static __always_inline __u64 kmesh_perf_bucket(__u64 ns)
 {
 	__u64 v = ns ? ns - 1 : 0;
 	__u64 x = v;
-	__u32 exp = 0;
+	__u64 exp = 0;
+	__u64 step;
 
 	if (v < (1 << KMESH_PERF_HIST_SUB_BITS))
 		return (__u32)v;
-	/* floor(log2(v)) by halving: BPF has no count-leading-zeros instruction. */
-	if (x >> 32) { x >>= 32; exp += 32; }
-	if (x >> 16) { x >>= 16; exp += 16; }
-	if (x >> 8) { x >>= 8; exp += 8; }
-	if (x >> 4) { x >>= 4; exp += 4; }
-	if (x >> 2) { x >>= 2; exp += 2; }
-	if (x >> 1) { exp += 1; }
+	/* floor(log2(v)) by halving, without a branch per step: BPF has no count-leading-zeros
+	 * instruction, and every branch here is a path the verifier walks at every call site.
+	 * ((x >> k) + 2^k - 1) >> k is 1 when x >> k is not 0 (x < 2^2k), else 0. */
+	step = (((x >> 32) + 0xFFFFFFFFULL) >> 32) << 5; x >>= step; exp += step;
+	step = (((x >> 16) + 0xFFFFULL) >> 16) << 4; x >>= step; exp += step;
+	step = (((x >> 8) + 0xFFULL) >> 8) << 3; x >>= step; exp += step;
+	step = (((x >> 4) + 0xFULL) >> 4) << 2; x >>= step; exp += step;
+	step = (((x >> 2) + 0x3ULL) >> 2) << 1; x >>= step; exp += step;
+	exp += x >> 1;
 	if (exp > KMESH_PERF_HIST_MAX_EXP)
 		return KMESH_PERF_HIST_BUCKETS - 1;
 	return (1 << KMESH_PERF_HIST_SUB_BITS) + (exp - KMESH_PERF_HIST_SUB_BITS) * (1 << KMESH_PERF_HIST_SUB_BITS)
@@ -349,7 +365,7 @@ static __always_inline __u32 kmesh_perf_bucket(__u64 ns)
 static __always_inline void kmesh_perf_hist_add(__u32 operation_type, __u64 ns)
 {
 	struct kmesh_perf_hist *h = bpf_map_lookup_elem(&kmesh_perf_hist, &operation_type);
-	__u32 bucket = kmesh_perf_bucket(ns);
+	__u64 bucket = kmesh_perf_bucket(ns);
 
 	if (!h)
 		return;
@@ -501,10 +517,10 @@ static __always_inline int kmesh_perf_cookie_start_(__u32 operation_type, __u64 
 	return KMESH_PERF_RECORDED;
 }
 
-/* Ends the start stored under {cookie, op}, stamped end_ns; the mode was checked by the caller. */
-static __always_inline int kmesh_perf_cookie_end_at_(__u32 operation_type, __u32 mode, __u64 cookie, __u64 end_ns,
-						     int read_task)
+static __always_inline int kmesh_perf_cookie_end_(__u32 operation_type, __u32 mode, __u64 cookie, int read_task)
 {
+	/* Stamp first: the lookup below is part of the probe's cost, not of the operation. */
+	__u64 end_ns = bpf_ktime_get_ns();
 	struct kmesh_perf_sock_key key = {
 		.socket_cookie = cookie,
 		.operation_type = operation_type,
@@ -520,12 +536,6 @@ static __always_inline int kmesh_perf_cookie_end_at_(__u32 operation_type, __u32
 	ret = kmesh_perf_account_(operation_type, mode, value->start_ns, end_ns, 0, read_task);
 	bpf_map_delete_elem(&kmesh_perf_map, &key);
 	return ret;
-}
-
-static __always_inline int kmesh_perf_cookie_end_(__u32 operation_type, __u32 mode, __u64 cookie, int read_task)
-{
-	/* Stamp first: the lookup is part of the probe's cost, not of the operation. */
-	return kmesh_perf_cookie_end_at_(operation_type, mode, cookie, bpf_ktime_get_ns(), read_task);
 }
 
 /* Starts operation_type on an identifier of the caller's choosing (a cookie read elsewhere). */
@@ -582,18 +592,6 @@ static __always_inline int kmesh_perf_sock_end_(__u32 operation_type, void *ctx,
  * A start and its end in different program runs (connect, then sockops on another CPU) need the
  * sock variants above.
  */
-struct kmesh_perf_slot {
-	__u64 start_ns;		/* 0: the slot is free */
-	__u64 socket_cookie;
-	__u32 operation_type;
-	__u32 pad;
-};
-
-#ifndef KMESH_PERF_SLOT_TYPES
-#define KMESH_PERF_SLOT_TYPES 8
-#endif
-_Static_assert((KMESH_PERF_SLOT_TYPES & (KMESH_PERF_SLOT_TYPES - 1)) == 0, "slots: a power of two");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
@@ -624,7 +622,12 @@ static __always_inline int kmesh_perf_run_end_(__u32 operation_type, __u64 cooki
 {
 	__u32 mode = kmesh_perf_mode_of(operation_type);
 	__u32 index = operation_type & (KMESH_PERF_SLOT_TYPES - 1);
+	struct kmesh_perf_sock_key key = {
+		.socket_cookie = cookie,
+		.operation_type = operation_type,
+	};
 	struct kmesh_perf_slot *slot;
+	struct kmesh_perf_record *value;
 	__u64 end_ns, start_ns;
 
 	if (mode == KMESH_PERF_MODE_OFF)
@@ -634,9 +637,18 @@ static __always_inline int kmesh_perf_run_end_(__u32 operation_type, __u64 cooki
 	if (slot && slot->start_ns && slot->socket_cookie == cookie && slot->operation_type == operation_type) {
 		start_ns = slot->start_ns;
 		slot->start_ns = 0;
-		return kmesh_perf_account_(operation_type, mode, start_ns, end_ns, 0, read_task);
+	} else {
+		/* Moved into the map by a start that needed the slot, or started elsewhere. */
+		value = bpf_map_lookup_elem(&kmesh_perf_map, &key);
+		if (!value) {
+			kmesh_perf_count(KMESH_PERF_CNT_END_WITHOUT_START);
+			return KMESH_PERF_NO_START;
+		}
+		start_ns = value->start_ns;
+		bpf_map_delete_elem(&kmesh_perf_map, &key);
 	}
-	return kmesh_perf_cookie_end_at_(operation_type, mode, cookie, end_ns, read_task);
+	/* One accounting for both ways: the verifier walks it once per end. */
+	return kmesh_perf_account_(operation_type, mode, start_ns, end_ns, 0, read_task);
 }
 
 /* Ends it; process context (the record's pid_tgid is the current task's). */

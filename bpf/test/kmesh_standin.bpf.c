@@ -15,6 +15,7 @@
 #define kmesh_perf_cnt km_perf_cnt
 #define kmesh_perf_mode km_perf_mode
 #define kmesh_perf_hist km_perf_hist
+#define kmesh_perf_slot km_perf_slot
 #define KMESH_PERF_RINGBUF_SIZE (1 << 12)
 #define KMESH_PERF_KMESH_COMPAT
 #include "kmesh_perf.h"
@@ -121,20 +122,8 @@ int km_connect4(struct bpf_sock_addr *ctx)
 	return 1;
 }
 
-static long km_produce_one(__u32 index, void *data)
+static __always_inline void km_tally(struct km_produce_args *args, int ret)
 {
-	struct km_produce_args *args = data;
-	__u64 cookie = args->cookie_base + index;
-	int ret;
-
-	ret = kmesh_perf_cookie_start(args->operation_type, cookie);
-	if (ret == KMESH_PERF_SKIPPED) {
-		args->skipped++;
-		return 0;
-	}
-	if (args->starts_only)
-		return 0;
-	ret = kmesh_perf_cookie_end(args->operation_type, cookie);
 	if (ret == KMESH_PERF_RECORDED)
 		args->recorded++;
 	else if (ret == KMESH_PERF_COUNTED)
@@ -143,11 +132,56 @@ static long km_produce_one(__u32 index, void *data)
 		args->dropped++;
 	else if (ret == KMESH_PERF_SKIPPED)
 		args->skipped++;
+}
+
+/* One callback per path: the verifier walks each alone. */
+static long km_sock_one(__u32 index, void *data)
+{
+	struct km_produce_args *args = data;
+	__u64 cookie = args->cookie_base + index;
+
+	if (kmesh_perf_cookie_start(args->operation_type, cookie) == KMESH_PERF_SKIPPED) {
+		args->skipped++;
+		return 0;
+	}
+	if (!args->starts_only)
+		km_tally(args, kmesh_perf_cookie_end(args->operation_type, cookie));
 	return 0;
 }
 
-/* Runs count operations of one type through the socket-keyed start and end, cookies
- * cookie_base, cookie_base + 1, ...; with starts_only, only their starts. */
+static long km_run_one(__u32 index, void *data)
+{
+	struct km_produce_args *args = data;
+	__u64 cookie = args->cookie_base + index;
+
+	if (kmesh_perf_run_start(args->operation_type, cookie) == KMESH_PERF_SKIPPED) {
+		args->skipped++;
+		return 0;
+	}
+	if (!args->starts_only)
+		km_tally(args, kmesh_perf_run_end(args->operation_type, cookie));
+	return 0;
+}
+
+static long km_nested_one(__u32 index, void *data)
+{
+	struct km_produce_args *args = data;
+	__u64 cookie = args->cookie_base + index;
+	/* The operation the nested one interrupts: a cookie no other operation of the run has. */
+	__u64 outer = cookie | (1ULL << 63);
+
+	if (kmesh_perf_run_start(args->operation_type, outer) == KMESH_PERF_SKIPPED) {
+		args->skipped++;
+		return 0;
+	}
+	kmesh_perf_run_start(args->operation_type, cookie);
+	km_tally(args, kmesh_perf_run_end(args->operation_type, cookie));
+	km_tally(args, kmesh_perf_run_end(args->operation_type, outer));
+	return 0;
+}
+
+/* Runs count operations of one type through the socket-keyed start and end that path names,
+ * cookies cookie_base, cookie_base + 1, ...; with starts_only, only their starts. */
 SEC("syscall")
 int km_produce(struct km_produce_args *ctx)
 {
@@ -157,7 +191,12 @@ int km_produce(struct km_produce_args *ctx)
 	args.dropped = 0;
 	args.counted = 0;
 	args.skipped = 0;
-	bpf_loop(args.count, km_produce_one, &args, 0);
+	if (args.path == KM_PATH_SOCK)
+		bpf_loop(args.count, km_sock_one, &args, 0);
+	else if (args.path == KM_PATH_RUN)
+		bpf_loop(args.count, km_run_one, &args, 0);
+	else
+		bpf_loop(args.count, km_nested_one, &args, 0);
 	ctx->recorded = args.recorded;
 	ctx->dropped = args.dropped;
 	ctx->counted = args.counted;

@@ -8,12 +8,20 @@
 #define KM_STANDIN_OUTER_SLOT 1
 #define KM_STANDIN_MAGLEV_KEY 3
 
+/* Which of the probe's socket-keyed calls km_produce times an operation with. */
+enum km_produce_path {
+	KM_PATH_SOCK = 0,	/* kmesh_perf_cookie_start/_end: the start in km_perf_map */
+	KM_PATH_RUN = 1,	/* kmesh_perf_run_start/_end, as Kmesh's call sites: the start in the CPU's slot */
+	KM_PATH_NESTED = 2,	/* KM_PATH_RUN, each operation inside another of the same type on the same
+				 * CPU, as a program preempted between its start and end by another */
+};
+
 /* Context of km_produce, run by BPF_PROG_TEST_RUN. */
 struct km_produce_args {
 	__u32 operation_type;
 	__u32 count;		/* at most 1 << 23 (bpf_loop's limit) */
 	__u32 starts_only;	/* 1: starts whose end never comes */
-	__u32 pad;
+	__u32 path;		/* enum km_produce_path */
 	__u64 cookie_base;	/* cookies cookie_base .. cookie_base + count - 1 */
 	__u64 recorded;		/* out: ring records written */
 	__u64 dropped;		/* out: records lost to a full ring */

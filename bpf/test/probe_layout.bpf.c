@@ -19,6 +19,7 @@ struct probe_layout {
 	struct kmesh_perf_sock_key socket_key;
 	struct kmesh_perf_value value;
 	struct kmesh_perf_hist hist;
+	struct kmesh_perf_slot slot;
 	enum kmesh_perf_mode mode;
 	enum kmesh_perf_counter counter;
 	struct bpf_prog_info prog_info;

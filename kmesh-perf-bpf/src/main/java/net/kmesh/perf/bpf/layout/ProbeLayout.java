@@ -22,6 +22,11 @@ public final class ProbeLayout {
     public static final String MODES = "kmesh_perf_mode";
     /** The per-CPU in-kernel histograms. */
     public static final String HISTOGRAMS = "kmesh_perf_hist";
+    /**
+     * The per-CPU slots where a probe keyed by socket keeps the start of Kmesh's call sites until
+     * its end in the same program run ({@code kmesh_perf_run_start}); only in objects keyed by socket.
+     */
+    public static final String SLOTS = "kmesh_perf_slot";
 
     private static final String PREFIX = "kmesh_perf_";
     /** Kmesh renames its maps {@code kmesh_perf_*} to {@code km_perf_*} ({@code bpf/kmesh/workload/include/config.h}). */
@@ -89,4 +94,13 @@ public final class ProbeLayout {
     public static final int START_KEY_TID_TYPE_OFFSET = 4;
     /** Every start-map value begins with the start time, u64 ns of CLOCK_MONOTONIC. */
     public static final int START_VALUE_START_NS_OFFSET = 0;
+
+    /** Slots of {@code kmesh_perf_slot} per CPU ({@code KMESH_PERF_SLOT_TYPES}): type {@code t} uses slot {@code t % 8}. */
+    public static final int SLOT_TYPES = 8;
+    /** {@code struct kmesh_perf_slot { u64 start_ns, socket_cookie; u32 operation_type, pad; }}. */
+    public static final int SLOT_VALUE_SIZE = 24;
+    /** Offset of {@code socket_cookie} in a slot; {@code start_ns} (0: free) is at 0. */
+    public static final int SLOT_COOKIE_OFFSET = 8;
+    /** Offset of {@code operation_type} in a slot. */
+    public static final int SLOT_TYPE_OFFSET = 16;
 }

@@ -13,9 +13,9 @@ import net.kmesh.perf.bpf.libbpf.TestRun;
 
 /**
  * A stand-in for a running Kmesh ({@code bpf/test/kmesh_standin.bpf.c}): the probe built with
- * Kmesh's renaming ({@code km_perf_info}, a 4 KiB ring; {@code km_perf_map}, a hash of 131,072
- * entries keyed {@code {u64 socket_cookie, u32 operation_type}}; {@code km_perf_cnt},
- * {@code km_perf_mode}, {@code km_perf_hist}), Kmesh-style maps beside them ({@code km_frontend}, the
+ * Kmesh's renaming ({@code km_perf_info}, a 4 KiB ring; {@code km_perf_map}, the compat LRU hash of
+ * 4,096 entries keyed {@code {u64 socket_cookie, u32 operation_type}}; {@code km_perf_cnt},
+ * {@code km_perf_mode}, {@code km_perf_hist}, {@code km_perf_slot}), Kmesh-style maps beside them ({@code km_frontend}, the
  * prog_array {@code km_cgr_tailcall}, the array_of_maps {@code km_outer} and hash_of_maps
  * {@code km_maglev_outer} with their inner maps, one slot of each filled), every map pinned by name
  * where Kmesh pins it: {@code <bpffs>/bpf_kmesh_workload/map/} (workload mode) or
@@ -47,12 +47,14 @@ public final class KmeshStandIn implements PinnedKmeshMaps, AutoCloseable {
     public static final String COUNTERS = "km_perf_cnt";
     public static final String MODES = "km_perf_mode";
     public static final String HISTOGRAMS = "km_perf_hist";
+    /** The per-CPU slots where Kmesh's call sites keep a start until its end in the same program run. */
+    public static final String SLOTS = "km_perf_slot";
     public static final String FRONTEND = "km_frontend";
     public static final String TAIL_CALLS = "km_cgr_tailcall";
     public static final String ARRAY_OF_MAPS = "km_outer";
     public static final String HASH_OF_MAPS = "km_maglev_outer";
     /** Every map of the stand-in, each pinned under its name. */
-    public static final List<String> MAPS = List.of(RING, STARTS, COUNTERS, MODES, HISTOGRAMS, FRONTEND, TAIL_CALLS,
+    public static final List<String> MAPS = List.of(RING, STARTS, COUNTERS, MODES, HISTOGRAMS, SLOTS, FRONTEND, TAIL_CALLS,
             ARRAY_OF_MAPS, "km_inner_a", HASH_OF_MAPS, "km_inner_b");
     /** The ring's size: Kmesh's RINGBUF_SIZE. */
     public static final int RING_BYTES = 4096;
@@ -139,13 +141,23 @@ public final class KmeshStandIn implements PinnedKmeshMaps, AutoCloseable {
         return pins.loaded().mapFd(map);
     }
 
+    /** Which of the probe's socket-keyed calls {@code km_produce} times an operation with. */
+    public enum Call {
+        /** {@code kmesh_perf_cookie_start}/{@code _end}: the start in {@code km_perf_map}. */
+        SOCK,
+        /** {@code kmesh_perf_run_start}/{@code _end}, as Kmesh's call sites: the start in the CPU's slot. */
+        RUN,
+        /** {@link #RUN}, each operation inside another of its type on the same CPU (two records each). */
+        NESTED
+    }
+
     /**
      * Runs {@code n} operations of {@code type} at once through the socket-keyed start and end, in
      * the kernel, on this thread (records carry this process's pid_tgid), as Kmesh's connect
      * program would on {@code n} sockets.
      */
     public synchronized Result produce(long type, int n) {
-        return run(type, n, false);
+        return run(type, n, false, Call.SOCK);
     }
 
     /**
@@ -153,23 +165,29 @@ public final class KmeshStandIn implements PinnedKmeshMaps, AutoCloseable {
      * {@code km_perf_map}, as a Kmesh operation that failed before its end leaves its start.
      */
     public synchronized Result produceStarts(long type, int n) {
-        return run(type, n, true);
+        return run(type, n, true, Call.SOCK);
     }
 
-    private Result run(long type, int n, boolean startsOnly) {
+    /** Runs {@code n} operations of {@code type} through {@code call}; with {@code startsOnly}, their starts. */
+    public synchronized Result produce(long type, int n, Call call, boolean startsOnly) {
+        return run(type, n, startsOnly, call);
+    }
+
+    private Result run(long type, int n, boolean startsOnly, Call call) {
         if (n < 1 || n > MAX_PRODUCE) {
             throw new IllegalArgumentException("n must be between 1 and " + MAX_PRODUCE + ", got " + n);
         }
         if (type < 0 || type > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("type must be an unsigned 32-bit value, got " + type);
         }
-        // struct km_produce_args { u32 operation_type, count, starts_only, pad; u64 cookie_base;
+        // struct km_produce_args { u32 operation_type, count, starts_only, path; u64 cookie_base;
         //                          u64 recorded, dropped, counted, skipped; }
         try (Memory args = new Memory(56)) {
             args.clear();
             args.setInt(0, (int) type);
             args.setInt(4, n);
             args.setInt(8, startsOnly ? 1 : 0);
+            args.setInt(12, call.ordinal());
             args.setLong(16, nextCookie);
             nextCookie += n;
             TestRun.run(pins.loaded().programFd(PRODUCE_PROGRAM), args, "running " + PRODUCE_PROGRAM);

@@ -22,6 +22,7 @@ import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.bpf.KernelObjects;
 import net.kmesh.perf.bpf.KernelRequired;
 import net.kmesh.perf.bpf.Syscalls;
+import net.kmesh.perf.bpf.kmesh.KmeshStandIn.Call;
 import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
@@ -66,6 +67,8 @@ class KmeshStandInKernelTest {
             Map.entry("km_perf_mode", new int[] {MapType.ARRAY, 4, 4, ProbeLayout.MODE_TYPES, -1}),
             Map.entry("km_perf_hist", new int[] {MapType.PERCPU_ARRAY, 4, ProbeLayout.HIST_VALUE_SIZE,
                 ProbeLayout.MODE_TYPES, -1}),
+            Map.entry("km_perf_slot", new int[] {MapType.PERCPU_ARRAY, 4, ProbeLayout.SLOT_VALUE_SIZE,
+                ProbeLayout.SLOT_TYPES, -1}),
             Map.entry("km_frontend", new int[] {MapType.HASH, 16, 4, 105000, BPF_F_NO_PREALLOC}),
             Map.entry("km_cgr_tailcall", new int[] {PROG_ARRAY, 4, 4, 8, -1}),
             Map.entry("km_outer", new int[] {ARRAY_OF_MAPS, 4, 4, 4, -1}),
@@ -172,9 +175,87 @@ class KmeshStandInKernelTest {
             assertEquals(List.of(), RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)));
             assertEquals(new KmeshStandIn.Result(20, 0, 0, 0), kmesh.produce(ProbeLayout.MODE_TYPES, 20));
 
+            assertEquals(new KmeshStandIn.Result(0, 0, 0, 20), kmesh.produce(TYPE, 20, Call.RUN, false));
+            assertEquals(new KmeshStandIn.Result(0, 0, 0, 20), kmesh.produce(TYPE, 20, Call.RUN, true));
+            assertEquals(List.of(), RawProbeMaps.slotStarts(kmesh.mapFd(KmeshStandIn.SLOTS)), "OFF stores no start");
+
             RawProbeMaps.setMode(modes, TYPE, OperationMode.HISTOGRAM);
             assertEquals(new KmeshStandIn.Result(0, 0, 30, 0), kmesh.produce(TYPE, 30));
-            assertEquals(30, RawProbeMaps.histogramCount(kmesh.mapFd(KmeshStandIn.HISTOGRAMS), TYPE));
+            assertEquals(new KmeshStandIn.Result(0, 0, 30, 0), kmesh.produce(TYPE, 30, Call.RUN, false));
+            assertEquals(60, RawProbeMaps.histogramCount(kmesh.mapFd(KmeshStandIn.HISTOGRAMS), TYPE));
+        }
+    }
+
+    /** Kmesh's call sites start and end in one program run: the start never touches km_perf_map. */
+    @Test
+    void kmeshsCallSitesKeepTheStartInTheCpusSlotAndLeaveTheStartMapEmpty() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            assertEquals(new KmeshStandIn.Result(50, 0, 0, 0), kmesh.produce(TYPE, 50, Call.RUN, false));
+            List<Record> records = RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
+            assertEquals(50, records.size());
+            for (Record r : records) {
+                assertEquals(TYPE, r.operationType());
+                assertTrue(r.endNs() > r.startNs());
+                assertEquals(ProcessHandle.current().pid(), r.tgid());
+            }
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "no start went through the map");
+            assertEquals(List.of(), RawProbeMaps.slotStarts(kmesh.mapFd(KmeshStandIn.SLOTS)), "every end freed its slot");
+        }
+    }
+
+    /**
+     * A start whose end never comes (Kmesh's traffic control off a frontend) waits in the slot until
+     * the next start of its type on that CPU moves it into km_perf_map, where the library sees and
+     * sweeps it as it does the sock variants' starts. Without the move it would be overwritten and
+     * never seen.
+     */
+    @Test
+    void aStartWhoseEndNeverCameMovesIntoTheStartMapWhenTheNextStartNeedsItsSlot() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            int starts = kmesh.mapFd(KmeshStandIn.STARTS);
+            int slots = kmesh.mapFd(KmeshStandIn.SLOTS);
+            // One BPF_PROG_TEST_RUN runs on one CPU: 40 starts in one slot, one after the other.
+            kmesh.produce(TYPE, 40, Call.RUN, true);
+            List<ByteBuffer> keys = RawProbeMaps.keys(starts);
+            List<long[]> waiting = RawProbeMaps.slotStarts(slots);
+            assertEquals(39, keys.size(), "each start moved the one before it into the map");
+            assertEquals(1, waiting.size());
+            assertEquals(TYPE, waiting.get(0)[1]);
+            Set<Long> cookies = new HashSet<>();
+            for (ByteBuffer k : keys) {
+                assertEquals(TYPE, k.getInt(ProbeLayout.START_KEY_COOKIE_TYPE_OFFSET));
+                cookies.add(k.getLong(0));
+            }
+            assertEquals(39, cookies.size());
+            assertFalse(cookies.contains(waiting.get(0)[0]), "the newest start waits in the slot, not in the map");
+
+            assertEquals(new KmeshStandIn.Result(10, 0, 0, 0), kmesh.produce(TYPE, 10, Call.RUN, false));
+            assertEquals(40, RawProbeMaps.keys(starts).size(), "the next start moved the last one too");
+            assertEquals(List.of(), RawProbeMaps.slotStarts(slots));
+            assertEquals(10, RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)).size());
+        }
+    }
+
+    /**
+     * A program preempted between its start and end by another of the same type on the same CPU:
+     * the inner start moves the outer one into km_perf_map, and the outer end finds it there.
+     */
+    @Test
+    void anOperationInterruptedByAnotherOfItsTypeOnTheSameCpuIsRecordedAsIsTheOther() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            assertEquals(new KmeshStandIn.Result(60, 0, 0, 0), kmesh.produce(TYPE, 30, Call.NESTED, false));
+            List<Record> records = RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
+            assertEquals(60, records.size());
+            for (int i = 0; i < records.size(); i += 2) {
+                Record inner = records.get(i);
+                Record outer = records.get(i + 1);
+                assertTrue(outer.startNs() <= inner.startNs() && outer.endNs() >= inner.endNs(),
+                        "operation " + i / 2 + ": the outer record spans the inner one");
+            }
+            assertEquals(0, RawProbeMaps.perCpuSum(kmesh.mapFd(KmeshStandIn.COUNTERS),
+                    ProbeLayout.COUNTER_END_WITHOUT_START), "no end went without its start");
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)));
+            assertEquals(List.of(), RawProbeMaps.slotStarts(kmesh.mapFd(KmeshStandIn.SLOTS)));
         }
     }
 
@@ -235,7 +316,12 @@ class KmeshStandInKernelTest {
 
             Syscalls.udpConnects(new InetSocketAddress("127.0.0.3", 9), 5);
             assertEquals(List.of(), RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)));
-            assertEquals(5, RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)).size(), "as Kmesh, no end off a frontend");
+            // As Kmesh, no end off a frontend: each start waits in its CPU's slot until the next moves it into the map.
+            int inMap = RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)).size();
+            int inSlots = RawProbeMaps.slotStarts(kmesh.mapFd(KmeshStandIn.SLOTS)).size();
+            int cpus = LibbpfLoader.natives().libbpf().libbpf_num_possible_cpus();
+            assertTrue(inSlots >= 1 && inSlots <= cpus, inSlots + " starts in the slots of " + cpus + " CPUs");
+            assertEquals(5, inMap + inSlots, "every start off a frontend is kept");
         }
     }
 

@@ -80,6 +80,22 @@ class ProbeLayoutTest {
     }
 
     @Test
+    void theSlotOfKmeshsCallSitesIsWhatUserSpaceReads() {
+        Type slot = HEADER.struct("kmesh_perf_slot");
+        assertEquals(ProbeLayout.SLOT_VALUE_SIZE, slot.size());
+        assertEquals(0, Btf.offsetOf(slot, "start_ns"));
+        assertEquals(ProbeLayout.SLOT_COOKIE_OFFSET, Btf.offsetOf(slot, "socket_cookie"));
+        assertEquals(ProbeLayout.SLOT_TYPE_OFFSET, Btf.offsetOf(slot, "operation_type"));
+
+        MapDefinition slots = BpfElf.resource(RESOURCES + STANDIN).btf().maps().get(ProbeLayout.namesOf(ProbeLayout.SLOTS).get(1));
+        assertEquals(MapType.PERCPU_ARRAY, slots.type());
+        assertEquals(ProbeLayout.SLOT_TYPES, slots.maxEntries());
+        assertEquals(ProbeLayout.SLOT_VALUE_SIZE, slots.valueSize());
+        assertTrue(!BpfElf.resource(RESOURCES + SAMPLES).btf().maps().containsKey(ProbeLayout.SLOTS),
+                "the probe keyed by thread has no slots");
+    }
+
+    @Test
     void theModeValuesAreOperationModesKernelValues() {
         Map<String, Long> modes = constants(HEADER.enumeration("kmesh_perf_mode"));
         assertEquals(Arrays.stream(OperationMode.values())

@@ -113,6 +113,29 @@ public final class RawProbeMaps {
         }
     }
 
+    /**
+     * The starts waiting in the per-CPU slots of {@code kmesh_perf_slot} behind {@code fd}, over
+     * every CPU and slot: each as {socket cookie, operation type}.
+     */
+    public static List<long[]> slotStarts(int fd) {
+        int cpus = libbpf().libbpf_num_possible_cpus();
+        List<long[]> starts = new ArrayList<>();
+        try (Memory key = new Memory(4); Memory values = new Memory((long) ProbeLayout.SLOT_VALUE_SIZE * cpus)) {
+            for (int slot = 0; slot < ProbeLayout.SLOT_TYPES; slot++) {
+                key.setInt(0, slot);
+                Errno.check("reading slot " + slot, libbpf().bpf_map_lookup_elem(fd, key, values));
+                for (int cpu = 0; cpu < cpus; cpu++) {
+                    long base = (long) ProbeLayout.SLOT_VALUE_SIZE * cpu;
+                    if (values.getLong(base) != 0) {
+                        starts.add(new long[] {values.getLong(base + ProbeLayout.SLOT_COOKIE_OFFSET),
+                            values.getInt(base + ProbeLayout.SLOT_TYPE_OFFSET) & 0xFFFF_FFFFL});
+                    }
+                }
+            }
+        }
+        return starts;
+    }
+
     /** The number of operations kmesh_perf_hist[type] counted: the sum of its buckets over CPUs. */
     public static long histogramCount(int histFd, int type) {
         long count = 0;
