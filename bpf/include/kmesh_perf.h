@@ -5,9 +5,11 @@
  * Three ways to time an operation:
  *
  *   kmesh_perf_sock_start(op, ctx) ... kmesh_perf_sock_end(op, ctx)
- *       Kmesh's call shape: the start is stored in kmesh_perf_map under {socket cookie, op}, so
+ *       Keyed by socket: the start is stored in kmesh_perf_map under {socket cookie, op}, so
  *       start and end may run in different programs and contexts (softirq included) as long as
- *       they see the same socket. ctx is the program's context (struct bpf_sock_addr *,
+ *       they see the same socket. Kmesh's own call sites, which start and end in one program
+ *       run, compile (KMESH_PERF_KMESH_COMPAT) to kmesh_perf_run_start/_end instead: the same
+ *       key, the start kept in a per-CPU slot, at a third of the seed's cost (see below). ctx is the program's context (struct bpf_sock_addr *,
  *       struct __sk_buff *, struct bpf_sock_ops *, struct bpf_sock *, or a struct sock * in
  *       tp_btf/fentry programs): anything bpf_get_socket_cookie() takes, which excludes xdp and
  *       sk_msg programs (a compile-time error).
@@ -63,8 +65,9 @@
  *   KMESH_PERF_MAP_ENTRIES, KMESH_PERF_MAP_TYPE, KMESH_PERF_MAP_FLAGS   override the start map.
  *   KMESH_PERF_RINGBUF_SIZE   the ring's size (user space may resize it before load).
  *   KMESH_PERF_KMESH_COMPAT   Kmesh's names: observe_on_operation_start/end(op, kmesh_ctx) over
- *                             the sock variants (kmesh_ctx->ctx is the program context) and the
- *                             operation names SOCK_TRAFFIC_CONTROL, XDP_SHUTDOWN,
+ *                             kmesh_perf_run_start/_end (kmesh_ctx->ctx is the program context,
+ *                             start and end in one program run, as at every Kmesh call site) and
+ *                             the operation names SOCK_TRAFFIC_CONTROL, XDP_SHUTDOWN,
  *                             ENABLE_ENCODING_METADATA; implies the socket key.
  * Map names may be changed with #define before the include, as Kmesh's config.h does
  * (#define kmesh_perf_map km_perf_map, #define kmesh_perf_info km_perf_info).
@@ -206,12 +209,13 @@ _Static_assert(KMESH_PERF_HIST_BUCKETS == (1 << KMESH_PERF_HIST_SUB_BITS)
  *   good, and once 131,072 have piled up every start fails and durations stop;
  * - 131,072 entries are 131,072 buckets of 16 bytes (2 MiB), and every new socket's start lands
  *   in a bucket of its own, mostly out of the cache: 1.2 to 1.5 times the seed's thread-keyed
- *   map per operation, where 4,096 (a 64 KiB bucket array) costs what the seed's does
- *   (ProbeOverheadBenchmark: cookieMap and cookieUpstreamMap).
+ *   map per operation, where 4,096 (a 64 KiB bucket array) costs 1.05 to 1.08 times it
+ *   (ProbeOverheadBenchmark: the sock variants in cookieBesideSeed, cookieUpstreamMap). Kmesh's
+ *   own call sites reach the map only for a start whose end never came (kmesh_perf_run_start).
  * A start and its end in Kmesh run within one program run, so starts in flight are a handful per
- * CPU; 4,096 rather than 1,024 keeps more entries than the LRU holds back in its per-CPU free
- * lists on larger machines, and a start in flight evicted anyway ends counted as an end without a
- * start (KMESH_PERF_CNT_END_WITHOUT_START), never silently. Kmesh's restart
+ * CPU (with Kmesh's call sites they wait in the slot, not here): what the map holds is mostly
+ * starts whose end never came, and a start in flight evicted anyway ends counted as an end without
+ * a start (KMESH_PERF_CNT_END_WITHOUT_START), never silently. Kmesh's restart
  * recreates a pinned map whose type or size changed (pkg/bpf/restart), so its old 131,072-entry
  * pin is replaced, not reused. Upstream's exact map: -DKMESH_PERF_MAP_TYPE=BPF_MAP_TYPE_HASH
  * -DKMESH_PERF_MAP_FLAGS=BPF_F_NO_PREALLOC -DKMESH_PERF_MAP_ENTRIES=131072. */

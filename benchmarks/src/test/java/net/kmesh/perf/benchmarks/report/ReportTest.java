@@ -414,6 +414,7 @@ class ReportTest {
         // Three iterations of cookie ÷ seed: 1.1, 0.9, 0.95 (the seed's side moves between them).
         ObjectNode side = run("ProbeOverheadBenchmark.cookieBesideSeed", Map.of(), List.of(new double[] {9, 9, 9}),
                 Map.of("cookieNanos", List.of(new double[] {1.1e6, 1.8e6, 0.95e6}),
+                        "sockNanos", List.of(new double[] {1.05e6, 2.2e6, 1.08e6}),
                         "seedNanos", List.of(new double[] {1e6, 2e6, 1e6})));
         writeQuick("results.json", side);
 
@@ -421,6 +422,9 @@ class ReportTest {
 
         assertEquals(0.95, value("probe.cookie_vs_seed"), 1e-9);
         assertEquals("pass", ratio("probe.cookie_vs_seed").path("result").asText());
+        // The sock variants, measured in the same invocations: 1.05, 1.1, 1.08, informational.
+        assertEquals(1.08, value("probe.sock_vs_seed"), 1e-9);
+        assertEquals("info", ratio("probe.sock_vs_seed").path("result").asText());
         // The same from the separate benchmarks of the quick results: informational beside it.
         assertEquals((160 - 2.5) / (180 - 2.5), value("probe.cookie_vs_seed_apart"), 1e-9);
         assertEquals("info", ratio("probe.cookie_vs_seed_apart").path("result").asText());
