@@ -31,7 +31,7 @@ final class Ratios {
     private static final String RING = "RingBufferDrainBenchmark.";
     private static final String MAP = "MapStatsBenchmark.";
     private static final String MAP_SCRAPE = "MapScrapeBenchmark.";
-    private static final String SCRAPE = "ScrapeBenchmark.scrape";
+    private static final String SCRAPE = "ScrapeBenchmark.scrapeBeside";
     private static final String PROBE = "ProbeOverheadBenchmark.";
     private static final String CPU = "ConsumerCpuBenchmark.paced";
     private static final String BINDER = "BinderCpuBenchmark.binderVsNone";
@@ -165,10 +165,11 @@ final class Ratios {
             String t = String.valueOf(types);
             r.add(new Ratio("scrape.records_1000000_vs_1000@types" + types, "scrape",
                     "Scrape: 1 000 000 / 1 000 records, " + types + (types == 1 ? " type" : " types"),
-                    "time of one Prometheus scrape (`ScrapeBenchmark.scrape`) after 1 000 000 recorded records ÷ "
-                            + "after 1 000, with " + types + " operation type" + (types == 1 ? "" : "s")
-                            + ": a scrape costs in proportion to types × buckets, not records",
-                    TIMES, x -> x.time(SCRAPE, "types", t, "records", "1000000") / x.time(SCRAPE, "types", t, "records", "1000"),
+                    "time of one Prometheus scrape after 1 000 000 recorded records ÷ after 1 000, with " + types
+                            + " operation type" + (types == 1 ? "" : "s") + ", both scraped in turn in every "
+                            + "invocation of `ScrapeBenchmark.scrapeBeside` (`manyNanos` ÷ `fewNanos` of each "
+                            + "iteration): a scrape costs in proportion to types × buckets, not records",
+                    TIMES, x -> x.quotient(SCRAPE, "manyNanos", "fewNanos", "types", t),
                     atMost(1.5, TIMES), null));
         }
     }
