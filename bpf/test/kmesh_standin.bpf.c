@@ -134,34 +134,24 @@ static __always_inline void km_tally(struct km_produce_args *args, int ret)
 		args->skipped++;
 }
 
-/* One callback per path: the verifier walks each alone. */
-static long km_sock_one(__u32 index, void *data)
-{
-	struct km_produce_args *args = data;
-	__u64 cookie = args->cookie_base + index;
-
-	if (kmesh_perf_cookie_start(args->operation_type, cookie) == KMESH_PERF_SKIPPED) {
-		args->skipped++;
-		return 0;
-	}
-	if (!args->starts_only)
-		km_tally(args, kmesh_perf_cookie_end(args->operation_type, cookie));
-	return 0;
+/* One callback per path, so that the verifier walks each alone; start and end name the pair. */
+#define KM_PRODUCE_ONE(name, start, end)							\
+static long name(__u32 index, void *data)							\
+{												\
+	struct km_produce_args *args = data;							\
+	__u64 cookie = args->cookie_base + index;						\
+												\
+	if (start(args->operation_type, cookie) == KMESH_PERF_SKIPPED) {			\
+		args->skipped++;								\
+		return 0;									\
+	}											\
+	if (!args->starts_only)									\
+		km_tally(args, end(args->operation_type, cookie));				\
+	return 0;										\
 }
 
-static long km_run_one(__u32 index, void *data)
-{
-	struct km_produce_args *args = data;
-	__u64 cookie = args->cookie_base + index;
-
-	if (kmesh_perf_run_start(args->operation_type, cookie) == KMESH_PERF_SKIPPED) {
-		args->skipped++;
-		return 0;
-	}
-	if (!args->starts_only)
-		km_tally(args, kmesh_perf_run_end(args->operation_type, cookie));
-	return 0;
-}
+KM_PRODUCE_ONE(km_sock_one, kmesh_perf_cookie_start, kmesh_perf_cookie_end)
+KM_PRODUCE_ONE(km_run_one, kmesh_perf_run_start, kmesh_perf_run_end)
 
 static long km_nested_one(__u32 index, void *data)
 {

@@ -37,6 +37,8 @@ import net.kmesh.perf.bpf.sys.Mounts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @KernelRequired
 class KmeshStandInKernelTest {
@@ -135,10 +137,15 @@ class KmeshStandInKernelTest {
         return filled;
     }
 
-    @Test
-    void produceWritesOneUpstreamRecordPerOperationIntoTheFourKibRing() {
+    /**
+     * Both socket-keyed calls write one upstream record per operation and leave no start behind;
+     * Kmesh's call sites ({@link Call#RUN}) keep the start in the CPU's slot, never in km_perf_map.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Call.class, names = {"SOCK", "RUN"})
+    void produceWritesOneUpstreamRecordPerOperationIntoTheFourKibRingAndLeavesNoStart(Call call) {
         try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
-            assertEquals(new KmeshStandIn.Result(50, 0, 0, 0), kmesh.produce(TYPE, 50));
+            assertEquals(new KmeshStandIn.Result(50, 0, 0, 0), kmesh.produce(TYPE, 50, call, false));
             List<Record> records = RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
             assertEquals(50, records.size());
             for (Record r : records) {
@@ -147,6 +154,7 @@ class KmeshStandInKernelTest {
                 assertEquals(ProcessHandle.current().pid(), r.tgid());
             }
             assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "every start ended");
+            assertEquals(List.of(), RawProbeMaps.slotStarts(kmesh.mapFd(KmeshStandIn.SLOTS)), "every end freed its slot");
         }
     }
 
@@ -183,23 +191,6 @@ class KmeshStandInKernelTest {
             assertEquals(new KmeshStandIn.Result(0, 0, 30, 0), kmesh.produce(TYPE, 30));
             assertEquals(new KmeshStandIn.Result(0, 0, 30, 0), kmesh.produce(TYPE, 30, Call.RUN, false));
             assertEquals(60, RawProbeMaps.histogramCount(kmesh.mapFd(KmeshStandIn.HISTOGRAMS), TYPE));
-        }
-    }
-
-    /** Kmesh's call sites start and end in one program run: the start never touches km_perf_map. */
-    @Test
-    void kmeshsCallSitesKeepTheStartInTheCpusSlotAndLeaveTheStartMapEmpty() {
-        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
-            assertEquals(new KmeshStandIn.Result(50, 0, 0, 0), kmesh.produce(TYPE, 50, Call.RUN, false));
-            List<Record> records = RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING));
-            assertEquals(50, records.size());
-            for (Record r : records) {
-                assertEquals(TYPE, r.operationType());
-                assertTrue(r.endNs() > r.startNs());
-                assertEquals(ProcessHandle.current().pid(), r.tgid());
-            }
-            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "no start went through the map");
-            assertEquals(List.of(), RawProbeMaps.slotStarts(kmesh.mapFd(KmeshStandIn.SLOTS)), "every end freed its slot");
         }
     }
 
