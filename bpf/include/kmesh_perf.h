@@ -9,7 +9,8 @@
  *       start and end may run in different programs and contexts (softirq included) as long as
  *       they see the same socket. Kmesh's own call sites, which start and end in one program
  *       run, compile (KMESH_PERF_KMESH_COMPAT) to kmesh_perf_run_start/_end instead: the same
- *       key, the start kept in a per-CPU slot, at a third of the seed's cost (see below). ctx is the program's context (struct bpf_sock_addr *,
+ *       key, the start kept in a per-CPU slot, at a third of the seed's cost (see below).
+ *       ctx is the program's context (struct bpf_sock_addr *,
  *       struct __sk_buff *, struct bpf_sock_ops *, struct bpf_sock *, or a struct sock * in
  *       tp_btf/fentry programs): anything bpf_get_socket_cookie() takes, which excludes xdp and
  *       sk_msg programs (a compile-time error).
@@ -138,10 +139,10 @@ struct kmesh_perf_record {
 /* Value of kmesh_perf_slot[op % KMESH_PERF_SLOT_TYPES], per CPU: a start of Kmesh's call sites
  * waiting for its end in the same program run (socket key only). */
 struct kmesh_perf_slot {
-	__u64 start_ns;		/* 0: the slot is free */
+	__u64 start_ns;
 	__u64 socket_cookie;
 	__u32 operation_type;
-	__u32 pad;
+	__u32 check;		/* 0: free; else kmesh_perf_slot_check() of the three above, written last */
 };
 
 #define KMESH_PERF_SLOT_TYPES 8
@@ -603,22 +604,47 @@ struct {
 	__uint(max_entries, KMESH_PERF_SLOT_TYPES);
 } kmesh_perf_slot SEC(".maps");
 
+/*
+ * The slot is per CPU but not locked: on a preemptible kernel a program preempted while it writes
+ * or clears the slot may meet another of its type there, and the slot may hold fields of both.
+ * The start writes check last, a mix of the three fields it wrote, and a start or end trusts the
+ * slot only when check matches its fields: a torn slot is never taken for a start (the end then
+ * looks in kmesh_perf_map and counts an end without a start), so no duration pairs one
+ * operation's start with another's end.
+ */
+static __always_inline __u32 kmesh_perf_slot_check(__u64 start_ns, __u64 cookie, __u32 operation_type)
+{
+	__u64 h = start_ns ^ (cookie * 0x9E3779B97F4A7C15ULL) ^ ((__u64)operation_type << 32);
+
+	return (__u32)(h ^ (h >> 32)) | 1;
+}
+
 static __always_inline int kmesh_perf_run_start(__u32 operation_type, __u64 cookie)
 {
 	__u32 index = operation_type & (KMESH_PERF_SLOT_TYPES - 1);
 	struct kmesh_perf_slot *slot;
+	__u64 start_ns, held_ns, held_cookie;
+	__u32 held_type, held_check;
 
 	if (kmesh_perf_mode_of(operation_type) == KMESH_PERF_MODE_OFF)
 		return KMESH_PERF_SKIPPED;
 	slot = bpf_map_lookup_elem(&kmesh_perf_slot, &index);
 	if (!slot)
 		return kmesh_perf_cookie_start_(operation_type, cookie);
+	held_check = slot->check;
+	held_ns = slot->start_ns;
+	held_cookie = slot->socket_cookie;
+	held_type = slot->operation_type;
 	/* A start of this socket's own that never ended is replaced, as the start map replaces it. */
-	if (slot->start_ns && (slot->socket_cookie != cookie || slot->operation_type != operation_type))
-		kmesh_perf_cookie_store_(slot->operation_type, slot->socket_cookie, slot->start_ns);
+	if (held_check && held_check == kmesh_perf_slot_check(held_ns, held_cookie, held_type)
+	    && (held_cookie != cookie || held_type != operation_type))
+		kmesh_perf_cookie_store_(held_type, held_cookie, held_ns);
+	start_ns = bpf_ktime_get_ns();
+	slot->check = 0;
+	slot->start_ns = start_ns;
 	slot->socket_cookie = cookie;
 	slot->operation_type = operation_type;
-	slot->start_ns = bpf_ktime_get_ns();
+	slot->check = kmesh_perf_slot_check(start_ns, cookie, operation_type);
 	return KMESH_PERF_RECORDED;
 }
 
@@ -632,15 +658,20 @@ static __always_inline int kmesh_perf_run_end_(__u32 operation_type, __u64 cooki
 	};
 	struct kmesh_perf_slot *slot;
 	struct kmesh_perf_record *value;
-	__u64 end_ns, start_ns;
+	__u64 end_ns, start_ns = 0;
+	__u32 check = 0;
 
 	if (mode == KMESH_PERF_MODE_OFF)
 		return KMESH_PERF_SKIPPED;
 	end_ns = bpf_ktime_get_ns();
 	slot = bpf_map_lookup_elem(&kmesh_perf_slot, &index);
-	if (slot && slot->start_ns && slot->socket_cookie == cookie && slot->operation_type == operation_type) {
+	if (slot) {
+		check = slot->check;
 		start_ns = slot->start_ns;
-		slot->start_ns = 0;
+	}
+	if (slot && check && slot->socket_cookie == cookie && slot->operation_type == operation_type
+	    && check == kmesh_perf_slot_check(start_ns, cookie, operation_type)) {
+		slot->check = 0;
 	} else {
 		/* Moved into the map by a start that needed the slot, or started elsewhere. */
 		value = bpf_map_lookup_elem(&kmesh_perf_map, &key);

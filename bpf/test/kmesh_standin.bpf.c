@@ -170,6 +170,25 @@ static long km_nested_one(__u32 index, void *data)
 	return 0;
 }
 
+/* A start, then its slot torn (the start as another writer left it), then the end. */
+static long km_torn_one(__u32 index, void *data)
+{
+	struct km_produce_args *args = data;
+	__u64 cookie = args->cookie_base + index;
+	__u32 slot_index = args->operation_type & (KMESH_PERF_SLOT_TYPES - 1);
+	struct kmesh_perf_slot *slot;
+
+	if (kmesh_perf_run_start(args->operation_type, cookie) == KMESH_PERF_SKIPPED) {
+		args->skipped++;
+		return 0;
+	}
+	slot = bpf_map_lookup_elem(&kmesh_perf_slot, &slot_index);
+	if (slot)
+		slot->start_ns -= 1000;
+	km_tally(args, kmesh_perf_run_end(args->operation_type, cookie));
+	return 0;
+}
+
 /* Runs count operations of one type through the socket-keyed start and end that path names,
  * cookies cookie_base, cookie_base + 1, ...; with starts_only, only their starts. */
 SEC("syscall")
@@ -185,8 +204,10 @@ int km_produce(struct km_produce_args *ctx)
 		bpf_loop(args.count, km_sock_one, &args, 0);
 	else if (args.path == KM_PATH_RUN)
 		bpf_loop(args.count, km_run_one, &args, 0);
-	else
+	else if (args.path == KM_PATH_NESTED)
 		bpf_loop(args.count, km_nested_one, &args, 0);
+	else
+		bpf_loop(args.count, km_torn_one, &args, 0);
 	ctx->recorded = args.recorded;
 	ctx->dropped = args.dropped;
 	ctx->counted = args.counted;

@@ -14,6 +14,8 @@ enum km_produce_path {
 	KM_PATH_RUN = 1,	/* kmesh_perf_run_start/_end, as Kmesh's call sites: the start in the CPU's slot */
 	KM_PATH_NESTED = 2,	/* KM_PATH_RUN, each operation inside another of the same type on the same
 				 * CPU, as a program preempted between its start and end by another */
+	KM_PATH_TORN = 3,	/* KM_PATH_RUN with the slot's start changed between start and end, as a
+				 * program preempted while it wrote the slot leaves it */
 };
 
 /* Context of km_produce, run by BPF_PROG_TEST_RUN. */

@@ -97,10 +97,12 @@ public final class ProbeLayout {
 
     /** Slots of {@code kmesh_perf_slot} per CPU ({@code KMESH_PERF_SLOT_TYPES}): type {@code t} uses slot {@code t % 8}. */
     public static final int SLOT_TYPES = 8;
-    /** {@code struct kmesh_perf_slot { u64 start_ns, socket_cookie; u32 operation_type, pad; }}. */
+    /** {@code struct kmesh_perf_slot { u64 start_ns, socket_cookie; u32 operation_type, check; }}. */
     public static final int SLOT_VALUE_SIZE = 24;
-    /** Offset of {@code socket_cookie} in a slot; {@code start_ns} (0: free) is at 0. */
+    /** Offset of {@code socket_cookie} in a slot; {@code start_ns} is at 0. */
     public static final int SLOT_COOKIE_OFFSET = 8;
     /** Offset of {@code operation_type} in a slot. */
     public static final int SLOT_TYPE_OFFSET = 16;
+    /** Offset of {@code check} in a slot: 0 when the slot is free, written last by a start. */
+    public static final int SLOT_CHECK_OFFSET = 20;
 }

@@ -148,7 +148,9 @@ public final class KmeshStandIn implements PinnedKmeshMaps, AutoCloseable {
         /** {@code kmesh_perf_run_start}/{@code _end}, as Kmesh's call sites: the start in the CPU's slot. */
         RUN,
         /** {@link #RUN}, each operation inside another of its type on the same CPU (two records each). */
-        NESTED
+        NESTED,
+        /** {@link #RUN} with the slot's start changed between start and end, as a preempted writer leaves it. */
+        TORN
     }
 
     /**

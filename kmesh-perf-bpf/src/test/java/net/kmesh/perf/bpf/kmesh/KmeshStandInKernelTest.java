@@ -228,6 +228,27 @@ class KmeshStandInKernelTest {
     }
 
     /**
+     * A program preempted while it writes the slot can leave fields of two operations there. The
+     * end trusts the slot only when its check matches the fields: a torn start is counted as an end
+     * without a start, never paired into a wrong duration, and never moved into km_perf_map as a
+     * start. Without the check all 20 are recorded, each with a start 1 µs early.
+     */
+    @Test
+    void aTornSlotIsCountedAsAnEndWithoutAStartNeverTakenForAStart() {
+        try (KmeshStandIn kmesh = KmeshStandIn.start(bpffs.path())) {
+            assertEquals(new KmeshStandIn.Result(0, 0, 0, 0), kmesh.produce(TYPE, 20, Call.TORN, false));
+            assertEquals(List.of(), RawProbeMaps.drain(kmesh.mapFd(KmeshStandIn.RING)));
+            assertEquals(20, RawProbeMaps.perCpuSum(kmesh.mapFd(KmeshStandIn.COUNTERS),
+                    ProbeLayout.COUNTER_END_WITHOUT_START));
+            // Each start found the slot the one before left torn: a start never moves that into the map.
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)), "a torn slot is not a start");
+            assertEquals(new KmeshStandIn.Result(10, 0, 0, 0), kmesh.produce(TYPE, 10, Call.RUN, false),
+                    "the next starts take the slot again");
+            assertEquals(List.of(), RawProbeMaps.keys(kmesh.mapFd(KmeshStandIn.STARTS)));
+        }
+    }
+
+    /**
      * A program preempted between its start and end by another of the same type on the same CPU:
      * the inner start moves the outer one into km_perf_map, and the outer end finds it there.
      */

@@ -86,6 +86,7 @@ class ProbeLayoutTest {
         assertEquals(0, Btf.offsetOf(slot, "start_ns"));
         assertEquals(ProbeLayout.SLOT_COOKIE_OFFSET, Btf.offsetOf(slot, "socket_cookie"));
         assertEquals(ProbeLayout.SLOT_TYPE_OFFSET, Btf.offsetOf(slot, "operation_type"));
+        assertEquals(ProbeLayout.SLOT_CHECK_OFFSET, Btf.offsetOf(slot, "check"));
 
         MapDefinition slots = BpfElf.resource(RESOURCES + STANDIN).btf().maps().get(ProbeLayout.namesOf(ProbeLayout.SLOTS).get(1));
         assertEquals(MapType.PERCPU_ARRAY, slots.type());

@@ -126,7 +126,7 @@ public final class RawProbeMaps {
                 Errno.check("reading slot " + slot, libbpf().bpf_map_lookup_elem(fd, key, values));
                 for (int cpu = 0; cpu < cpus; cpu++) {
                     long base = (long) ProbeLayout.SLOT_VALUE_SIZE * cpu;
-                    if (values.getLong(base) != 0) {
+                    if (values.getInt(base + ProbeLayout.SLOT_CHECK_OFFSET) != 0) {
                         starts.add(new long[] {values.getLong(base + ProbeLayout.SLOT_COOKIE_OFFSET),
                             values.getInt(base + ProbeLayout.SLOT_TYPE_OFFSET) & 0xFFFF_FFFFL});
                     }
