@@ -142,7 +142,7 @@ struct kmesh_perf_slot {
 	__u64 start_ns;
 	__u64 socket_cookie;
 	__u32 operation_type;
-	__u32 check;		/* 0: free; else kmesh_perf_slot_check() of the three above, written last */
+	__u32 check;		/* 0: free; else kmesh_perf_slot_check() of the three above */
 };
 
 #define KMESH_PERF_SLOT_TYPES 8
@@ -607,10 +607,10 @@ struct {
 /*
  * The slot is per CPU but not locked: on a preemptible kernel a program preempted while it writes
  * or clears the slot may meet another of its type there, and the slot may hold fields of both.
- * The start writes check last, a mix of the three fields it wrote, and a start or end trusts the
- * slot only when check matches its fields: a torn slot is never taken for a start (the end then
- * looks in kmesh_perf_map and counts an end without a start), so no duration pairs one
- * operation's start with another's end.
+ * The start also writes check, a mix of the three fields it wrote, and a start or end trusts the
+ * slot only when check matches its fields, whatever order the four stores land in: a torn slot
+ * is never taken for a start (the end then looks in kmesh_perf_map and counts an end without a
+ * start), so no duration pairs one operation's start with another's end.
  */
 static __always_inline __u32 kmesh_perf_slot_check(__u64 start_ns, __u64 cookie, __u32 operation_type)
 {
@@ -624,23 +624,22 @@ static __always_inline int kmesh_perf_run_start(__u32 operation_type, __u64 cook
 	__u32 index = operation_type & (KMESH_PERF_SLOT_TYPES - 1);
 	struct kmesh_perf_slot *slot;
 	__u64 start_ns, held_ns, held_cookie;
-	__u32 held_type, held_check;
+	__u32 held_type;
 
 	if (kmesh_perf_mode_of(operation_type) == KMESH_PERF_MODE_OFF)
 		return KMESH_PERF_SKIPPED;
 	slot = bpf_map_lookup_elem(&kmesh_perf_slot, &index);
 	if (!slot)
 		return kmesh_perf_cookie_start_(operation_type, cookie);
-	held_check = slot->check;
 	held_ns = slot->start_ns;
 	held_cookie = slot->socket_cookie;
 	held_type = slot->operation_type;
-	/* A start of this socket's own that never ended is replaced, as the start map replaces it. */
-	if (held_check && held_check == kmesh_perf_slot_check(held_ns, held_cookie, held_type)
+	/* A free slot's check is 0, which no check equals. A start of this socket's own that never
+	 * ended is replaced, as the start map replaces it. */
+	if (slot->check == kmesh_perf_slot_check(held_ns, held_cookie, held_type)
 	    && (held_cookie != cookie || held_type != operation_type))
 		kmesh_perf_cookie_store_(held_type, held_cookie, held_ns);
 	start_ns = bpf_ktime_get_ns();
-	slot->check = 0;
 	slot->start_ns = start_ns;
 	slot->socket_cookie = cookie;
 	slot->operation_type = operation_type;
@@ -659,18 +658,15 @@ static __always_inline int kmesh_perf_run_end_(__u32 operation_type, __u64 cooki
 	struct kmesh_perf_slot *slot;
 	struct kmesh_perf_record *value;
 	__u64 end_ns, start_ns = 0;
-	__u32 check = 0;
 
 	if (mode == KMESH_PERF_MODE_OFF)
 		return KMESH_PERF_SKIPPED;
 	end_ns = bpf_ktime_get_ns();
 	slot = bpf_map_lookup_elem(&kmesh_perf_slot, &index);
-	if (slot) {
-		check = slot->check;
-		start_ns = slot->start_ns;
-	}
-	if (slot && check && slot->socket_cookie == cookie && slot->operation_type == operation_type
-	    && check == kmesh_perf_slot_check(start_ns, cookie, operation_type)) {
+	if (slot)
+		start_ns = slot->start_ns;	/* read once: the start accounted is the start checked */
+	if (slot && slot->socket_cookie == cookie && slot->operation_type == operation_type
+	    && slot->check == kmesh_perf_slot_check(start_ns, cookie, operation_type)) {
 		slot->check = 0;
 	} else {
 		/* Moved into the map by a start that needed the slot, or started elsewhere. */

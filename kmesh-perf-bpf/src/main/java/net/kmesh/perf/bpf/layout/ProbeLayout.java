@@ -103,6 +103,6 @@ public final class ProbeLayout {
     public static final int SLOT_COOKIE_OFFSET = 8;
     /** Offset of {@code operation_type} in a slot. */
     public static final int SLOT_TYPE_OFFSET = 16;
-    /** Offset of {@code check} in a slot: 0 when the slot is free, written last by a start. */
+    /** Offset of {@code check} in a slot: 0 when the slot is free, else a mix of the other three fields. */
     public static final int SLOT_CHECK_OFFSET = 20;
 }
