@@ -3,9 +3,9 @@ package net.kmesh.perf.bpf.ringbuf;
 /**
  * How long the consumer thread waits between reads, from how fast its current ring fills. After a
  * read that found records it waits at most the batch delay, no longer than the ring takes to fill
- * at 10,000 records/s ({@link #JUMP_BYTES_PER_NANO}), and never longer than a quarter of the
- * ring's fill time at the recent peak rate (a consumer of a slow ring: as long as leaves 12 ms of
- * it free), so a small ring (Kmesh's is 4 KiB) does not overflow because of the wait; rates are
+ * at 10,000 records/s ({@link #JUMP_BYTES_PER_NANO}), and leaves free 12 ms of the ring's fill
+ * time at the recent peak rate, or three quarters of it where that is more (an observer: always
+ * three quarters), so a small ring (Kmesh's is 4 KiB) does not overflow because of the wait; rates are
  * taken over spans of at least 5 ms, so a producer's bursts do not pass for its rate. A consumer whose ring fills fast waits for the kernel's wake-up instead;
  * an observer, whose wake-ups the real consumer takes, keeps reading on the timer while records
  * come. Holds the rate seen so far; used on the consumer thread only.
@@ -34,16 +34,15 @@ final class WaitPlan {
      */
     static final long NOTIFIED_RING_NANOS = 16_000_000L;
     /**
-     * A ring read on the timer that fills faster than this at the peak rate waits a quarter of that
-     * fill, keeping three quarters of it free at the peak (Kmesh's 4 KiB ring at 5,000 records/s in
-     * bursts of 8,000: 9.6 ms, and 17 ms at the mean): at the kernel's wake-ups a producer writing
-     * every millisecond woke the agent a thousand times a second, each wake-up 25–60 µs of its CPU
-     * on a VM, and the agent took 2.1–3.1 % of a core at 5,000 records/s; on this timer it reads
-     * 200–270 times a second. A slower ring's timer waits
-     * up to the batch delay with {@link #TIMER_ROOM_NANOS} free.
+     * The fill time a consumer's timer leaves free at least, at the peak rate. Kmesh's 4 KiB ring at
+     * 5,000 records/s fills in 20.5 ms, and the timer waits up to 8.5 ms; written every millisecond,
+     * its 5 ms spans peak at 6,000-7,000 records/s, and the agent read it 172-186 times a second
+     * where a quarter of the fill at the peak (the wait until then, 15 ms free) read it 237 times and
+     * the kernel's wake-ups a thousand. Each read is a wake-up, 50-80 µs of the agent's CPU on a VM
+     * (a bare timer's wake-up of an idle JVM thread cost 78 µs here, of a C thread 47 µs). A
+     * producer in bursts raises the peak and shortens the wait: at 8,000 records/s the ring fills
+     * in 12.8 ms, and the wait is the quarter of {@link #delayFor}.
      */
-    static final long SHORT_TIMER_RING_NANOS = 25_000_000L;
-    /** The fill time a consumer's timer leaves free at least. */
     static final long TIMER_ROOM_NANOS = 12_000_000L;
     /**
      * The fastest rate a ring read on a timer is sure to hold from one read to the next, whatever
@@ -134,10 +133,9 @@ final class WaitPlan {
     }
 
     /**
-     * A consumer's wait on the timer: a quarter of the ring's fill while it fills within
-     * {@link #SHORT_TIMER_RING_NANOS}; beyond, as long as leaves {@link #TIMER_ROOM_NANOS} of it free,
-     * up to the batch delay, and never shorter than {@link #delayFor}: a wake-up costs the agent
-     * 25–60 µs of CPU on a VM.
+     * A consumer's wait on the timer: as long as leaves {@link #TIMER_ROOM_NANOS} of the ring's fill
+     * at {@code bytesPerNano} free, up to {@link #timerCap}, and never shorter than a quarter of the
+     * fill ({@link #delayFor}): a wake-up costs the agent 25–80 µs of CPU on a VM.
      */
     static long consumerDelay(int ringSize, double bytesPerNano, long batchDelayNanos) {
         long cap = timerCap(ringSize, batchDelayNanos);
@@ -146,9 +144,6 @@ final class WaitPlan {
             return quarter;
         }
         long fill = (long) (ringSize / bytesPerNano);
-        if (fill < SHORT_TIMER_RING_NANOS) {
-            return quarter;
-        }
         return Math.max(quarter, Math.min(cap, fill - TIMER_ROOM_NANOS));
     }
 
