@@ -168,7 +168,7 @@ public final class BpfPerfMonitor implements PerfMonitor {
             detection.atOpen(follower, logDrops != null && logDrops.seen(), features, notes);
             MapStatsCollector mapStats = MonitorParts.mapStats(config, resources, features, notes);
             ProgramStatsCollector programStats = MonitorParts.programStats(config, resources, features, notes);
-            DaemonUsageReader daemon = MonitorParts.daemon(config, features, notes);
+            DaemonUsageReader daemon = MonitorParts.daemon(config, resources, features, notes);
             Capabilities capabilities = new Capabilities(MonitorParts.kernelRelease(), natives.version(), features,
                     notes);
             return new BpfPerfMonitor(config, capabilities, resources, samples, follower, detection, logDrops,

@@ -124,9 +124,10 @@ final class MonitorParts {
         }
     }
 
-    /** The daemon's reader, and whether it matches something now. */
-    static DaemonUsageReader daemon(PerfMonitorConfig config, Set<Feature> features, List<String> notes) {
-        DaemonUsageReader daemon = DaemonUsageReader.of(config.daemon());
+    /** The daemon's reader, closed with {@code resources}, and whether it matches something now. */
+    static DaemonUsageReader daemon(PerfMonitorConfig config, Resources resources, Set<Feature> features,
+                                    List<String> notes) {
+        DaemonUsageReader daemon = resources.add(DaemonUsageReader.of(config.daemon()));
         DaemonUsageReader.Reading first = daemon.reading();
         if (first.matched()) {
             features.add(Feature.DAEMON);

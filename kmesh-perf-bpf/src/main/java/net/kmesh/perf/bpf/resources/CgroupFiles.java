@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import net.kmesh.perf.ResourceUsage.Basis;
 import net.kmesh.perf.ResourceUsage.Bytes;
 import net.kmesh.perf.ResourceUsage.CpuTime;
@@ -63,33 +64,34 @@ final class CgroupFiles {
 
     /**
      * Memory usage, and it less the inactive file-backed pages of {@code memory.stat}: v2's
-     * {@code inactive_file}, v1's {@code total_inactive_file} (the hierarchical count).
+     * {@code inactive_file}, v1's {@code total_inactive_file} (the hierarchical count); each file's
+     * text read by {@code files}.
      */
-    static Memory memory(Path dir, Basis basis) {
+    static Memory memory(Path dir, Basis basis, Function<Path, Optional<String>> files) {
         Path file = file(dir, Resource.MEMORY, basis);
         String inactiveKey = basis == Basis.CGROUP_V2 ? "inactive_file" : "total_inactive_file";
         String version = version(basis);
-        OptionalLong usage = KernelFiles.read(file).map(CgroupFiles::single).orElse(OptionalLong.empty());
+        OptionalLong usage = files.apply(file).map(CgroupFiles::single).orElse(OptionalLong.empty());
         if (usage.isEmpty()) {
             return Memory.NONE;
         }
         long bytes = usage.getAsLong();
-        Optional<Bytes> workingSet = KernelFiles.read(dir.resolve(MEMORY_STAT))
+        Optional<Bytes> workingSet = files.apply(dir.resolve(MEMORY_STAT))
                 .flatMap(text -> Decimal.boxed(FlatKeyed.value(text, inactiveKey)))
                 .map(inactive -> new Bytes(inactive > bytes ? 0 : bytes - inactive, basis,
                         version + file + " - " + MEMORY_STAT + " " + inactiveKey));
         return new Memory(Optional.of(new Bytes(bytes, basis, version + file)), workingSet);
     }
 
-    /** v2's {@code usage_usec} of {@code cpu.stat}, or v1's {@code cpuacct.usage} in nanoseconds. */
-    static Optional<CpuTime> cpu(Path dir, Basis basis) {
+    /** v2's {@code usage_usec} of {@code cpu.stat}, or v1's {@code cpuacct.usage} in nanoseconds, read by {@code files}. */
+    static Optional<CpuTime> cpu(Path dir, Basis basis, Function<Path, Optional<String>> files) {
         Path file = file(dir, Resource.CPU, basis);
         if (basis == Basis.CGROUP_V2) {
-            return KernelFiles.read(file).flatMap(text -> Decimal.boxed(FlatKeyed.value(text, "usage_usec")))
+            return files.apply(file).flatMap(text -> Decimal.boxed(FlatKeyed.value(text, "usage_usec")))
                     .map(usec -> new CpuTime(Duration.of(usec, ChronoUnit.MICROS), basis,
                             version(basis) + file + " usage_usec"));
         }
-        return KernelFiles.read(file).flatMap(text -> Decimal.boxed(single(text)))
+        return files.apply(file).flatMap(text -> Decimal.boxed(single(text)))
                 .map(ns -> new CpuTime(Duration.ofNanos(ns), basis, version(basis) + file));
     }
 

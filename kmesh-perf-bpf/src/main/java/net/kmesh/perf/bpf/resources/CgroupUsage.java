@@ -27,11 +27,15 @@ import net.kmesh.perf.bpf.sys.Mounts.Mount;
  * controller's hierarchy, as runc and systemd create them, when that exists.
  */
 final class CgroupUsage {
+    /** Reads the cgroup's own files, at every reading (held open where the reader holds them). */
     private final ProcFs proc;
+    /** Other processes' files: opened at each read, never held. */
+    private final ProcFs plain;
     private final Path mountTable;
 
     CgroupUsage(ProcFs proc, Path mountTable) {
         this.proc = proc;
+        this.plain = proc.readingWith(KernelFiles::read);
         this.mountTable = mountTable;
     }
 
@@ -81,16 +85,16 @@ final class CgroupUsage {
         return Usages.of(target, memory, cpu, notes);
     }
 
-    private static Memory read(Path dir, Resource resource, Basis basis, List<String> notes) {
-        Memory memory = CgroupFiles.memory(dir, basis);
+    private Memory read(Path dir, Resource resource, Basis basis, List<String> notes) {
+        Memory memory = CgroupFiles.memory(dir, basis, proc.files());
         if (memory.usage().isEmpty()) {
             notes.add(CgroupFiles.unreadable(dir, resource, basis));
         }
         return memory;
     }
 
-    private static Optional<CpuTime> cpu(Path dir, Basis basis, List<String> notes) {
-        Optional<CpuTime> cpu = CgroupFiles.cpu(dir, basis);
+    private Optional<CpuTime> cpu(Path dir, Basis basis, List<String> notes) {
+        Optional<CpuTime> cpu = CgroupFiles.cpu(dir, basis, proc.files());
         if (cpu.isEmpty()) {
             notes.add(CgroupFiles.unreadable(dir, Resource.CPU, basis));
         }
@@ -123,7 +127,7 @@ final class CgroupUsage {
         Set<String> paths = new TreeSet<>();
         for (long pid : members.get()) {
             // A process that exited since it was listed has no cgroup lines and drops out.
-            proc.cgroups(pid).v1("memory").ifPresent(paths::add);
+            plain.cgroups(pid).v1("memory").ifPresent(paths::add);
         }
         if (paths.isEmpty()) {
             notes.add(lacks + " and it holds no process whose v1 memory cgroup could stand in");

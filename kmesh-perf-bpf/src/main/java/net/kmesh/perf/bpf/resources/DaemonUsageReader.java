@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * when the target is found again, once per change, and once per change of the usage's notes. A value
  * whose file holds something other than a decimal below 2^63 ({@code max}, a wrapped counter near
  * 2^64, garbage) is absent, never saturated, and not replaced by another source. Thread-safe; each
- * read reads the files anew.
+ * read reads the files anew, the target's own procfs and cgroupfs files through fds held open
+ * between reads (at most 8: a file made anew at each read, that fails to read once its process
+ * exits or its cgroup is removed, and is then opened again by path), which {@link #close()} closes.
  */
-public final class DaemonUsageReader {
+public final class DaemonUsageReader implements AutoCloseable {
     /** Clock ticks per second of {@code /proc/PID/stat} times: 100 on every mainstream Linux architecture. */
     public static final long USER_HZ = 100;
 
@@ -33,6 +35,8 @@ public final class DaemonUsageReader {
     private static final long UNPINNED = -1;
 
     private final DaemonTarget target;
+    /** The target's files read at every reading, held open between readings; closed by {@link #close()}. */
+    private final HeldFiles held = new HeldFiles();
     private final ProcFs proc;
     private final ProcessUsage processes;
     private final CgroupUsage cgroups;
@@ -149,7 +153,7 @@ public final class DaemonUsageReader {
 
     DaemonUsageReader(DaemonTarget target, Path procRoot, Path mountTable, long clockTicksPerSecond, StateLog log) {
         this.target = Objects.requireNonNull(target, "target");
-        this.proc = new ProcFs(Objects.requireNonNull(procRoot, "procRoot"), clockTicksPerSecond);
+        this.proc = new ProcFs(Objects.requireNonNull(procRoot, "procRoot"), clockTicksPerSecond).readingWith(held::read);
         Objects.requireNonNull(mountTable, "mountTable");
         this.processes = new ProcessUsage(proc, mountTable);
         this.cgroups = new CgroupUsage(proc, mountTable);
@@ -273,6 +277,20 @@ public final class DaemonUsageReader {
                 LOG.info(message);
             }
         };
+    }
+
+    /**
+     * Closes the files held open between readings. Readings after it still work, each opening and
+     * closing what it reads. Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        held.close();
+    }
+
+    /** How many files are held open now; for tests. */
+    int heldFiles() {
+        return held.heldCount();
     }
 
     @Override

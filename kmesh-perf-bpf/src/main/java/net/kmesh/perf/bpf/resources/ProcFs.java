@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import net.kmesh.perf.ResourceUsage.Basis;
 import net.kmesh.perf.ResourceUsage.Bytes;
 import net.kmesh.perf.ResourceUsage.CpuTime;
@@ -20,15 +22,27 @@ import org.slf4j.LoggerFactory;
  *
  * @param root               the procfs mount point
  * @param clockTicksPerSecond USER_HZ, the unit of times in {@code /proc/PID/stat}
+ * @param files              how a file's text is read: {@link KernelFiles#read}, or a target's
+ *                           {@link HeldFiles} for the files read at every scrape
  */
-record ProcFs(Path root, long clockTicksPerSecond) {
+record ProcFs(Path root, long clockTicksPerSecond, Function<Path, Optional<String>> files) {
     private static final Logger LOG = LoggerFactory.getLogger(ProcFs.class);
 
+    ProcFs(Path root, long clockTicksPerSecond) {
+        this(root, clockTicksPerSecond, KernelFiles::read);
+    }
+
     ProcFs {
+        Objects.requireNonNull(files, "files");
         if (clockTicksPerSecond < 1 || clockTicksPerSecond > 1_000_000_000L) {
             throw new IllegalArgumentException("clock ticks per second must be between 1 and 10^9, got "
                     + clockTicksPerSecond);
         }
+    }
+
+    /** The same procfs, its files read by {@code reader}. */
+    ProcFs readingWith(Function<Path, Optional<String>> reader) {
+        return new ProcFs(root, clockTicksPerSecond, reader);
     }
 
     Path dir(long pid) {
@@ -42,12 +56,12 @@ record ProcFs(Path root, long clockTicksPerSecond) {
     }
 
     Optional<ProcStat> stat(long pid) {
-        return KernelFiles.read(dir(pid).resolve("stat")).flatMap(ProcStat::parse);
+        return files.apply(dir(pid).resolve("stat")).flatMap(ProcStat::parse);
     }
 
     /** The name in {@code /proc/PID/comm}, without its newline, as ISO-8859-1 chars of its bytes. */
     Optional<String> comm(long pid) {
-        return KernelFiles.read(dir(pid).resolve("comm"))
+        return files.apply(dir(pid).resolve("comm"))
                 .map(s -> s.endsWith("\n") ? s.substring(0, s.length() - 1) : s);
     }
 
@@ -58,7 +72,7 @@ record ProcFs(Path root, long clockTicksPerSecond) {
 
     /** The text of {@code /proc/PID/cgroup}; empty when it is missing (a kernel without cgroups). */
     Optional<String> cgroupText(long pid) {
-        return KernelFiles.read(dir(pid).resolve("cgroup"));
+        return files.apply(dir(pid).resolve("cgroup"));
     }
 
     /**
@@ -67,7 +81,7 @@ record ProcFs(Path root, long clockTicksPerSecond) {
      */
     Optional<Bytes> rss(long pid) {
         Path status = dir(pid).resolve("status");
-        return KernelFiles.read(status).flatMap(text -> Decimal.boxed(ProcStatus.rssBytes(text)))
+        return files.apply(status).flatMap(text -> Decimal.boxed(ProcStatus.rssBytes(text)))
                 .map(b -> new Bytes(b, Basis.PROCESS, status + " VmRSS"));
     }
 

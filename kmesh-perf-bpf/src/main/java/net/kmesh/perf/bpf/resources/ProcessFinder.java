@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * it, the one started first (then the lowest pid). Thread-safe.
  */
 final class ProcessFinder {
+    /** The process found last is checked through these, at every reading. */
     private final ProcFs proc;
+    /** Every process is looked at through these when the one found last is gone: opened at each read, never held. */
+    private final ProcFs plain;
     private final String comm;
     private final AtomicReference<Found> last = new AtomicReference<>();
 
@@ -20,6 +23,7 @@ final class ProcessFinder {
 
     ProcessFinder(ProcFs proc, String name) {
         this.proc = proc;
+        this.plain = proc.readingWith(KernelFiles::read);
         // ProcFs reads names as ISO-8859-1 chars of their bytes; compare with the same view of the UTF-8 name.
         this.comm = new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
@@ -44,9 +48,9 @@ final class ProcessFinder {
     }
 
     private Optional<Found> scan() {
-        return proc.pids().stream()
-                .filter(pid -> proc.comm(pid).filter(comm::equals).isPresent())
-                .flatMap(pid -> proc.stat(pid).filter(this::isAlive).map(s -> new Found(pid, s)).stream())
+        return plain.pids().stream()
+                .filter(pid -> plain.comm(pid).filter(comm::equals).isPresent())
+                .flatMap(pid -> plain.stat(pid).filter(this::isAlive).map(s -> new Found(pid, s)).stream())
                 .min(Comparator.comparingLong((Found f) -> f.stat().startTicks()).thenComparingLong(Found::pid));
     }
 

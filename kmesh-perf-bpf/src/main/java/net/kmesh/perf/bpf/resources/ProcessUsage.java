@@ -22,7 +22,10 @@ import net.kmesh.perf.bpf.sys.Mounts.Mount;
  * whose basis changed under a running process could fall, which Prometheus reads as a reset.
  */
 final class ProcessUsage {
+    /** The target's files, read at every reading (held open where the reader holds them). */
     private final ProcFs proc;
+    /** Other processes' files, read when deciding: opened at each read, never held. */
+    private final ProcFs plain;
     private final Path mountTable;
     private final AtomicReference<Decision> decided = new AtomicReference<>();
     private final AtomicReference<ParsedCgroups> lastCgroups = new AtomicReference<>();
@@ -79,6 +82,7 @@ final class ProcessUsage {
 
     ProcessUsage(ProcFs proc, Path mountTable) {
         this.proc = proc;
+        this.plain = proc.readingWith(KernelFiles::read);
         this.mountTable = mountTable;
     }
 
@@ -96,7 +100,7 @@ final class ProcessUsage {
         List<String> notes = new ArrayList<>();
         Memory memory;
         if (d.memory().dir().isPresent()) {
-            memory = CgroupFiles.memory(d.memory().dir().get(), d.memory().basis());
+            memory = CgroupFiles.memory(d.memory().dir().get(), d.memory().basis(), proc.files());
             if (memory.usage().isEmpty()) {
                 notes.add(CgroupFiles.unreadable(d.memory().dir().get(), Resource.MEMORY, d.memory().basis()));
             }
@@ -107,7 +111,7 @@ final class ProcessUsage {
         }
         Optional<CpuTime> cpu;
         if (d.cpu().dir().isPresent()) {
-            cpu = CgroupFiles.cpu(d.cpu().dir().get(), d.cpu().basis());
+            cpu = CgroupFiles.cpu(d.cpu().dir().get(), d.cpu().basis(), proc.files());
             if (cpu.isEmpty()) {
                 notes.add(CgroupFiles.unreadable(d.cpu().dir().get(), Resource.CPU, d.cpu().basis()));
             }
@@ -164,7 +168,7 @@ final class ProcessUsage {
                                 ? " (its parent does not enable the memory controller)" : ""));
                 continue;
             }
-            Optional<String> shared = CgroupMembers.sharing(proc, dir, pid);
+            Optional<String> shared = CgroupMembers.sharing(plain, dir, pid);
             if (shared.isEmpty()) {
                 return Choice.cgroup(dir, place.basis());
             }
