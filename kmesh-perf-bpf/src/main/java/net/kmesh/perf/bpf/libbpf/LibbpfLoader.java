@@ -79,6 +79,7 @@ public final class LibbpfLoader {
                     + ", too old: kmesh-perf needs libbpf >= " + MIN_MAJOR + "." + MIN_MINOR
                     + " (Debian/Ubuntu package libbpf1)", null);
         }
+        FastLibbpf.bind(nativeLibrary);
         LibC libc = Native.load("c", LibC.class);
         LibbpfLog log = new LibbpfLog(libc);
         libbpf.libbpf_set_print(log);

@@ -6,6 +6,7 @@ import net.kmesh.perf.DurationHistogram;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.FastLibbpf;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 
@@ -44,7 +45,7 @@ final class KernelHistograms {
         long max = 0;
         try (Memory key = new Memory(4); Memory values = new Memory((long) ProbeLayout.HIST_VALUE_SIZE * cpus)) {
             key.setInt(0, type);
-            int ret = LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(histFd, key, values);
+            int ret = FastLibbpf.bpf_map_lookup_elem(histFd, key, values);
             if (ret < 0) {
                 throw Errno.failure("reading kmesh_perf_hist[" + type + "]", -ret);
             }

@@ -2,12 +2,12 @@ package net.kmesh.perf.bpf.probe;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 import java.util.Map;
 import java.util.TreeMap;
 import net.kmesh.perf.OperationMode;
 import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.FastLibbpf;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +25,8 @@ final class OperationModes implements AutoCloseable {
     private boolean closed;
     /** False once the kernel refused a batch lookup of this map (before Linux 5.7): one lookup per type then. */
     private boolean batch = true;
+    /** {@link #readBatch}'s buffer, made at its first call; guarded by this. */
+    private Memory batchBuffer;
 
     OperationModes(int mapFd) {
         this.mapFd = mapFd;
@@ -59,36 +61,39 @@ final class OperationModes implements AutoCloseable {
 
     private boolean readBatch(int[] values) {
         int n = values.length;
-        // in/out batch token (an array's is its u32 index), then n keys, then n values.
-        try (Memory m = new Memory(8 + 8L * n)) {
-            Pointer token = m.share(0, 8);
-            Pointer keys = m.share(8, 4L * n);
-            Pointer vals = m.share(8 + 4L * n, 4L * n);
-            IntByReference count = new IntByReference(n);
-            int ret = LibbpfLoader.natives().libbpf().bpf_map_lookup_batch(mapFd, null, token, keys, vals, count, null);
-            int errno = ret < 0 ? -ret : 0;
-            if (errno != 0 && errno != Errno.ENOENT) {
-                if (errno == Errno.EINVAL || errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP) {
-                    batch = false;
-                    return false;
-                }
-                throw Errno.failure("reading kmesh_perf_mode in one batch", errno);
-            }
-            if (count.getValue() != n) {
-                // A mode map of another size than the layout's: read type by type, which names the problem.
+        if (batchBuffer == null) {
+            // The count (u32, padded to 8), the in/out batch token (an array's is its u32 index), then
+            // n keys and n values: kept, since a snapshot reads every mode at every scrape.
+            batchBuffer = new Memory(16 + 8L * n);
+        }
+        Memory m = batchBuffer;
+        Pointer token = m.share(8, 8);
+        Pointer keys = m.share(16, 4L * n);
+        Pointer vals = m.share(16 + 4L * n, 4L * n);
+        m.setInt(0, n);
+        int ret = FastLibbpf.bpf_map_lookup_batch(mapFd, null, token, keys, vals, m, null);
+        int errno = ret < 0 ? -ret : 0;
+        if (errno != 0 && errno != Errno.ENOENT) {
+            if (errno == Errno.EINVAL || errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP) {
                 batch = false;
                 return false;
             }
-            for (int i = 0; i < n; i++) {
-                int key = keys.getInt(4L * i);
-                if (key < 0 || key >= n) {
-                    batch = false;
-                    return false;
-                }
-                values[key] = vals.getInt(4L * i);
-            }
-            return true;
+            throw Errno.failure("reading kmesh_perf_mode in one batch", errno);
         }
+        if (m.getInt(0) != n) {
+            // A mode map of another size than the layout's: read type by type, which names the problem.
+            batch = false;
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            int key = keys.getInt(4L * i);
+            if (key < 0 || key >= n) {
+                batch = false;
+                return false;
+            }
+            values[key] = vals.getInt(4L * i);
+        }
+        return true;
     }
 
     /** Sets {@code type}'s mode, remembering what it was the first time. */
@@ -134,5 +139,9 @@ final class OperationModes implements AutoCloseable {
                 LOG.debug("restoring kmesh_perf_mode[{}] failed: {}", type, e.getMessage());
             }
         });
+        if (batchBuffer != null) {
+            batchBuffer.close();
+            batchBuffer = null;
+        }
     }
 }

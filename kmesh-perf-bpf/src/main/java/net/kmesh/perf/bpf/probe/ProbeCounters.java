@@ -3,6 +3,7 @@ package net.kmesh.perf.bpf.probe;
 import com.sun.jna.Memory;
 import net.kmesh.perf.bpf.layout.ProbeLayout;
 import net.kmesh.perf.bpf.libbpf.Errno;
+import net.kmesh.perf.bpf.libbpf.FastLibbpf;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 
 /**
@@ -14,6 +15,9 @@ final class ProbeCounters implements AutoCloseable {
     private final int mapFd;
     private final int mapId;
     private final int cpus;
+    /** The lookup's key and per-CPU values, kept: this runs at every scrape. Guarded by this. */
+    private final Memory key = new Memory(4);
+    private final Memory values;
     private ProbeCounts last = ProbeCounts.ZERO;
     private boolean closed;
 
@@ -21,6 +25,7 @@ final class ProbeCounters implements AutoCloseable {
         this.mapFd = mapFd;
         this.mapId = mapId;
         this.cpus = LibbpfLoader.natives().possibleCpus();
+        this.values = new Memory(8L * cpus);
     }
 
     /** The id of the counter map: incarnations that share one must not be added twice. */
@@ -31,18 +36,16 @@ final class ProbeCounters implements AutoCloseable {
     /** Reads both counters now; after close, the last values. */
     synchronized ProbeCounts read() {
         if (!closed) {
-            try (Memory key = new Memory(4); Memory values = new Memory(8L * cpus)) {
-                long dropped = slot(key, values, ProbeLayout.COUNTER_DROPPED);
-                long endsWithoutStart = slot(key, values, ProbeLayout.COUNTER_END_WITHOUT_START);
-                last = new ProbeCounts(dropped, endsWithoutStart);
-            }
+            long dropped = slot(ProbeLayout.COUNTER_DROPPED);
+            long endsWithoutStart = slot(ProbeLayout.COUNTER_END_WITHOUT_START);
+            last = new ProbeCounts(dropped, endsWithoutStart);
         }
         return last;
     }
 
-    private long slot(Memory key, Memory values, int slot) {
+    private long slot(int slot) {
         key.setInt(0, slot);
-        int ret = LibbpfLoader.natives().libbpf().bpf_map_lookup_elem(mapFd, key, values);
+        int ret = FastLibbpf.bpf_map_lookup_elem(mapFd, key, values);
         if (ret < 0) {
             // The message is made only on failure: this runs at every scrape.
             throw Errno.failure("reading kmesh_perf_cnt slot " + slot, -ret);
@@ -64,6 +67,8 @@ final class ProbeCounters implements AutoCloseable {
                 // Keep the values of the last successful read.
             }
             closed = true;
+            key.close();
+            values.close();
         }
     }
 }
