@@ -260,6 +260,17 @@ public final class KmeshPerfMetrics implements MeterBinder, AutoCloseable {
         bindings.clear();
     }
 
+    /** For tests: how many series' labels the Prometheus bindings keep between scrapes. */
+    synchronized int cachedLabels() {
+        int n = 0;
+        for (Binding b : bindings.values()) {
+            if (b instanceof PrometheusBinding p) {
+                n += p.cachedLabels();
+            }
+        }
+        return n;
+    }
+
     private static List<Duration> durationBuckets() {
         List<Duration> d = new ArrayList<>();
         for (long nanos : DurationBuckets.BOUNDS_NANOS) {

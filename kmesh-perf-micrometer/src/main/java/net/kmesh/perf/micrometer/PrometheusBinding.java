@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import net.kmesh.perf.PerfSnapshot;
 import net.kmesh.perf.micrometer.Series.Point;
 
@@ -21,6 +23,14 @@ final class PrometheusBinding implements Binding {
     private final Publication publication;
     private final String[] constantNames;
     private final String[] constantValues;
+    /**
+     * Each series' {@link Labels} by its own labels, kept between scrapes: the client validates every
+     * label name when a {@code Labels} is made, and a scrape, whose code runs interpreted for its first
+     * hundred calls or so, made one per series. Series are few and stable (types, maps, programs);
+     * emptied when it holds more than {@link #MAX_CACHED_LABELS}, so names that come and go cannot grow it.
+     */
+    private final Map<List<String>, Labels> labelsCache = new ConcurrentHashMap<>();
+    static final int MAX_CACHED_LABELS = 4096;
     private PrometheusHub hub;
 
     private PrometheusBinding(Publication publication, Map<String, String> constant) {
@@ -72,6 +82,20 @@ final class PrometheusBinding implements Binding {
     }
 
     private Labels labels(Point p) {
+        List<String> key = Arrays.asList(p.labels);
+        Labels cached = labelsCache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Labels made = makeLabels(p);
+        if (labelsCache.size() >= MAX_CACHED_LABELS) {
+            labelsCache.clear();
+        }
+        labelsCache.put(key, made);
+        return made;
+    }
+
+    private Labels makeLabels(Point p) {
         int own = p.labels.length / 2;
         List<String> names = new ArrayList<>(own + constantNames.length);
         List<String> values = new ArrayList<>(own + constantNames.length);
@@ -86,6 +110,11 @@ final class PrometheusBinding implements Binding {
             }
         }
         return Labels.of(names, values);
+    }
+
+    /** How many series' labels are kept between scrapes now. */
+    int cachedLabels() {
+        return labelsCache.size();
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.kmesh.perf.micrometer.Series.Point;
 
@@ -174,19 +175,30 @@ final class PrometheusHub implements MultiCollector {
 
         @SuppressWarnings("unchecked")
         MetricSnapshot snapshot() {
-            String name = family.prometheusName();
-            String help = family.help();
+            MetricMetadata m = metadata(family);
             return switch (family.exposition()) {
-                case COUNTER -> new CounterSnapshot(new MetricMetadata(name, help), (List<CounterDataPointSnapshot>) (List<?>) points);
-                case GAUGE -> new GaugeSnapshot(new MetricMetadata(name, help), (List<GaugeDataPointSnapshot>) (List<?>) points);
-                case UNTYPED -> new UnknownSnapshot(new MetricMetadata(name, help), (List<UnknownDataPointSnapshot>) (List<?>) points);
-                case HISTOGRAM -> new HistogramSnapshot(new MetricMetadata(name, help),
-                        (List<HistogramDataPointSnapshot>) (List<?>) points);
+                case COUNTER -> new CounterSnapshot(m, (List<CounterDataPointSnapshot>) (List<?>) points);
+                case GAUGE -> new GaugeSnapshot(m, (List<GaugeDataPointSnapshot>) (List<?>) points);
+                case UNTYPED -> new UnknownSnapshot(m, (List<UnknownDataPointSnapshot>) (List<?>) points);
+                case HISTOGRAM -> new HistogramSnapshot(m, (List<HistogramDataPointSnapshot>) (List<?>) points);
                 case GAUGE_NAMED_TOTAL -> GAUGE_MAY_END_IN_TOTAL
-                        ? new GaugeSnapshot(new MetricMetadata(name, help), (List<GaugeDataPointSnapshot>) (List<?>) points)
-                        : new CounterSnapshot(new MetricMetadata(name.substring(0, name.length() - "_total".length()), help),
-                                (List<CounterDataPointSnapshot>) (List<?>) points);
+                        ? new GaugeSnapshot(m, (List<GaugeDataPointSnapshot>) (List<?>) points)
+                        : new CounterSnapshot(m, (List<CounterDataPointSnapshot>) (List<?>) points);
             };
         }
+    }
+
+    /**
+     * Each family's metadata, made once: the client validates the name with a regular expression when
+     * metadata is made. The families are the binder's fixed set, so the table cannot grow past it.
+     */
+    private static final Map<Family, MetricMetadata> METADATA = new ConcurrentHashMap<>();
+
+    private static MetricMetadata metadata(Family family) {
+        return METADATA.computeIfAbsent(family, f -> {
+            String name = f.prometheusName();
+            boolean counter = f.exposition() == Family.Exposition.GAUGE_NAMED_TOTAL && !GAUGE_MAY_END_IN_TOTAL;
+            return new MetricMetadata(counter ? name.substring(0, name.length() - "_total".length()) : name, f.help());
+        });
     }
 }

@@ -283,6 +283,34 @@ class BindingTest {
         }
     }
 
+    /**
+     * Each series' labels are kept between scrapes, so a map that comes and goes at every scrape is
+     * written with its own labels each time, never a kept one of another, and what is kept stays
+     * bounded whatever names a data plane makes.
+     */
+    @Test
+    void labelsKeptBetweenScrapesFollowEverySeriesAndStayBounded() {
+        FakeMonitor monitor = new FakeMonitor(SNAPSHOT);
+        int[] scrape = {0};
+        monitor.snapshots = () -> new FakeMonitor.Snap().op(1, "SOCK_TRAFFIC_CONTROL", 1000, 3000, 70_000)
+                .map(new MapStats(13, "km_map_" + scrape[0], "hash", 4, 40, 1000, 5, 90112, CountMethod.ITERATOR)).build();
+        PrometheusMeterRegistry registry = prometheus();
+        try (KmeshPerfMetrics metrics = KmeshPerfMetrics.builder(monitor).nodeName("n").build()) {
+            metrics.bindTo(registry);
+            int rounds = PrometheusBinding.MAX_CACHED_LABELS + 100;
+            for (scrape[0] = 0; scrape[0] < rounds; scrape[0]++) {
+                String text = registry.scrape();
+                if (scrape[0] % 500 == 0 || scrape[0] == rounds - 1) {
+                    assertTrue(text.contains("map_name=\"km_map_" + scrape[0] + "\""), text);
+                    assertFalse(text.contains("map_name=\"km_map_" + (scrape[0] - 1) + "\""), text);
+                    assertTrue(text.contains("node_name=\"n\""), text);
+                }
+                assertTrue(metrics.cachedLabels() <= PrometheusBinding.MAX_CACHED_LABELS, "kept: " + metrics.cachedLabels());
+            }
+            assertTrue(metrics.cachedLabels() > 0, "labels are kept between scrapes");
+        }
+    }
+
     @Test
     void theBinderNeverListensToRecords() {
         // FakeMonitor.addRecordListener throws: binding and scraping must not call it.
