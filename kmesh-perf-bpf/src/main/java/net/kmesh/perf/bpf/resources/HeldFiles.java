@@ -2,10 +2,8 @@ package net.kmesh.perf.bpf.resources;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +31,6 @@ final class HeldFiles implements AutoCloseable {
     static final int MAX_HELD = 8;
     /** Paths whose file system is remembered at most. */
     static final int MAX_KNOWN = 64;
-    private static final int BUFFER = 4096;
     private static final int MAX_BYTES = 1 << 20;
     /** File system types whose files are made at each read and fail once their object is gone. */
     private static final Set<String> KERNEL_MADE = Set.of("proc", "cgroup", "cgroup2");
@@ -146,18 +143,7 @@ final class HeldFiles implements AutoCloseable {
     private static Optional<String> readFrom(RandomAccessFile f) {
         try {
             f.seek(0);
-            byte[] buffer = new byte[BUFFER];
-            int length = 0;
-            for (int n; (n = f.read(buffer, length, buffer.length - length)) > 0; ) {
-                length += n;
-                if (length == buffer.length) {
-                    if (buffer.length >= MAX_BYTES) {
-                        return Optional.empty();
-                    }
-                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
-                }
-            }
-            return Optional.of(new String(buffer, 0, length, StandardCharsets.ISO_8859_1));
+            return Optional.of(KernelFiles.toEnd(f::read, MAX_BYTES));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -31,19 +31,7 @@ final class KernelFiles {
         // scrape, at a second's interval, and NIO's channel set-up made each read cost 0.40 ms of
         // CPU there against 0.085 ms for a plain read(2) loop into a heap array.
         try (FileInputStream in = new FileInputStream(file.toFile())) {
-            // Read to EOF: these files report a size of 0 or 4096 whatever they hold.
-            byte[] buffer = new byte[BUFFER];
-            int length = 0;
-            for (int n; (n = in.read(buffer, length, buffer.length - length)) > 0; ) {
-                length += n;
-                if (length == buffer.length) {
-                    if (buffer.length >= MAX_BYTES) {
-                        throw new IOException("longer than " + MAX_BYTES + " bytes");
-                    }
-                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
-                }
-            }
-            return Optional.of(new String(buffer, 0, length, StandardCharsets.ISO_8859_1));
+            return Optional.of(toEnd(in::read, MAX_BYTES));
         } catch (FileNotFoundException e) {
             // Missing (its process exited) or not readable: FileInputStream says which only in its message.
             LOG.debug("cannot open {}: {}", file, e.getMessage());
@@ -52,6 +40,32 @@ final class KernelFiles {
             LOG.debug("cannot read {}: {}", file, e.toString());
             return Optional.empty();
         }
+    }
+
+    /** Where {@link #toEnd} reads from: a stream's or a random-access file's {@code read}. */
+    interface Source {
+        int read(byte[] buffer, int offset, int length) throws IOException;
+    }
+
+    /**
+     * Reads {@code in} to its end as ISO-8859-1 chars of its bytes: these files report a size of 0
+     * or 4096 whatever they hold.
+     *
+     * @throws IOException when a read fails, or the text is longer than {@code maxBytes}
+     */
+    static String toEnd(Source in, int maxBytes) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        int length = 0;
+        for (int n; (n = in.read(buffer, length, buffer.length - length)) > 0; ) {
+            length += n;
+            if (length == buffer.length) {
+                if (buffer.length >= maxBytes) {
+                    throw new IOException("longer than " + maxBytes + " bytes");
+                }
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            }
+        }
+        return new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
     }
 
     /** True when {@code name} is a file in {@code dir}. */
