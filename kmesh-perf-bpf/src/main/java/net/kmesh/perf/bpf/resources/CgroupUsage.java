@@ -35,7 +35,7 @@ final class CgroupUsage {
 
     CgroupUsage(ProcFs proc, Path mountTable) {
         this.proc = proc;
-        this.plain = proc.readingWith(KernelFiles::read);
+        this.plain = proc.openingEachRead();
         this.mountTable = mountTable;
     }
 

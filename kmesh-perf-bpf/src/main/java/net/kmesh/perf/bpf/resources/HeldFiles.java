@@ -36,7 +36,12 @@ final class HeldFiles implements AutoCloseable {
     private static final Set<String> KERNEL_MADE = Set.of("proc", "cgroup", "cgroup2");
 
     private final Map<Path, RandomAccessFile> held = new LinkedHashMap<>(16, 0.75f, true);
-    private final Map<Path, Boolean> holdable = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Path, Boolean> holdable = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Boolean> eldest) {
+            return size() > MAX_KNOWN;
+        }
+    };
     private boolean closed;
 
     /**
@@ -73,6 +78,11 @@ final class HeldFiles implements AutoCloseable {
     /** How many files are held now. */
     synchronized int heldCount() {
         return held.size();
+    }
+
+    /** How many paths' file systems are remembered now. */
+    synchronized int knownCount() {
+        return holdable.size();
     }
 
     /** Closes every held file; later reads hold none. Idempotent. */
@@ -130,11 +140,6 @@ final class HeldFiles implements AutoCloseable {
         }
         synchronized (this) {
             holdable.put(file, kernel);
-            if (holdable.size() > MAX_KNOWN) {
-                Iterator<Boolean> eldest = holdable.values().iterator();
-                eldest.next();
-                eldest.remove();
-            }
         }
         return kernel;
     }

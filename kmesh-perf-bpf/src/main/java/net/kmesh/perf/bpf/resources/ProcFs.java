@@ -45,6 +45,11 @@ record ProcFs(Path root, long clockTicksPerSecond, Function<Path, Optional<Strin
         return new ProcFs(root, clockTicksPerSecond, reader);
     }
 
+    /** The same procfs, each file opened and closed at every read: for files never worth holding. */
+    ProcFs openingEachRead() {
+        return readingWith(KernelFiles::read);
+    }
+
     Path dir(long pid) {
         return root.resolve(Long.toString(pid));
     }

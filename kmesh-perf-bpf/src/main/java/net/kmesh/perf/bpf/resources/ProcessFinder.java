@@ -23,7 +23,7 @@ final class ProcessFinder {
 
     ProcessFinder(ProcFs proc, String name) {
         this.proc = proc;
-        this.plain = proc.readingWith(KernelFiles::read);
+        this.plain = proc.openingEachRead();
         // ProcFs reads names as ISO-8859-1 chars of their bytes; compare with the same view of the UTF-8 name.
         this.comm = new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }

@@ -82,7 +82,7 @@ final class ProcessUsage {
 
     ProcessUsage(ProcFs proc, Path mountTable) {
         this.proc = proc;
-        this.plain = proc.readingWith(KernelFiles::read);
+        this.plain = proc.openingEachRead();
         this.mountTable = mountTable;
     }
 

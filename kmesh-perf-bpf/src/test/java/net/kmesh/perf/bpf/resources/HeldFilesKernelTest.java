@@ -101,6 +101,20 @@ class HeldFilesKernelTest {
     }
 
     @Test
+    void theFileSystemsOfAtMost64PathsAreRememberedAndEachFileStillReads() throws Exception {
+        try (HeldFiles held = new HeldFiles()) {
+            for (int i = 0; i < 3 * HeldFiles.MAX_KNOWN; i++) {
+                Path file = dir.resolve("f" + i);
+                Files.writeString(file, i + "\n");
+                assertEquals(Optional.of(i + "\n"), held.read(file));
+                assertTrue(held.knownCount() <= HeldFiles.MAX_KNOWN, "remembered: " + held.knownCount());
+            }
+            assertEquals(HeldFiles.MAX_KNOWN, held.knownCount());
+            assertEquals(0, held.heldCount(), "regular files are never held");
+        }
+    }
+
+    @Test
     void atMostEightFilesAreHeldAndCloseReleasesThemAll() throws Exception {
         List<String> names = List.of("stat", "status", "cgroup", "statm", "comm", "cmdline", "io", "limits", "wchan",
                 "sched", "oom_score", "personality");
