@@ -114,14 +114,24 @@ final class PrometheusHub implements MultiCollector {
 
         /** A series of {@code p}'s family could not be written: left out, logged when the family builds. */
         void failed(Point p, RuntimeException e) {
-            Accumulated a = families.computeIfAbsent(p.family.exposedName(), n -> new Accumulated(p.family));
+            Accumulated a = accumulated(p.family);
             if (a.failure == null) {
                 a.failure = e;
             }
         }
 
+        /** The family's series so far; a lookup by name, so that two families of one name are written as one. */
+        private Accumulated accumulated(Family family) {
+            Accumulated a = families.get(family.exposedName());
+            if (a == null) {
+                a = new Accumulated(family);
+                families.put(family.exposedName(), a);
+            }
+            return a;
+        }
+
         void add(Point p, Labels labels) {
-            Accumulated a = families.computeIfAbsent(p.family.exposedName(), n -> new Accumulated(p.family));
+            Accumulated a = accumulated(p.family);
             if (!a.seen.add(labels)) {
                 log.problem("duplicate series of " + p.family.exposedName(), "duplicate", () -> "a series is written once though two"
                         + " sources give it (two binders with the same tags in one registry, or two operation types of"
@@ -144,18 +154,18 @@ final class PrometheusHub implements MultiCollector {
         MetricSnapshots build() {
             List<MetricSnapshot> out = new ArrayList<>(families.size());
             for (Accumulated a : families.values()) {
-                String name = a.family.exposedName();
+                String name = a.family.logSubject();
                 try {
                     if (!a.points.isEmpty()) {
                         out.add(a.snapshot());
                     }
                     if (a.failure != null) {
-                        log.failed("series of " + name, a.failure);
+                        log.failed(name, a.failure);
                     } else {
-                        log.ok("series of " + name);
+                        log.ok(name);
                     }
                 } catch (RuntimeException e) {
-                    log.failed("series of " + name, e);
+                    log.failed(name, e);
                 }
             }
             return new MetricSnapshots(out);

@@ -58,40 +58,49 @@ final class Series {
     }
 
     private static final String[] NONE = new String[0];
+    /** Copied once: {@code values()} copies its array at every call. */
+    private static final OperationsProblem.Reason[] REASONS = OperationsProblem.Reason.values();
+    private static final Feature[] FEATURES = Feature.values();
 
     private Series() {
     }
+
+    /** The parts of a snapshot, each turned into series on its own, in this order. */
+    private static final String[] PARTS = {"operation durations", "record counters", "features", "map statistics",
+        "program statistics", "daemon usage"};
+    /** Parts past the maps have no series in Kmesh's names. */
+    private static final int UPSTREAM_PARTS = 4;
 
     /** The series of {@code s}; never throws. */
     static List<Point> of(PerfSnapshot s, Settings settings, StateLog log) {
         List<Point> out = new ArrayList<>(64);
         boolean upstream = settings.naming() == MetricNaming.UPSTREAM;
-        part(out, log, "operation durations", () -> operations(out, s, settings, log));
-        part(out, log, "record counters", () -> records(out, s, settings));
-        part(out, log, "features", () -> features(out, s));
-        part(out, log, "map statistics", () -> {
-            if (upstream) {
-                upstreamMaps(out, s);
-            } else {
-                maps(out, s);
+        // A loop and a switch rather than a lambda per part: this runs at every scrape, interpreted
+        // for its first couple of hundred, where making a lambda costs more than the part's series.
+        for (int part = 0, n = upstream ? UPSTREAM_PARTS : PARTS.length; part < n; part++) {
+            int before = out.size();
+            try {
+                switch (part) {
+                    case 0 -> operations(out, s, settings, log);
+                    case 1 -> records(out, s, settings);
+                    case 2 -> features(out, s);
+                    case 3 -> {
+                        if (upstream) {
+                            upstreamMaps(out, s);
+                        } else {
+                            maps(out, s);
+                        }
+                    }
+                    case 4 -> programs(out, s);
+                    default -> daemon(out, s);
+                }
+                log.ok(PARTS[part]);
+            } catch (RuntimeException e) {
+                out.subList(before, out.size()).clear();
+                log.failed(PARTS[part], e);
             }
-        });
-        if (!upstream) {
-            part(out, log, "program statistics", () -> programs(out, s));
-            part(out, log, "daemon usage", () -> daemon(out, s));
         }
         return out;
-    }
-
-    private static void part(List<Point> out, StateLog log, String what, Runnable add) {
-        int before = out.size();
-        try {
-            add.run();
-            log.ok(what);
-        } catch (RuntimeException e) {
-            out.subList(before, out.size()).clear();
-            log.failed(what, e);
-        }
     }
 
     private static void operations(List<Point> out, PerfSnapshot s, Settings settings, StateLog log) {
@@ -139,19 +148,19 @@ final class Series {
         if (settings.staleStartReaping()) {
             scalar(out, Families.STALE_STARTS_REAPED, r.staleStartsReaped());
         }
-        s.starts().ifPresent(starts -> {
-            scalar(out, Families.STARTS_PENDING, starts.pending());
-            scalar(out, Families.STARTS_STALE, starts.stale());
-        });
-        OperationsProblem.Reason now = s.operationsProblem().map(OperationsProblem::reason).orElse(null);
-        for (OperationsProblem.Reason reason : OperationsProblem.Reason.values()) {
+        if (s.starts().isPresent()) {
+            scalar(out, Families.STARTS_PENDING, s.starts().get().pending());
+            scalar(out, Families.STARTS_STALE, s.starts().get().stale());
+        }
+        OperationsProblem.Reason now = s.operationsProblem().isPresent() ? s.operationsProblem().get().reason() : null;
+        for (OperationsProblem.Reason reason : REASONS) {
             out.add(new Point(Families.OPERATIONS_PROBLEM, new String[] {"reason", reason.tagValue()},
                     reason == now ? 1 : 0, 0, null));
         }
     }
 
     private static void features(List<Point> out, PerfSnapshot s) {
-        for (Feature f : Feature.values()) {
+        for (Feature f : FEATURES) {
             out.add(new Point(Families.FEATURE_ENABLED, new String[] {"feature", f.tagValue()},
                     s.features().contains(f) ? 1 : 0, 0, null));
         }
@@ -220,9 +229,15 @@ final class Series {
         if (u == null) {
             return;
         }
-        u.memoryUsage().ifPresent(m -> scalar(out, Families.DAEMON_MEMORY, m.bytes()));
-        u.workingSet().ifPresent(m -> scalar(out, Families.DAEMON_WORKING_SET, m.bytes()));
-        u.cpuTime().ifPresent(c -> scalar(out, Families.DAEMON_CPU, c.seconds()));
+        if (u.memoryUsage().isPresent()) {
+            scalar(out, Families.DAEMON_MEMORY, u.memoryUsage().get().bytes());
+        }
+        if (u.workingSet().isPresent()) {
+            scalar(out, Families.DAEMON_WORKING_SET, u.workingSet().get().bytes());
+        }
+        if (u.cpuTime().isPresent()) {
+            scalar(out, Families.DAEMON_CPU, u.cpuTime().get().seconds());
+        }
     }
 
     private static void scalar(List<Point> out, Family family, double value) {

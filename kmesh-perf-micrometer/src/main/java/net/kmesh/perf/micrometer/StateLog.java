@@ -37,6 +37,10 @@ final class StateLog {
 
     /** {@code what} worked: logged when it had failed. */
     void ok(String what) {
-        changes.cleared(what, () -> what + " works again");
+        // Asked first: called for every part and family at every scrape, almost always of something
+        // that never failed, where making the message's lambda would be most of the cost.
+        if (changes.holds(what)) {
+            changes.cleared(what, () -> what + " works again");
+        }
     }
 }
