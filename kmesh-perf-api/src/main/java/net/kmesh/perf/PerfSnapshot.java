@@ -1,6 +1,8 @@
 package net.kmesh.perf;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,7 +51,10 @@ public record PerfSnapshot(Instant takenAt, List<OperationStats> operations, Rec
         maps = List.copyOf(maps);
         programs = List.copyOf(programs);
         Objects.requireNonNull(daemon, "daemon");
-        features = Set.copyOf(features);
+        // An EnumSet's copy is a word of bits; Set.copyOf would hash each feature into a HashSet
+        // first, at every scrape.
+        features = Collections.unmodifiableSet(features.isEmpty() ? EnumSet.noneOf(Capabilities.Feature.class)
+                : EnumSet.copyOf(features));
         Objects.requireNonNull(operationsProblem, "operationsProblem");
         Objects.requireNonNull(starts, "starts");
     }

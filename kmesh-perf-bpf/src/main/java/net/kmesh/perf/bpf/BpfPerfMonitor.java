@@ -12,11 +12,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import net.kmesh.perf.Capabilities;
 import net.kmesh.perf.Capabilities.Feature;
 import net.kmesh.perf.ListenerRegistration;
 import net.kmesh.perf.MapStats;
 import net.kmesh.perf.OperationMode;
+import net.kmesh.perf.OperationType;
 import net.kmesh.perf.PendingStarts;
 import net.kmesh.perf.PerfMonitor;
 import net.kmesh.perf.PerfMonitorConfig;
@@ -32,6 +35,7 @@ import net.kmesh.perf.bpf.libbpf.Resources;
 import net.kmesh.perf.bpf.maps.MapStatsCollector;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ops.RecordDecoder;
+import net.kmesh.perf.bpf.probe.Incarnations;
 import net.kmesh.perf.bpf.probe.LogRingDrops;
 import net.kmesh.perf.bpf.probe.OperationsCheck;
 import net.kmesh.perf.bpf.probe.ProbeMaps;
@@ -82,6 +86,17 @@ public final class BpfPerfMonitor implements PerfMonitor {
     private final Family programsFamily = new Family("program statistics");
     private final Family daemonFamily = new Family("daemon usage");
     private final Family startsFamily = new Family("pending starts");
+    // What a snapshot reads, each part on its own (Family.run): made once, not as lambdas at every
+    // snapshot, whose code runs interpreted for its first couple of hundred scrapes and pays for
+    // each lambda it makes.
+    private final Supplier<Boolean> mergeHistograms;
+    private final Supplier<Incarnations.Counters> readCounters;
+    private final Supplier<Long> readReaped;
+    private final Supplier<Optional<PendingStarts>> readStarts;
+    private final Supplier<List<MapStats>> readMaps;
+    private final Supplier<List<ProgramStats>> readPrograms;
+    private final Supplier<DaemonUsageReader.Reading> readDaemon;
+    private final LongFunction<OperationType> naming;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private ScheduledExecutorService scanner;
@@ -120,6 +135,17 @@ public final class BpfPerfMonitor implements PerfMonitor {
         this.daemon = daemon;
         this.mapStats = mapStats;
         this.programStats = programStats;
+        this.mergeHistograms = () -> {
+            source.incarnations().mergeHistograms(aggregator);
+            return Boolean.TRUE;
+        };
+        this.readCounters = () -> source.incarnations().counters();
+        this.readReaped = () -> source.incarnations().staleStartsReaped();
+        this.readStarts = () -> startMap.read(source);
+        this.readMaps = () -> mapStats.collect(config.maps());
+        this.readPrograms = () -> programStats.collect(config.programs());
+        this.readDaemon = () -> daemon.reading();
+        this.naming = code -> config.operationType(code);
     }
 
     /** Opens a monitor as {@code config} says; see {@link PerfMonitor#open(PerfMonitorConfig)}. */
@@ -221,12 +247,15 @@ public final class BpfPerfMonitor implements PerfMonitor {
         }
     }
 
-    /** The source's drops: from its counter map, else from the failed reserves it logs; empty when neither. */
-    private OptionalLong dropped() {
-        OptionalLong counted = source.incarnations().dropped();
+    /** The source's drops: {@code counted} from its counter map, else from the failed reserves it logs; empty when neither. */
+    private OptionalLong dropped(OptionalLong counted) {
         if (counted.isPresent() || logDrops == null || source.incarnations().countersKnown()) {
             return counted;
         }
+        return countersFamily.run(this::loggedDrops).orElse(OptionalLong.empty());
+    }
+
+    private OptionalLong loggedDrops() {
         logDrops.poll();
         return logDrops.seen() ? OptionalLong.of(logDrops.dropped()) : OptionalLong.empty();
     }
@@ -235,26 +264,27 @@ public final class BpfPerfMonitor implements PerfMonitor {
     public PerfSnapshot snapshot() {
         boolean open = !closed.get();
         SourceStatus status = source.status();
-        FeatureDetection.SourceFeatures sourceFeatures = detection.source(source);
-        boolean histograms = open && operationsFamily.run(() -> {
-            source.incarnations().mergeHistograms(aggregator);
-            return Boolean.TRUE;
-        }).isPresent() && source.incarnations().histogramCapable();
-        OperationAggregator.Snapshot s = aggregator.snapshot(config::operationType);
-        OptionalLong dropped = countersFamily.run(this::dropped).orElse(OptionalLong.empty());
-        OptionalLong endsWithoutStart = countersFamily.run(source.incarnations()::endsWithoutStart).orElse(OptionalLong.empty());
-        long reaped = countersFamily.run(source.incarnations()::staleStartsReaped).orElse(0L);
-        Optional<PendingStarts> starts = open ? startsFamily.run(() -> startMap.read(source)).flatMap(p -> p)
+        FeatureDetection.SourceFeatures sourceFeatures = detection.source(source, status);
+        boolean histograms = open && operationsFamily.run(mergeHistograms).isPresent()
+                && source.incarnations().histogramCapable();
+        OperationAggregator.Snapshot s = aggregator.snapshot(naming);
+        Incarnations.Counters counted = countersFamily.run(readCounters).orElse(Incarnations.Counters.UNKNOWN);
+        OptionalLong dropped = dropped(counted.dropped());
+        long reaped = countersFamily.run(readReaped).orElse(0L);
+        Optional<PendingStarts> starts = Optional.empty();
+        if (open) {
+            Optional<Optional<PendingStarts>> read = startsFamily.run(readStarts);
+            starts = read.isPresent() ? read.get() : Optional.empty();
+        }
+        Optional<List<MapStats>> maps = mapStats != null && open ? mapsFamily.run(readMaps) : Optional.empty();
+        Optional<List<ProgramStats>> programs = programStats != null && open ? programsFamily.run(readPrograms)
                 : Optional.empty();
-        Optional<List<MapStats>> maps = mapStats != null && open
-                ? mapsFamily.run(() -> mapStats.collect(config.maps())) : Optional.empty();
-        Optional<List<ProgramStats>> programs = programStats != null && open
-                ? programsFamily.run(() -> programStats.collect(config.programs())) : Optional.empty();
-        Optional<ResourceUsage> usage = daemonFamily.run(daemon::reading).flatMap(DaemonUsageReader.Reading::usage);
+        Optional<DaemonUsageReader.Reading> reading = daemonFamily.run(readDaemon);
+        Optional<ResourceUsage> usage = reading.isPresent() ? reading.get().usage() : Optional.empty();
         Set<Feature> features = detection.atSnapshot(capabilities, sourceFeatures, new FeatureDetection.Reads(
                 histograms, dropped.isPresent(), maps.isPresent(), programs.isPresent(), usage.isPresent()));
         RecordCounters records = new RecordCounters(s.consumed(), s.invalid(), s.typeOverflow(), s.missed(), dropped,
-                endsWithoutStart, s.listenerErrors(), s.corruptions(), reaped);
+                counted.endsWithoutStart(), s.listenerErrors(), s.corruptions(), reaped);
         return new PerfSnapshot(Instant.now(), s.operations(), records, status, maps.orElse(List.of()),
                 programs.orElse(List.of()), usage, features, sourceFeatures.problem(), starts);
     }

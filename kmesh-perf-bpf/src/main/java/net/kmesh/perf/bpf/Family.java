@@ -24,7 +24,9 @@ final class Family {
     <T> Optional<T> run(Supplier<T> read) {
         try {
             T value = read.get();
-            log.cleared(name, () -> "can be read again");
+            if (log.holds(name)) {
+                log.cleared(name, () -> "can be read again");
+            }
             return Optional.of(value);
         } catch (RuntimeException e) {
             if (log.failed(name, e, () -> "missing from snapshots until this is fixed: " + e.getMessage())) {

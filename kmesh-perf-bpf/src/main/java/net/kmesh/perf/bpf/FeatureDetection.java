@@ -89,7 +89,11 @@ final class FeatureDetection {
 
     /** The source's features now: operations (and what goes with them) only while a written ring is attached. */
     SourceFeatures source(SourceFollower source) {
-        SourceStatus status = source.status();
+        return source(source, source.status());
+    }
+
+    /** {@link #source(SourceFollower)} with the source's {@code status} just read. */
+    SourceFeatures source(SourceFollower source, SourceStatus status) {
         Optional<OperationsProblem> problem = check != null ? check.check(status) : status.up() ? Optional.empty()
                 : Optional.of(new OperationsProblem(Reason.WAITING, status.problem().orElse("no ring")));
         log(problem);

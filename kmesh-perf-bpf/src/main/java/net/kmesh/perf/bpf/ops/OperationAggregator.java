@@ -20,6 +20,7 @@ import net.kmesh.perf.OperationType;
  */
 public final class OperationAggregator {
     private static final int DIRECT_TYPES = 256;
+    private static final Comparator<OperationStats> BY_CODE = Comparator.comparingLong(s -> s.type().code());
     private final int maxTypes;
     /** Types below 256 (Kmesh's and most users') are found by index. */
     private final LiveHistogram[] direct = new LiveHistogram[DIRECT_TYPES];
@@ -193,7 +194,7 @@ public final class OperationAggregator {
             long count = histogram.count();
             stats.add(new OperationStats(naming.apply(h.code), count, h.sum, count == 0 ? 0 : h.min, h.max, histogram));
         }
-        stats.sort(Comparator.comparingLong(s -> s.type().code()));
+        stats.sort(BY_CODE);
         return new Snapshot(stats, consumed, invalid, typeOverflow, missed, listenerErrors, corruptions);
     }
 

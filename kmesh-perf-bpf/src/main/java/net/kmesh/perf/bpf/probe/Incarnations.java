@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 import net.kmesh.perf.bpf.libbpf.Fd;
 import net.kmesh.perf.bpf.ops.OperationAggregator;
 import net.kmesh.perf.bpf.ringbuf.RingCursor;
@@ -195,19 +194,35 @@ public final class Incarnations {
         }
     }
 
+    /**
+     * The probe's two counters over every incarnation, each empty while unknown (no counter map).
+     *
+     * @param dropped          records dropped in the kernel
+     * @param endsWithoutStart ends without a start
+     */
+    public record Counters(OptionalLong dropped, OptionalLong endsWithoutStart) {
+        /** Neither counter known. */
+        public static final Counters UNKNOWN = new Counters(OptionalLong.empty(), OptionalLong.empty());
+    }
+
+    /**
+     * Both counters from one read of the live counter maps: what a snapshot takes, instead of
+     * reading the maps once for each counter.
+     */
+    public synchronized Counters counters() {
+        Optional<ProbeCounts> t = totals.total(live(Probe::counters));
+        return t.isPresent() ? new Counters(OptionalLong.of(t.get().dropped()), OptionalLong.of(t.get().endsWithoutStart()))
+                : Counters.UNKNOWN;
+    }
+
     /** Records dropped in the kernel, over every incarnation; empty while unknown (no counter map). */
     public OptionalLong dropped() {
-        return count(ProbeCounts::dropped);
+        return counters().dropped();
     }
 
     /** Ends without a start, over every incarnation; empty while unknown. */
     public OptionalLong endsWithoutStart() {
-        return count(ProbeCounts::endsWithoutStart);
-    }
-
-    private synchronized OptionalLong count(ToLongFunction<ProbeCounts> which) {
-        Optional<ProbeCounts> t = totals.total(live(Probe::counters));
-        return t.isPresent() ? OptionalLong.of(which.applyAsLong(t.get())) : OptionalLong.empty();
+        return counters().endsWithoutStart();
     }
 
     /** Whether the last incarnation attached has a counter map. */
