@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import net.kmesh.perf.DaemonTarget;
 import net.kmesh.perf.ResourceUsage;
 import org.slf4j.Logger;
@@ -44,9 +43,13 @@ public final class DaemonUsageReader implements AutoCloseable {
     private final long selfPid;
     /** How a reading of this process names it, made once. */
     private final String selfLabel;
+    /** The {@code stat} file of this process, and of a pid target (else null): paths made once. */
+    private final Path selfStat;
+    private final Path pinnedStat;
     private final StateLog log;
     private final AtomicLong pinnedStart = new AtomicLong(UNPINNED);
-    private final AtomicReference<State> state = new AtomicReference<>();
+    /** The last reading's state; guarded by {@code this} (a monitor: an interpreted VarHandle costs more). */
+    private State state;
 
     /**
      * One read of the target: its usage, or why there is none. Exactly one of the two is present.
@@ -118,7 +121,7 @@ public final class DaemonUsageReader implements AutoCloseable {
         @Override
         public boolean equals(Object o) {
             return o instanceof State other && valueMissing == other.valueMissing && problem.equals(other.problem)
-                    && notes.equals(other.notes);
+                    && (notes == other.notes || notes.equals(other.notes));
         }
 
         @Override
@@ -160,6 +163,8 @@ public final class DaemonUsageReader implements AutoCloseable {
         this.finder = target instanceof DaemonTarget.ProcessName n ? new ProcessFinder(proc, n.name()) : null;
         this.selfPid = ProcessHandle.current().pid();
         this.selfLabel = target.describe() + " (pid " + selfPid + ")";
+        this.selfStat = proc.dir(selfPid).resolve("stat");
+        this.pinnedStat = target instanceof DaemonTarget.Pid p ? proc.dir(p.pid()).resolve("stat") : null;
         this.log = Objects.requireNonNull(log, "log");
     }
 
@@ -209,9 +214,9 @@ public final class DaemonUsageReader implements AutoCloseable {
         if (target instanceof DaemonTarget.Pid p) {
             return readPinned(p.pid());
         }
-        Optional<ProcStat> stat = proc.stat(selfPid);
+        Optional<ProcStat> stat = proc.stat(selfStat);
         if (stat.isEmpty()) {
-            return Reading.problem("this process (pid " + selfPid + ") cannot read " + proc.dir(selfPid).resolve("stat"));
+            return Reading.problem("this process (pid " + selfPid + ") cannot read " + selfStat);
         }
         return processes.read(selfPid, stat.get(), selfLabel, false);
     }
@@ -226,7 +231,7 @@ public final class DaemonUsageReader implements AutoCloseable {
     }
 
     private Reading readPinned(long pid) {
-        Optional<ProcStat> stat = proc.stat(pid).filter(s -> !s.exited());
+        Optional<ProcStat> stat = proc.stat(pinnedStat).filter(s -> !s.exited());
         if (stat.isEmpty()) {
             return Reading.problem(pinnedStart.get() == UNPINNED ? "no live process has pid " + pid
                     : "pid " + pid + " has exited");
@@ -242,7 +247,11 @@ public final class DaemonUsageReader implements AutoCloseable {
     /** Logs what changed since the last reading: the target lost or found, or the notes of its usage. */
     private void report(Reading r) {
         State now = State.of(r);
-        State before = state.getAndSet(now);
+        State before;
+        synchronized (this) {
+            before = state;
+            state = now;
+        }
         if (now.equals(before)) {
             return;
         }

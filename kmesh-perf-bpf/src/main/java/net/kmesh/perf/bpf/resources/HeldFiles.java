@@ -35,7 +35,7 @@ final class HeldFiles implements AutoCloseable {
     /** File system types whose files are made at each read and fail once their object is gone. */
     private static final Set<String> KERNEL_MADE = Set.of("proc", "cgroup", "cgroup2");
 
-    private final Map<Path, RandomAccessFile> held = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Path, Held> held = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<Path, Boolean> holdable = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, Boolean> eldest) {
@@ -49,7 +49,7 @@ final class HeldFiles implements AutoCloseable {
      * when it cannot be read.
      */
     Optional<String> read(Path file) {
-        RandomAccessFile f = take(file);
+        Held f = take(file);
         if (f != null) {
             Optional<String> text = readFrom(f);
             if (text.isPresent() && !text.get().isEmpty()) {
@@ -62,7 +62,7 @@ final class HeldFiles implements AutoCloseable {
             return KernelFiles.read(file);
         }
         try {
-            f = new RandomAccessFile(file.toFile(), "r");
+            f = new Held(new RandomAccessFile(file.toFile(), "r"));
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }
@@ -89,28 +89,28 @@ final class HeldFiles implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (RandomAccessFile f : held.values()) {
+        for (Held f : held.values()) {
             closeQuietly(f);
         }
         held.clear();
     }
 
     /** Removes {@code file}'s held file from the table, for this thread alone to read; null when none. */
-    private synchronized RandomAccessFile take(Path file) {
+    private synchronized Held take(Path file) {
         return held.remove(file);
     }
 
     /** Holds {@code f} for {@code file}, unless closed, one is held already, or the table is full of newer ones. */
-    private void put(Path file, RandomAccessFile f) {
-        RandomAccessFile surplus = null;
-        RandomAccessFile evicted = null;
+    private void put(Path file, Held f) {
+        Held surplus = null;
+        Held evicted = null;
         synchronized (this) {
             if (closed || held.containsKey(file)) {
                 surplus = f;
             } else {
                 held.put(file, f);
                 if (held.size() > MAX_HELD) {
-                    Iterator<RandomAccessFile> eldest = held.values().iterator();
+                    Iterator<Held> eldest = held.values().iterator();
                     evicted = eldest.next();
                     eldest.remove();
                 }
@@ -145,23 +145,37 @@ final class HeldFiles implements AutoCloseable {
     }
 
     /** The file's text from offset 0 to its end; empty when a read fails (its object is gone) or it is too long. */
-    private static Optional<String> readFrom(RandomAccessFile f) {
+    private static Optional<String> readFrom(Held f) {
         try {
-            f.seek(0);
-            return Optional.of(KernelFiles.toEnd(f::read, MAX_BYTES));
+            f.file.seek(0);
+            return Optional.of(KernelFiles.toEnd(f, MAX_BYTES));
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
-    private static void closeQuietly(RandomAccessFile f) {
+    private static void closeQuietly(Held f) {
         if (f == null) {
             return;
         }
         try {
-            f.close();
+            f.file.close();
         } catch (IOException e) {
             // a read-only file: nothing was buffered that could be lost
+        }
+    }
+
+    /** A file held open, and the source {@link KernelFiles#toEnd} reads it through, made once with it. */
+    private static final class Held implements KernelFiles.Source {
+        final RandomAccessFile file;
+
+        Held(RandomAccessFile file) {
+            this.file = file;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            return file.read(buffer, offset, length);
         }
     }
 }

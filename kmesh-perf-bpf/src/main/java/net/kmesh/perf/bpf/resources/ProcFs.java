@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import net.kmesh.perf.ResourceUsage.Basis;
 import net.kmesh.perf.ResourceUsage.Bytes;
@@ -61,7 +62,13 @@ record ProcFs(Path root, long clockTicksPerSecond, Function<Path, Optional<Strin
     }
 
     Optional<ProcStat> stat(long pid) {
-        return files.apply(dir(pid).resolve("stat")).flatMap(ProcStat::parse);
+        return stat(dir(pid).resolve("stat"));
+    }
+
+    /** {@link #stat(long)} of the process whose {@code stat} file is given. */
+    Optional<ProcStat> stat(Path statFile) {
+        Optional<String> text = files.apply(statFile);
+        return text.isPresent() ? ProcStat.parse(text.get()) : Optional.empty();
     }
 
     /** The name in {@code /proc/PID/comm}, without its newline, as ISO-8859-1 chars of its bytes. */
@@ -77,7 +84,12 @@ record ProcFs(Path root, long clockTicksPerSecond, Function<Path, Optional<Strin
 
     /** The text of {@code /proc/PID/cgroup}; empty when it is missing (a kernel without cgroups). */
     Optional<String> cgroupText(long pid) {
-        return files.apply(dir(pid).resolve("cgroup"));
+        return cgroupText(dir(pid).resolve("cgroup"));
+    }
+
+    /** {@link #cgroupText(long)} of the process whose {@code cgroup} file is given. */
+    Optional<String> cgroupText(Path cgroupFile) {
+        return files.apply(cgroupFile);
     }
 
     /**
@@ -86,8 +98,17 @@ record ProcFs(Path root, long clockTicksPerSecond, Function<Path, Optional<Strin
      */
     Optional<Bytes> rss(long pid) {
         Path status = dir(pid).resolve("status");
-        return files.apply(status).flatMap(text -> Decimal.boxed(ProcStatus.rssBytes(text)))
-                .map(b -> new Bytes(b, Basis.PROCESS, status + " VmRSS"));
+        return rss(status, status + " VmRSS");
+    }
+
+    /** {@link #rss(long)} of the process whose {@code status} file is given, the value's source named by {@code source}. */
+    Optional<Bytes> rss(Path status, String source) {
+        Optional<String> text = files.apply(status);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalLong bytes = ProcStatus.rssBytes(text.get());
+        return bytes.isPresent() ? Optional.of(new Bytes(bytes.getAsLong(), Basis.PROCESS, source)) : Optional.empty();
     }
 
     /**
@@ -95,10 +116,15 @@ record ProcFs(Path root, long clockTicksPerSecond, Function<Path, Optional<Strin
      * that exited too, but not its children (cutime, cstime).
      */
     CpuTime cpu(long pid, ProcStat stat) {
+        return cpu(stat, dir(pid).resolve("stat") + " utime+stime");
+    }
+
+    /** {@link #cpu(long, ProcStat)}, the value's source named by {@code source}. */
+    CpuTime cpu(ProcStat stat, String source) {
         long ticks = stat.cpuTicks();
         Duration time = Duration.ofSeconds(ticks / clockTicksPerSecond,
                 ticks % clockTicksPerSecond * 1_000_000_000L / clockTicksPerSecond);
-        return new CpuTime(time, Basis.PROCESS, dir(pid).resolve("stat") + " utime+stime");
+        return new CpuTime(time, Basis.PROCESS, source);
     }
 
     /** The ids of the processes listed now. */

@@ -30,6 +30,12 @@ final class ProcessUsage {
     private final AtomicReference<Decision> decided = new AtomicReference<>();
     private final AtomicReference<ParsedCgroups> lastCgroups = new AtomicReference<>();
 
+    /** The path of the last process's {@code /proc/PID/cgroup}, made once per process. */
+    private final AtomicReference<CgroupFile> cgroupFile = new AtomicReference<>();
+
+    private record CgroupFile(long pid, Path path) {
+    }
+
     /** The last {@code /proc/PID/cgroup} text read and what it says. */
     private record ParsedCgroups(String text, ProcCgroups cgroups) {
     }
@@ -39,10 +45,20 @@ final class ProcessUsage {
      * made that way carries: made once here, not at every scrape.
      */
     private record Decision(long pid, long startTicks, ProcCgroups cgroups, Choice memory, Choice cpu,
-            String memoryNote, String cpuNote) {
-        Decision(long pid, long startTicks, ProcCgroups cgroups, Choice memory, Choice cpu) {
+            String memoryNote, String cpuNote, List<String> processNotes, Path status, String rssSource,
+            String cpuSource) {
+        Decision(ProcFs proc, long pid, long startTicks, ProcCgroups cgroups, Choice memory, Choice cpu) {
             this(pid, startTicks, cgroups, memory, cpu, "memory is the process's own VmRSS: " + memory.why(),
-                    "cpu is the process's own utime+stime: " + cpu.why());
+                    "cpu is the process's own utime+stime: " + cpu.why(), proc.dir(pid));
+        }
+
+        private Decision(long pid, long startTicks, ProcCgroups cgroups, Choice memory, Choice cpu, String memoryNote,
+                String cpuNote, Path dir) {
+            // What every reading of this decision names, made once: the notes of the usual reading
+            // (both values the process's own, both read) are the same list at every scrape, which the
+            // reader's change log compares by identity first.
+            this(pid, startTicks, cgroups, memory, cpu, memoryNote, cpuNote, List.of(memoryNote, cpuNote),
+                    dir.resolve("status"), dir.resolve("status") + " VmRSS", dir.resolve("stat") + " utime+stime");
         }
 
         boolean holdsFor(long pid, ProcStat stat, ProcCgroups cgroups) {
@@ -105,9 +121,9 @@ final class ProcessUsage {
                 notes.add(CgroupFiles.unreadable(d.memory().dir().get(), Resource.MEMORY, d.memory().basis()));
             }
         } else {
-            memory = Memory.of(proc.rss(pid));
+            memory = Memory.of(proc.rss(d.status(), d.rssSource()));
             notes.add(memory.usage().isPresent() ? d.memoryNote()
-                    : "memory: " + proc.dir(pid).resolve("status") + " has no VmRSS in kB below 2^63");
+                    : "memory: " + d.status() + " has no VmRSS in kB below 2^63");
         }
         Optional<CpuTime> cpu;
         if (d.cpu().dir().isPresent()) {
@@ -116,13 +132,13 @@ final class ProcessUsage {
                 notes.add(CgroupFiles.unreadable(d.cpu().dir().get(), Resource.CPU, d.cpu().basis()));
             }
         } else {
-            cpu = Optional.of(proc.cpu(pid, stat));
+            cpu = Optional.of(proc.cpu(stat, d.cpuSource()));
             notes.add(d.cpuNote());
         }
         if (mayExit && !proc.exists(pid)) {
             return Reading.problem(target + " exited while it was read");
         }
-        return Usages.of(target, memory, cpu, notes);
+        return Usages.of(target, memory, cpu, notes.equals(d.processNotes()) ? d.processNotes() : notes);
     }
 
     /**
@@ -130,7 +146,12 @@ final class ProcessUsage {
      * text changed: a snapshot reads them at every scrape, and they almost never change.
      */
     private ProcCgroups cgroups(long pid) {
-        Optional<String> text = proc.cgroupText(pid);
+        CgroupFile file = cgroupFile.get();
+        if (file == null || file.pid() != pid) {
+            file = new CgroupFile(pid, proc.dir(pid).resolve("cgroup"));
+            cgroupFile.set(file);
+        }
+        Optional<String> text = proc.cgroupText(file.path());
         if (text.isEmpty()) {
             return new ProcCgroups(List.of());
         }
@@ -148,7 +169,7 @@ final class ProcessUsage {
         Place v2 = place(cgroups.unified(), Mounts.cgroup2(mounts), "v2", Basis.CGROUP_V2);
         Place memory = place(cgroups.v1("memory"), Mounts.cgroupV1(mounts, "memory"), "v1 memory", Basis.CGROUP_V1);
         Place cpuacct = place(cgroups.v1("cpuacct"), Mounts.cgroupV1(mounts, "cpuacct"), "v1 cpuacct", Basis.CGROUP_V1);
-        return new Decision(pid, stat.startTicks(), cgroups,
+        return new Decision(proc, pid, stat.startTicks(), cgroups,
                 choose(pid, Resource.MEMORY, List.of(v2, memory)), choose(pid, Resource.CPU, List.of(v2, cpuacct)));
     }
 
