@@ -27,6 +27,12 @@ final class OperationModes implements AutoCloseable {
     private boolean batch = true;
     /** {@link #readBatch}'s buffer, made at its first call; guarded by this. */
     private Memory batchBuffer;
+    /** Views into {@link #batchBuffer} and the arrays its keys and values are copied to, made with it. */
+    private Pointer batchToken;
+    private Pointer batchKeys;
+    private Pointer batchValues;
+    private int[] keyCopy;
+    private int[] valueCopy;
 
     OperationModes(int mapFd) {
         this.mapFd = mapFd;
@@ -67,11 +73,15 @@ final class OperationModes implements AutoCloseable {
             batchBuffer = new Memory(16 + 8L * n);
         }
         Memory m = batchBuffer;
-        Pointer token = m.share(8, 8);
-        Pointer keys = m.share(16, 4L * n);
-        Pointer vals = m.share(16 + 4L * n, 4L * n);
+        if (batchToken == null) {
+            batchToken = m.share(8, 8);
+            batchKeys = m.share(16, 4L * n);
+            batchValues = m.share(16 + 4L * n, 4L * n);
+            keyCopy = new int[n];
+            valueCopy = new int[n];
+        }
         m.setInt(0, n);
-        int ret = FastLibbpf.bpf_map_lookup_batch(mapFd, null, token, keys, vals, m, null);
+        int ret = FastLibbpf.bpf_map_lookup_batch(mapFd, null, batchToken, batchKeys, batchValues, m, null);
         int errno = ret < 0 ? -ret : 0;
         if (errno != 0 && errno != Errno.ENOENT) {
             if (errno == Errno.EINVAL || errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP) {
@@ -85,13 +95,16 @@ final class OperationModes implements AutoCloseable {
             batch = false;
             return false;
         }
+        // Two copies out of native memory, not two calls per slot.
+        batchKeys.read(0, keyCopy, 0, n);
+        batchValues.read(0, valueCopy, 0, n);
         for (int i = 0; i < n; i++) {
-            int key = keys.getInt(4L * i);
+            int key = keyCopy[i];
             if (key < 0 || key >= n) {
                 batch = false;
                 return false;
             }
-            values[key] = vals.getInt(4L * i);
+            values[key] = valueCopy[i];
         }
         return true;
     }
@@ -142,6 +155,9 @@ final class OperationModes implements AutoCloseable {
         if (batchBuffer != null) {
             batchBuffer.close();
             batchBuffer = null;
+            batchToken = null;
+            batchKeys = null;
+            batchValues = null;
         }
     }
 }
