@@ -157,7 +157,11 @@ final class Ratios {
                 "time of one map-statistics scrape by the collector with the library's defaults over "
                         + grouped(MORE_SCRAPED_MAPS) + " maps ÷ over " + grouped(SCRAPED_MAPS) + " maps (4 times as many)",
                 TIMES, x -> x.time(MAP_SCRAPE + "collector", "maps", more) / x.time(MAP_SCRAPE + "collector", "maps", base),
-                atMost(4.5, TIMES), atMost(5.5, TIMES)));
+                // The quick bound is 6.5x, not the 5.5x it was: the 5,000-map scrape alternates between
+                // about 2.3 ms and 3.2-4.7 ms an iteration (the kernel's and the collector's data for
+                // 5,000 maps sometimes staying in cache, 20,000 maps' never), so a quick step's median
+                // went from 3.9x to 5.96x with the collector unchanged (benchmarks/README.md).
+                atMost(4.5, TIMES), atMost(6.5, TIMES)));
     }
 
     private static void scrape(List<Ratio> r) {
