@@ -129,7 +129,8 @@ public final class BpfObject implements AutoCloseable {
      */
     public void load(Capability... needed) {
         requireNotLoaded("loading");
-        int ret = natives.libbpf().bpf_object__load(object());
+        // The verifier stops at a pending signal: a sampling profiler's are held back meanwhile.
+        int ret = ProfilerSignals.heldBack(natives.libc(), () -> natives.libbpf().bpf_object__load(object()));
         if (ret < 0) {
             int errno = -ret;
             java.util.List<Capability> missing = Capability.missing(needed);

@@ -81,6 +81,9 @@ public interface LibC extends Library {
     /** {@code pid_t gettid(void);} (glibc 2.30) */
     int gettid();
 
+    /** {@code int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset);} (sigset_t: 128 bytes) */
+    int pthread_sigmask(int how, Pointer set, Pointer oldSet);
+
     /** {@code int vasprintf(char **strp, const char *fmt, va_list ap);} (GNU) */
     int vasprintf(PointerByReference strp, String format, Pointer vaList);
 
