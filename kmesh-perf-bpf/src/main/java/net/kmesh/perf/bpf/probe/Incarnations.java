@@ -215,16 +215,6 @@ public final class Incarnations {
                 : Counters.UNKNOWN;
     }
 
-    /** Records dropped in the kernel, over every incarnation; empty while unknown (no counter map). */
-    public OptionalLong dropped() {
-        return counters().dropped();
-    }
-
-    /** Ends without a start, over every incarnation; empty while unknown. */
-    public OptionalLong endsWithoutStart() {
-        return counters().endsWithoutStart();
-    }
-
     /** Whether the last incarnation attached has a counter map. */
     public boolean countersKnown() {
         return totals.known();

@@ -69,17 +69,15 @@ final class OperationModes implements AutoCloseable {
         int n = values.length;
         if (batchBuffer == null) {
             // The count (u32, padded to 8), the in/out batch token (an array's is its u32 index), then
-            // n keys and n values: kept, since a snapshot reads every mode at every scrape.
+            // n keys and n values: kept with their views, since a snapshot reads every mode at every scrape.
             batchBuffer = new Memory(16 + 8L * n);
-        }
-        Memory m = batchBuffer;
-        if (batchToken == null) {
-            batchToken = m.share(8, 8);
-            batchKeys = m.share(16, 4L * n);
-            batchValues = m.share(16 + 4L * n, 4L * n);
+            batchToken = batchBuffer.share(8, 8);
+            batchKeys = batchBuffer.share(16, 4L * n);
+            batchValues = batchBuffer.share(16 + 4L * n, 4L * n);
             keyCopy = new int[n];
             valueCopy = new int[n];
         }
+        Memory m = batchBuffer;
         m.setInt(0, n);
         int ret = FastLibbpf.bpf_map_lookup_batch(mapFd, null, batchToken, batchKeys, batchValues, m, null);
         int errno = ret < 0 ? -ret : 0;

@@ -93,15 +93,9 @@ record ProcFs(Path root, long clockTicksPerSecond, Function<Path, Optional<Strin
     }
 
     /**
-     * Resident set size from {@code /proc/PID/status}: {@code VmRSS}, which the kernel prints as the
-     * sum {@code RssAnon + RssFile + RssShmem}.
+     * Resident set size from a process's {@code status} file: {@code VmRSS}, which the kernel prints
+     * as the sum {@code RssAnon + RssFile + RssShmem}; the value's source named by {@code source}.
      */
-    Optional<Bytes> rss(long pid) {
-        Path status = dir(pid).resolve("status");
-        return rss(status, status + " VmRSS");
-    }
-
-    /** {@link #rss(long)} of the process whose {@code status} file is given, the value's source named by {@code source}. */
     Optional<Bytes> rss(Path status, String source) {
         Optional<String> text = files.apply(status);
         if (text.isEmpty()) {
@@ -112,14 +106,9 @@ record ProcFs(Path root, long clockTicksPerSecond, Function<Path, Optional<Strin
     }
 
     /**
-     * utime + stime of an already read {@code stat} of {@code pid}: every thread of the process, those
-     * that exited too, but not its children (cutime, cstime).
+     * utime + stime of an already read {@code stat}: every thread of the process, those that exited
+     * too, but not its children (cutime, cstime); the value's source named by {@code source}.
      */
-    CpuTime cpu(long pid, ProcStat stat) {
-        return cpu(stat, dir(pid).resolve("stat") + " utime+stime");
-    }
-
-    /** {@link #cpu(long, ProcStat)}, the value's source named by {@code source}. */
     CpuTime cpu(ProcStat stat, String source) {
         long ticks = stat.cpuTicks();
         Duration time = Duration.ofSeconds(ticks / clockTicksPerSecond,
