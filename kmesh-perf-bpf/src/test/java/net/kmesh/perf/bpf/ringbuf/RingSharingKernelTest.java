@@ -95,7 +95,12 @@ class RingSharingKernelTest {
                     "libbpf read a record twice: the consumer position was moved back under it");
             Set<KernelSample> all = new HashSet<>(oursSet);
             all.addAll(theirs);
-            assertTrue(all.stream().allMatch(s -> s.valid(batch[0])), "a torn record was read");
+            // Which reader, and what it read: a torn record is rare (once in CI at ee58bc0), and which
+            // side read it decides whose bug it is.
+            assertTrue(oursSet.stream().allMatch(s -> s.valid(batch[0])), () -> "ours read a torn record: "
+                    + oursSet.stream().filter(s -> !s.valid(batch[0])).limit(3).toList() + " of " + batch[0] + " batches");
+            assertTrue(theirs.stream().allMatch(s -> s.valid(batch[0])), () -> "libbpf read a torn record: "
+                    + theirs.stream().filter(s -> !s.valid(batch[0])).limit(3).toList() + " of " + batch[0] + " batches");
             assertEquals(committed, all.size(), "records lost: committed " + committed + ", read " + all.size());
             long twice = oursSet.size() + theirs.size() - committed;
             System.out.printf("beside libbpf: %d committed, ours %d, libbpf %d, read by both %d (%.3f%%)%n",
