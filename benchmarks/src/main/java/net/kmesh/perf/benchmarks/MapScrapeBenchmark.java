@@ -12,8 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import net.kmesh.perf.MapSelector;
 import net.kmesh.perf.MapStats;
+import net.kmesh.perf.bpf.libbpf.BpfLink;
+import net.kmesh.perf.bpf.libbpf.BpfObject;
 import net.kmesh.perf.bpf.libbpf.Errno;
 import net.kmesh.perf.bpf.libbpf.Fd;
+import net.kmesh.perf.bpf.libbpf.LibC;
 import net.kmesh.perf.bpf.libbpf.Libbpf;
 import net.kmesh.perf.bpf.libbpf.LibbpfLoader;
 import net.kmesh.perf.bpf.libbpf.MapType;
@@ -39,7 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * RLIMIT_NOFILE), held across scrapes as a service's scrapes use it (shape, entries, capacity and
  * memlock of every map whose name has this run's prefix); {@code bpftool} is one
  * {@code bpftool -j map show} read to its end (every map of the host, which are these plus the few
- * others). Needs root.
+ * others); {@code kernelPass} is the kernel's share of a scrape alone: one pass of the collector's
+ * own map iterator program ({@code kp_map_stats}, loaded here a second time) read to its end and
+ * decoded by nobody, the floor under any scrape that asks the kernel for every map's counter. How
+ * a scrape scales from 5,000 to 20,000 maps is read against how that floor scales. Needs root.
  *
  * <p>The maps are hash maps created as Kmesh creates its own, with {@code BPF_F_NO_PREALLOC}, each
  * holding a few entries: the kind whose memlock the kernel recomputes from its entries. They are
@@ -55,6 +61,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class MapScrapeBenchmark {
     private static final int MAX_ENTRIES = 64;
+    /** The collector's iterator program, as the library bundles it. */
+    private static final String ITERATOR = "/net/kmesh/perf/bpf/kmesh_perf_maps.bpf.o";
+    /** Bytes of one {@code struct kp_map_record} ({@code bpf/maps/kmesh_perf_maps.h}). */
+    private static final int RECORD = 72;
+    /** The collector's read size: 1,024 records. */
+    private static final int CHUNK = 1024 * RECORD;
 
     @Param({"5000", "20000"})
     public int maps;
@@ -63,6 +75,9 @@ public class MapScrapeBenchmark {
     private Path directory;
     private MapSelector selector;
     private MapStatsCollector collector;
+    private BpfObject iterator;
+    private BpfLink iteratorLink;
+    private Memory chunk;
 
     @Setup(Level.Trial)
     public void createMaps() throws IOException {
@@ -94,6 +109,15 @@ public class MapScrapeBenchmark {
                     pins.add(pin);
                 }
             }
+            iterator = BpfObject.openResource(MapStatsCollector.class, ITERATOR, "kmesh_perf_maps");
+            iterator.load();
+            iteratorLink = iterator.attachIter("kp_map_stats", null);
+            chunk = new Memory(CHUNK);
+            long passBytes = kernelPass();
+            if (passBytes < (long) maps * RECORD) {
+                throw new IllegalStateException("the iterator's pass wrote " + passBytes + " bytes, expected at least "
+                        + maps + " records of " + RECORD);
+            }
             collector = MapStatsCollector.open();
             collector.collect(selector);
             // Fds are held from the second scrape that reads a map, where one buys something.
@@ -120,6 +144,15 @@ public class MapScrapeBenchmark {
             collector.close();
             collector = null;
         }
+        if (iterator != null) {
+            iterator.close(); // its link too
+            iterator = null;
+            iteratorLink = null;
+        }
+        if (chunk != null) {
+            chunk.close();
+            chunk = null;
+        }
         for (Path pin : pins) {
             try {
                 Files.deleteIfExists(pin);
@@ -141,6 +174,28 @@ public class MapScrapeBenchmark {
     @Benchmark
     public List<MapStats> collector() {
         return collector.collect(selector);
+    }
+
+    /** One pass of the map iterator, read to its end in the collector's chunks; returns the bytes read. */
+    @Benchmark
+    public long kernelPass() {
+        LibC libc = LibbpfLoader.natives().libc();
+        int fd = LibbpfLoader.natives().libbpf().bpf_iter_create(iteratorLink.fd());
+        if (fd < 0) {
+            throw new IllegalStateException("bpf_iter_create failed: " + Errno.name(-fd));
+        }
+        long bytes = 0;
+        try {
+            for (long n; (n = libc.read(fd, chunk, CHUNK)) != 0; ) {
+                if (n < 0) {
+                    throw new IllegalStateException("reading the map iterator failed: " + Errno.name(Errno.last()));
+                }
+                bytes += n;
+            }
+        } finally {
+            libc.close(fd);
+        }
+        return bytes;
     }
 
     @Benchmark

@@ -164,6 +164,30 @@ final class Ratios {
                 // cost at most twice the cached one, the cache's whole effect, stays under 8x; work that
                 // grows with the square of the maps (16x) does not (benchmarks/README.md).
                 atMost(4.5, TIMES), atMost(8.0, TIMES)));
+        r.add(new Ratio("mapscrape.kernel_" + more + "_vs_" + base, "mapscrape",
+                "Map scrape: the kernel's pass alone over " + grouped(MORE_SCRAPED_MAPS) + " / "
+                        + grouped(SCRAPED_MAPS) + " maps",
+                "time of one pass of the collector's map iterator read to its end and not decoded "
+                        + "(`MapScrapeBenchmark.kernelPass`: the kernel's share of a scrape, the floor under any "
+                        + "scrape asking it for every map's counter) over " + grouped(MORE_SCRAPED_MAPS) + " maps ÷ over "
+                        + grouped(SCRAPED_MAPS) + " maps (informational)",
+                TIMES, x -> x.time(MAP_SCRAPE + "kernelPass", "maps", more) / x.time(MAP_SCRAPE + "kernelPass", "maps", base),
+                null, null));
+        r.add(new Ratio("mapscrape.collector_scaling_vs_kernel", "mapscrape",
+                "Map scrape: the collector's growth / the kernel's, " + grouped(SCRAPED_MAPS) + " to "
+                        + grouped(MORE_SCRAPED_MAPS) + " maps",
+                "the collector's 20,000 / 5,000-map ratio ÷ the kernel pass's (`kernelPass`) over the same maps: "
+                        + "above 1, kmesh-perf's own work grows faster with the maps than the kernel's walk does",
+                TIMES, x -> (x.time(MAP_SCRAPE + "collector", "maps", more) / x.time(MAP_SCRAPE + "collector", "maps", base))
+                        / (x.time(MAP_SCRAPE + "kernelPass", "maps", more) / x.time(MAP_SCRAPE + "kernelPass", "maps", base)),
+                atMost(1.0, TIMES), atMost(1.3, TIMES)));
+        r.add(new Ratio("mapscrape.bpftool_" + more + "_vs_" + base, "mapscrape",
+                "Map scrape: `bpftool -j map show` over " + grouped(MORE_SCRAPED_MAPS) + " / " + grouped(SCRAPED_MAPS)
+                        + " maps",
+                "time of `bpftool -j map show` over " + grouped(MORE_SCRAPED_MAPS) + " maps ÷ over "
+                        + grouped(SCRAPED_MAPS) + " maps (informational: how the usual tool grows)",
+                TIMES, x -> x.time(MAP_SCRAPE + "bpftool", "maps", more) / x.time(MAP_SCRAPE + "bpftool", "maps", base),
+                null, null));
     }
 
     private static void scrape(List<Ratio> r) {

@@ -158,6 +158,8 @@ class ReportTest {
                 mapScrape("bpftool", 5000, 100, 110, 120),
                 mapScrape("collector", 20_000, 100, 110, 200),
                 mapScrape("bpftool", 20_000, 400, 440, 480),
+                mapScrape("kernelPass", 5000, 20, 22, 30),
+                mapScrape("kernelPass", 20_000, 110, 120, 150),
                 probe("baseline", 2, 2.5, 4),
                 probe("clockReads", 52, 55, 70),
                 probe("seedMap", 172, 180, 200),
@@ -240,6 +242,10 @@ class ReportTest {
         assertEquals(30.0 / 110, value("mapscrape.collector_vs_bpftool@5000"), 1e-9);
         assertEquals(110.0 / 30, value("mapscrape.collector_20000_vs_5000"), 1e-9);
         assertEquals("info", ratio("mapscrape.collector_vs_bpftool@20000").path("result").asText());
+        assertEquals(120.0 / 22, value("mapscrape.kernel_20000_vs_5000"), 1e-9);
+        assertEquals("info", ratio("mapscrape.kernel_20000_vs_5000").path("result").asText());
+        assertEquals((110.0 / 30) / (120.0 / 22), value("mapscrape.collector_scaling_vs_kernel"), 1e-9);
+        assertEquals(440.0 / 110, value("mapscrape.bpftool_20000_vs_5000"), 1e-9);
         // Kernel ns per operation (kernelNanos ÷ kernelOps per iteration), not the wall-clock score.
         assertEquals((75 - 2.5) / (180 - 2.5), value("probe.scoped_vs_seed"), 1e-9);
         assertEquals((64 - 55.0) / (180 - 55), value("probe.histogram_vs_seed_beyond_clock"), 1e-9);
@@ -270,7 +276,7 @@ class ReportTest {
         String md = Files.readString(dir.resolve("out/results.md"));
         assertTrue(md.contains("| Ring: Java reader vs C (same work) |"), md);
         assertTrue(md.contains("| 0.960× | 0.600 – 1.00× | ≥ 0.9× | ≥ 0.75× | pass |"), md);
-        assertTrue(md.contains("12 of 12 quick bounds met."), md);
+        assertTrue(md.contains("13 of 13 quick bounds met."), md);
         assertEquals(List.of(), failedSteps());
     }
 
@@ -326,6 +332,20 @@ class ReportTest {
     }
 
     @Test
+    void theMapScrapeFailsTheGateWhenTheCollectorGrowsFasterThanTheKernelsWalk() throws IOException {
+        // 7.5x from 5,000 to 20,000 maps: within the 8x bound, but 1.375x the kernel pass's 5.45x.
+        writeQuick("results.json", mapScrape("collector", 20_000, 200, 225, 230));
+
+        assertEquals(1, report("quick").status());
+
+        assertEquals(7.5, value("mapscrape.collector_20000_vs_5000"), 1e-9);
+        assertEquals("pass", ratio("mapscrape.collector_20000_vs_5000").path("result").asText());
+        assertEquals(7.5 / (120.0 / 22), value("mapscrape.collector_scaling_vs_kernel"), 1e-9);
+        assertEquals("FAIL", ratio("mapscrape.collector_scaling_vs_kernel").path("result").asText());
+        assertEquals(List.of("mapscrape"), failedSteps());
+    }
+
+    @Test
     void theBinderRatioFailsTheGateWhenTheBinderCostsTwiceTheConsumer() throws IOException {
         writeQuick("results.json", binder(1.9, 2.0, 2.1));
 
@@ -353,8 +373,9 @@ class ReportTest {
         assertTrue(exit.err().contains("mapscrape.collector_vs_bpftool@5000: missing (step mapscrape of benchmarks/run)"),
                 exit.err());
         String md = Files.readString(dir.resolve("out/results.md"));
-        assertTrue(md.contains("10 of 12 quick bounds met; not met: "
-                + "mapscrape.collector_vs_bpftool@5000 (missing), mapscrape.collector_20000_vs_5000 (missing);"), md);
+        assertTrue(md.contains("10 of 13 quick bounds met; not met: "
+                + "mapscrape.collector_vs_bpftool@5000 (missing), mapscrape.collector_20000_vs_5000 (missing), "
+                + "mapscrape.collector_scaling_vs_kernel (missing);"), md);
     }
 
     @Test
