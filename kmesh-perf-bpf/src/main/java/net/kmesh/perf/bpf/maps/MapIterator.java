@@ -1,7 +1,6 @@
 package net.kmesh.perf.bpf.maps;
 
 import com.sun.jna.Memory;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import net.kmesh.perf.PerfMonitorException.PrivilegeException;
@@ -29,7 +28,9 @@ final class MapIterator implements AutoCloseable {
     private final BpfObject object;
     private final BpfLink link;
     private final Memory chunk;
+    /** The output of the pass being read; the last pass's is kept, to be compared with it. */
     private byte[] output = new byte[CHUNK];
+    private MapRecords.Pass last = MapRecords.Pass.NONE;
 
     private MapIterator(Resources resources, LibC libc, BpfObject object, BpfLink link, Memory chunk) {
         this.resources = resources;
@@ -99,7 +100,11 @@ final class MapIterator implements AutoCloseable {
         } finally {
             libc.close(fd);
         }
-        return MapRecords.decode(ByteBuffer.wrap(output, 0, length));
+        MapRecords.Pass pass = MapRecords.decode(output, length, last);
+        // The next pass reads into the array this one's predecessor used.
+        output = last.bytes().length > 0 ? last.bytes() : new byte[output.length];
+        last = pass;
+        return pass.records();
     }
 
     /** The id of the iterator program, while open. */

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -50,24 +51,78 @@ final class MapRecords {
             throw new IllegalArgumentException("map iterator output of " + b.remaining()
                     + " bytes is not a whole number of " + SIZE + "-byte records");
         }
-        List<MapRecord> records = new ArrayList<>(b.remaining() / SIZE);
-        byte[] name = new byte[NAME_LENGTH];
-        for (int at = 0; at < b.limit(); at += SIZE) {
-            int flags = b.getInt(at + FLAGS);
-            boolean kfunc = (flags & FLAG_KFUNC) != 0;
-            boolean counter = (flags & FLAG_COUNTER) != 0;
-            b.get(at + NAME, name);
-            int end = 0;
-            while (end < NAME_LENGTH && name[end] != 0) {
-                end++;
-            }
-            records.add(new MapRecord(b.getInt(at + ID), b.getInt(at + TYPE),
-                    new String(name, 0, end, StandardCharsets.UTF_8), b.getInt(at + KEY_SIZE), b.getInt(at + VALUE_SIZE),
-                    Integer.toUnsignedLong(b.getInt(at + MAX_ENTRIES)), b.getInt(at + MAP_FLAGS),
-                    kfunc, counter, kfunc && counter ? b.getLong(at + ENTRIES) : -1,
-                    (flags & FLAG_REFCNT) != 0 ? b.getLong(at + REFCNT) : -1,
-                    (flags & FLAG_REFCNT) != 0 ? b.getLong(at + USERCNT) : -1));
+        byte[] bytes = new byte[b.remaining()];
+        b.get(0, bytes);
+        return decode(bytes, bytes.length, Pass.NONE).records();
+    }
+
+    /**
+     * One pass of the iterator: its output and the records decoded from it, in the same order.
+     *
+     * @param bytes   the output, from 0 to {@code length}
+     * @param length  its length in bytes
+     * @param records one per {@link #SIZE} bytes
+     */
+    record Pass(byte[] bytes, int length, List<MapRecord> records) {
+        /** No pass yet. */
+        static final Pass NONE = new Pass(new byte[0], 0, List.of());
+    }
+
+    /**
+     * Decodes the pass in {@code bytes[0..length)}, taking from {@code previous} the record of every
+     * map whose 72 bytes have not changed, and the name of every map that kept it. Both passes
+     * are ascending by id, as the iterator walks the kernel's map ids, so they are compared side
+     * by side as byte arrays, without reading the previous records: over thousands of idle maps a
+     * pass allocates little more than its list, and leaves the caches to the kernel's map data. A
+     * pass out of order only finds fewer to reuse. {@code bytes} is kept by the pass returned.
+     *
+     * @throws IllegalArgumentException when that is not a whole number of records
+     */
+    static Pass decode(byte[] bytes, int length, Pass previous) {
+        if (length % SIZE != 0) {
+            throw new IllegalArgumentException("map iterator output of " + length
+                    + " bytes is not a whole number of " + SIZE + "-byte records");
         }
-        return records;
+        ByteBuffer b = ByteBuffer.wrap(bytes, 0, length).order(ByteOrder.nativeOrder());
+        ByteBuffer old = ByteBuffer.wrap(previous.bytes(), 0, previous.length()).order(ByteOrder.nativeOrder());
+        List<MapRecord> before = previous.records();
+        List<MapRecord> records = new ArrayList<>(length / SIZE);
+        int p = 0;
+        for (int at = 0; at < length; at += SIZE) {
+            int id = b.getInt(at + ID);
+            while (p < previous.length() && Integer.compareUnsigned(old.getInt(p + ID), id) < 0) {
+                p += SIZE;
+            }
+            boolean known = p < previous.length() && old.getInt(p + ID) == id;
+            if (known && Arrays.equals(bytes, at, at + SIZE, previous.bytes(), p, p + SIZE)) {
+                records.add(before.get(p / SIZE));
+                continue;
+            }
+            String name = known && Arrays.equals(bytes, at + NAME, at + NAME + NAME_LENGTH,
+                    previous.bytes(), p + NAME, p + NAME + NAME_LENGTH) ? before.get(p / SIZE).name() : name(bytes, at);
+            records.add(record(b, at, name));
+        }
+        return new Pass(bytes, length, records);
+    }
+
+    /** The record at {@code at}, whose name is {@code name}. */
+    private static MapRecord record(ByteBuffer b, int at, String name) {
+        int flags = b.getInt(at + FLAGS);
+        boolean kfunc = (flags & FLAG_KFUNC) != 0;
+        boolean counter = (flags & FLAG_COUNTER) != 0;
+        boolean refs = (flags & FLAG_REFCNT) != 0;
+        return new MapRecord(b.getInt(at + ID), b.getInt(at + TYPE), name, b.getInt(at + KEY_SIZE),
+                b.getInt(at + VALUE_SIZE), Integer.toUnsignedLong(b.getInt(at + MAX_ENTRIES)), b.getInt(at + MAP_FLAGS),
+                kfunc, counter, kfunc && counter ? b.getLong(at + ENTRIES) : -1, refs ? b.getLong(at + REFCNT) : -1,
+                refs ? b.getLong(at + USERCNT) : -1);
+    }
+
+    /** The name at record {@code at}: up to its first NUL, or all 16 bytes. */
+    private static String name(byte[] bytes, int at) {
+        int end = 0;
+        while (end < NAME_LENGTH && bytes[at + NAME + end] != 0) {
+            end++;
+        }
+        return new String(bytes, at + NAME, end, StandardCharsets.UTF_8);
     }
 }

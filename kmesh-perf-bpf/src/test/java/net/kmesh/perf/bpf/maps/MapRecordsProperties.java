@@ -1,12 +1,15 @@
 package net.kmesh.perf.bpf.maps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -49,6 +52,89 @@ class MapRecordsProperties {
         }
         out.flip();
         assertEquals(written, MapRecords.decode(out));
+    }
+
+    /** Records whose ids fall among 80, so that two passes share many maps. */
+    @Provide
+    Arbitrary<MapRecord> fewIds() {
+        return Combinators.combine(records(), Arbitraries.integers().between(1, 80)).as((r, id) -> new MapRecord(id,
+                r.type(), r.name(), r.keySize(), r.valueSize(), r.maxEntries(), r.mapFlags(), r.kfunc(), r.counter(),
+                r.entries(), r.refcnt(), r.usercnt()));
+    }
+
+    @Property
+    void aPassDecodesAsAloneAndReusesThePreviousPassWhereAMapIsUnchanged(
+            @ForAll @Size(max = 60) List<@From("fewIds") MapRecord> before,
+            @ForAll @Size(max = 60) List<@From("fewIds") MapRecord> fresh,
+            @ForAll @Size(min = 1, max = 60) List<@IntRange(min = 0, max = 2) Integer> fate) {
+        // The previous pass, decoded as the collector decodes it: ascending by id.
+        MapRecords.Pass last = pass(byId(before), MapRecords.Pass.NONE);
+        List<MapRecord> previous = last.records();
+        // This pass: new maps, then each previous one unchanged (0), with moved counts (1), or gone or replaced (2).
+        TreeMap<Integer, MapRecord> now = new TreeMap<>(byId(fresh));
+        for (int i = 0; i < previous.size(); i++) {
+            MapRecord p = previous.get(i);
+            switch (fate.get(i % fate.size())) {
+                case 0 -> now.put(p.id(), p);
+                case 1 -> now.put(p.id(), new MapRecord(p.id(), p.type(), p.name(), p.keySize(), p.valueSize(),
+                        p.maxEntries(), p.mapFlags(), p.kfunc(), p.counter(), p.counted() ? p.entries() + 1 : -1,
+                        p.refcnt() >= 0 ? p.refcnt() + 1 : -1, p.usercnt()));
+                default -> now.remove(p.id());
+            }
+        }
+        List<MapRecord> current = List.copyOf(now.values());
+
+        List<MapRecord> decoded = pass(now, last).records();
+
+        assertEquals(current, decoded);
+        assertEquals(MapRecords.decode(encode(now)), decoded);
+        Map<Integer, MapRecord> earlier = byId(previous);
+        for (MapRecord r : decoded) {
+            MapRecord p = earlier.get(r.id());
+            if (p != null && p.equals(r)) {
+                assertSame(p, r, "an unchanged map's record is the previous pass's");
+            } else if (p != null && p.name().equals(r.name())) {
+                assertSame(p.name(), r.name(), "a map that kept its name keeps its string");
+            }
+        }
+    }
+
+    @Example
+    void aNameOutsideAsciiIsKeptFromThePreviousPassWhenItsBytesAreTheSame() {
+        MapRecord before = new MapRecord(5, 1, "m\u00e9", 4, 8, 16, 0, true, true, 3, 2, 1);
+        MapRecord after = new MapRecord(5, 1, "m\u00e9", 4, 8, 16, 0, true, true, 4, 2, 1);
+        ByteBuffer first = ByteBuffer.allocate(MapRecords.SIZE);
+        write(before, first, (byte) 0);
+        ByteBuffer second = ByteBuffer.allocate(MapRecords.SIZE);
+        write(after, second, (byte) 0);
+        MapRecords.Pass last = MapRecords.decode(first.array(), MapRecords.SIZE, MapRecords.Pass.NONE);
+
+        MapRecord decoded = MapRecords.decode(second.array(), MapRecords.SIZE, last).records().get(0);
+
+        assertEquals(after, decoded);
+        assertSame(last.records().get(0).name(), decoded.name());
+    }
+
+    /** {@code records} as a pass the iterator wrote, decoded after {@code previous}. */
+    private static MapRecords.Pass pass(Map<Integer, MapRecord> records, MapRecords.Pass previous) {
+        ByteBuffer out = encode(records);
+        return MapRecords.decode(out.array(), out.limit(), previous);
+    }
+
+    private static TreeMap<Integer, MapRecord> byId(List<MapRecord> records) {
+        TreeMap<Integer, MapRecord> byId = new TreeMap<>();
+        for (MapRecord r : records) {
+            byId.put(r.id(), r);
+        }
+        return byId;
+    }
+
+    private static ByteBuffer encode(Map<Integer, MapRecord> records) {
+        ByteBuffer out = ByteBuffer.allocate(records.size() * MapRecords.SIZE);
+        for (MapRecord r : records.values()) {
+            write(r, out, (byte) 0);
+        }
+        return out.flip();
     }
 
     @Property
@@ -113,7 +199,7 @@ class MapRecordsProperties {
         b.putInt(r.id()).putInt(r.type()).putInt(r.keySize()).putInt(r.valueSize()).putInt((int) r.maxEntries())
                 .putInt(r.mapFlags()).putInt((r.kfunc() ? 1 : 0) | (r.counter() ? 2 : 0) | (r.refcnt() >= 0 ? 4 : 0))
                 .put(new byte[] {pad, pad, pad, pad}).putLong(r.counted() ? r.entries() : -1);
-        byte[] name = r.name().getBytes(StandardCharsets.US_ASCII);
+        byte[] name = r.name().getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < 16; i++) {
             b.put(i < name.length ? name[i] : 0);
         }
