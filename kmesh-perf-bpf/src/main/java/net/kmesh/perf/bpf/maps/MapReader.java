@@ -23,7 +23,10 @@ final class MapReader {
     private final EntryCounter counter;
     private final FdBudget budget;
     private final Map<Integer, Tracked> tracked = new HashMap<>();
+    private final ReadOrder order = new ReadOrder();
     private long generation;
+    /** Tracked maps this scrape has read: when all are, none is left to forget. */
+    private int seen;
     private long opened;
 
     MapReader(FdInfoFiles fdinfo, PinResolver pins, EntryCounter counter, FdBudget budget) {
@@ -36,12 +39,14 @@ final class MapReader {
     /** Starts a scrape. */
     void beginScrape() {
         generation++;
+        seen = 0;
+        order.begin();
     }
 
     /** Reads one selected map; null when it went away meanwhile. */
     MapStats read(Candidate c, int limit) {
         MapRecord rec = c.record();
-        Tracked t = tracked.get(rec.id());
+        Tracked t = order.find(rec.id(), tracked);
         if (t != null && (!t.shape.sameMap(rec) || !Objects.equals(t.pin, c.pin()))) {
             forget(t);
             t = null;
@@ -64,6 +69,8 @@ final class MapReader {
         boolean fresh = t == null;
         if (fresh) {
             t = new Tracked(rec, c.pin());
+        } else if (t.generation != generation) {
+            seen++;
         }
         t.generation = generation;
         boolean byIterator = counter.byIterator(rec);
@@ -81,6 +88,7 @@ final class MapReader {
             if (opened == null) {
                 if (!fresh) {
                     forget(t);
+                    seen--;
                 }
                 return null; // deleted, or unpinned, since selected
             }
@@ -93,6 +101,7 @@ final class MapReader {
             }
             if (fresh) {
                 tracked.put(t.id(), t);
+                seen++;
             } else if (opened != null && worthHolding && budget.mayHold(rec, limit)) {
                 // Held from the second collection that reads it: a map read once (a start-up check, a
                 // map that came and went between scrapes) is not worth an fd.
@@ -100,8 +109,9 @@ final class MapReader {
                 opened = null;
             }
             EntryCounter.Count n = counting ? counter.count(t.kind, rec, fd, byIterator) : EntryCounter.Count.NONE;
-            return new MapStats(rec.id(), rec.name(), rec.typeName(), rec.keySize(), rec.valueSize(), rec.maxEntries(),
-                    n.entries(), memlock, n.method());
+            order.read(t);
+            // Its shape is the tracked one: an idle map costs the scrape no allocation.
+            return t.figures(rec, n.entries(), memlock, n.method());
         } finally {
             if (opened != null) {
                 opened.close();
@@ -120,15 +130,21 @@ final class MapReader {
     private void forget(Tracked t) {
         budget.release(t);
         tracked.remove(t.id());
+        t.forgotten = true;
     }
 
     /** Forgets the maps the scrape that ends did not select, releasing their fds. */
     void forgetUnselected() {
+        order.end();
+        if (seen == tracked.size()) {
+            return;
+        }
         for (Iterator<Tracked> i = tracked.values().iterator(); i.hasNext(); ) {
             Tracked t = i.next();
             if (t.generation != generation) {
                 budget.release(t);
                 i.remove();
+                t.forgotten = true;
             }
         }
     }
@@ -154,5 +170,6 @@ final class MapReader {
             budget.release(t);
         }
         tracked.clear();
+        order.clear();
     }
 }

@@ -1,6 +1,7 @@
 package net.kmesh.perf.bpf.maps;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,14 +41,13 @@ final class MapSelection {
      * @param records the iterator's records, ascending by id, or null without an iterator
      */
     Collection<Candidate> select(MapSelector selector, List<MapRecord> records) {
-        Map<Integer, Candidate> chosen = new LinkedHashMap<>();
+        // A pass, or a listing of ids, names each map once: what selects from it needs no index.
         if (selector instanceof MapSelector.NamePrefix p) {
-            byName(p, records, chosen);
-            return chosen.values();
+            return byName(p, records);
         } else if (selector instanceof MapSelector.KmeshExporter k) {
-            asKmeshExporter(k, records, chosen);
-            return chosen.values();
+            return asKmeshExporter(k, records);
         }
+        Map<Integer, Candidate> chosen = new LinkedHashMap<>();
         // Looked up by id: only these selections index the pass.
         Map<Integer, MapRecord> pass = records == null ? null : index(records);
         if (selector instanceof MapSelector.Ids ids) {
@@ -100,33 +100,36 @@ final class MapSelection {
         return byId;
     }
 
-    private static void byName(MapSelector.NamePrefix p, List<MapRecord> pass, Map<Integer, Candidate> chosen) {
+    private static List<Candidate> byName(MapSelector.NamePrefix p, List<MapRecord> pass) {
+        List<Candidate> chosen = new ArrayList<>();
         if (pass != null) {
             for (MapRecord r : pass) {
                 if (p.matches(r.name())) {
-                    chosen.put(r.id(), new Candidate(r, null, false));
+                    chosen.add(new Candidate(r, null, false));
                 }
             }
-            return;
+            return chosen;
         }
         for (int id : MapsById.list()) {
             MapRecord shape = MapsById.shape(id);
             if (shape != null && p.matches(shape.name())) {
-                chosen.put(id, new Candidate(shape, null, false));
+                chosen.add(new Candidate(shape, null, false));
             }
         }
+        return chosen;
     }
 
     /** Kmesh's exporter's rules: every map id, kept when unnamed or named kmesh_*, in id order. */
-    private static void asKmeshExporter(MapSelector.KmeshExporter k, List<MapRecord> pass,
-                                        Map<Integer, Candidate> chosen) {
+    private static List<Candidate> asKmeshExporter(MapSelector.KmeshExporter k, List<MapRecord> pass) {
         Iterable<MapRecord> maps = pass != null ? pass
                 : MapsById.list().stream().map(MapsById::shape).filter(java.util.Objects::nonNull).toList();
+        List<Candidate> chosen = new ArrayList<>();
         for (MapRecord r : maps) {
             if (k.selects(r.name())) {
-                chosen.put(r.id(), new Candidate(r, null, false, k.countsEntries(r.name(), r.typeName())));
+                chosen.add(new Candidate(r, null, false, k.countsEntries(r.name(), r.typeName())));
             }
         }
+        return chosen;
     }
 
     /**

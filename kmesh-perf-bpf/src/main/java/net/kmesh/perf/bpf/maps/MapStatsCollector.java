@@ -199,10 +199,14 @@ public final class MapStatsCollector implements AutoCloseable {
             int limit = budget.limit();
             reader.releaseBeyond(limit);
             List<MapStats> stats = new ArrayList<>(chosen.size());
+            int lastId = Integer.MIN_VALUE;
+            boolean ascending = true;
             for (Candidate c : chosen) {
                 MapStats s = reader.read(c, limit);
                 if (s != null) {
                     stats.add(s);
+                    ascending &= c.record().id() > lastId;
+                    lastId = c.record().id();
                 } else if (c.named()) {
                     selection.omitGone(c);
                 }
@@ -210,7 +214,10 @@ public final class MapStatsCollector implements AutoCloseable {
             reader.forgetUnselected();
             selection.endScrape();
             omissions.end();
-            stats.sort(Comparator.comparingInt(MapStats::id));
+            if (!ascending) {
+                // Selected by pin or as listed; a pass's order is ascending already.
+                stats.sort(Comparator.comparingInt(MapStats::id));
+            }
             return stats;
         } finally {
             fdinfo.clearSlot();

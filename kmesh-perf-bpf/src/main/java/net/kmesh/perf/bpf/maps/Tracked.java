@@ -2,6 +2,7 @@ package net.kmesh.perf.bpf.maps;
 
 import java.nio.file.Path;
 import net.kmesh.perf.BpfMapType;
+import net.kmesh.perf.MapStats;
 import net.kmesh.perf.bpf.libbpf.Fd;
 
 /**
@@ -16,6 +17,13 @@ final class Tracked {
     final MemlockTrack memlock;
     /** Held between scrapes ({@link FdBudget}), or null. */
     Fd fd;
+    /** The figures the last scrape gave, given again while none has moved; their values beside, read without it. */
+    private MapStats last;
+    private long lastEntries;
+    private long lastMemlock;
+    private MapStats.CountMethod lastMethod;
+    /** No longer tracked: a new {@code Tracked} stands for its id, if any. */
+    boolean forgotten;
     /** The last collection that selected it. */
     long generation;
 
@@ -28,5 +36,17 @@ final class Tracked {
 
     int id() {
         return shape.id();
+    }
+
+    /** The statistics of this map, {@code rec}, now: the last ones while they hold. */
+    MapStats figures(MapRecord rec, long entries, long memlock, MapStats.CountMethod method) {
+        if (last == null || entries != lastEntries || memlock != lastMemlock || method != lastMethod) {
+            last = new MapStats(rec.id(), rec.name(), rec.typeName(), rec.keySize(), rec.valueSize(), rec.maxEntries(),
+                    entries, memlock, method);
+            lastEntries = entries;
+            lastMemlock = memlock;
+            lastMethod = method;
+        }
+        return last;
     }
 }

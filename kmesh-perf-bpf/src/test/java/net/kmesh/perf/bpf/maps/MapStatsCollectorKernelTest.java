@@ -177,6 +177,29 @@ class MapStatsCollectorKernelTest {
     }
 
     @Test
+    void aScrapeGivesAgainTheFiguresOfMapsThatDidNotMoveAndFreshOnesForMapsThatDid() {
+        try (TestMaps maps = new TestMaps(); MapStatsCollector collector = MapStatsCollector.open()) {
+            int idle = maps.create("i", MapType.HASH, 4, 8, 10, TestMaps.BPF_F_NO_PREALLOC);
+            int busy = maps.create("b", MapType.HASH, 4, 8, 10, TestMaps.BPF_F_NO_PREALLOC);
+            int array = maps.create("a", MapType.ARRAY, 4, 8, 10, 0);
+            maps.fill(idle, 2);
+            maps.fill(busy, 3);
+            MapSelector selector = MapSelector.namePrefix(maps.prefix());
+            List<MapStats> first = collector.collect(selector);
+
+            maps.put(busy, 7);
+            List<MapStats> second = collector.collect(selector);
+
+            assertEquals(List.of(2L, 3L, 10L), first.stream().map(MapStats::entries).toList());
+            assertEquals(List.of(2L, 4L, 10L), second.stream().map(MapStats::entries).toList());
+            assertTrue(first.get(0) == second.get(0), "the idle map's figures are given again, not made anew");
+            assertTrue(first.get(2) == second.get(2), "so are the array's");
+            assertEquals(first.get(1).id(), second.get(1).id());
+            assertEquals(TestMaps.id(array), second.get(2).id());
+        }
+    }
+
+    @Test
     void mapsAreSelectedByIdAndByPinPath() throws Exception {
         try (TestMaps maps = new TestMaps(); PinDirectory pins = PinDirectory.create("kmesh-perf-mapstats");
              MapStatsCollector collector = MapStatsCollector.open()) {
