@@ -338,7 +338,7 @@ final class Ratios {
 
     /** The binder counted whole, in a process that has served {@code warmScrapes} scrapes before it is measured. */
     private static Ratio binderWhole(int warmScrapes, Bound target, Bound quick) {
-        String when = warmScrapes == 0 ? "the process just started (after two warm-up iterations, its 7th to 21st scrapes measured)"
+        String when = warmScrapes == 0 ? "the process just started (after two warm-up iterations, its 5th to 14th scrapes measured: two a phase)"
                 : "the process has served " + warmScrapes + " scrapes before (a minute of scraping every second)";
         return new Ratio("consumer.binder_whole@1000000" + (warmScrapes == 60 ? "" : "/warm" + warmScrapes), "binder",
                 "Consumer + scraper CPU with the Prometheus binder scraped every second / consumer CPU without it, "
