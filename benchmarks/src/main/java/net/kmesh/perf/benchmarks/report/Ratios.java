@@ -157,13 +157,12 @@ final class Ratios {
                 "time of one map-statistics scrape by the collector with the library's defaults over "
                         + grouped(MORE_SCRAPED_MAPS) + " maps ÷ over " + grouped(SCRAPED_MAPS) + " maps (4 times as many)",
                 TIMES, x -> x.time(MAP_SCRAPE + "collector", "maps", more) / x.time(MAP_SCRAPE + "collector", "maps", base),
-                // The quick bound is 8x, not the 5.5x it was: on a clean clone after the tests, the
-                // 5,000-map scrape runs with its maps' kernel and Java data in cache (about 2 ms) and the
-                // 20,000-map one without (12.5-13.5 ms), and the quick step's median was 5.76-6.46x
-                // (iterations up to 7.42x) with the collector unchanged; by hand, 3.9-4.3x. A per-map
-                // cost at most twice the cached one, the cache's whole effect, stays under 8x; work that
-                // grows with the square of the maps (16x) does not (benchmarks/README.md).
-                atMost(4.5, TIMES), atMost(8.0, TIMES)));
+                // The quick bound is 10x (5.5x until 2026-12-08, then 8x): the kernel's own pass over
+                // the same maps (kernelPass, below) grows 6.2-6.8x from 5,000 to 20,000 maps on this
+                // VM (iterations up to 7.3x), and the collector about as fast, so 8x left a noisy
+                // clean clone no room. Work that grows with the square of the maps (16x) still fails
+                // it; what the collector adds beyond the kernel's growth is bounded by the next ratio.
+                atMost(4.5, TIMES), atMost(10.0, TIMES)));
         r.add(new Ratio("mapscrape.kernel_" + more + "_vs_" + base, "mapscrape",
                 "Map scrape: the kernel's pass alone over " + grouped(MORE_SCRAPED_MAPS) + " / "
                         + grouped(SCRAPED_MAPS) + " maps",

@@ -333,7 +333,7 @@ class ReportTest {
 
     @Test
     void theMapScrapeFailsTheGateWhenTheCollectorGrowsFasterThanTheKernelsWalk() throws IOException {
-        // 7.5x from 5,000 to 20,000 maps: within the 8x bound, but 1.375x the kernel pass's 5.45x.
+        // 7.5x from 5,000 to 20,000 maps: within the 10x bound, but 1.375x the kernel pass's 5.45x.
         writeQuick("results.json", mapScrape("collector", 20_000, 200, 225, 230));
 
         assertEquals(1, report("quick").status());
@@ -342,6 +342,20 @@ class ReportTest {
         assertEquals("pass", ratio("mapscrape.collector_20000_vs_5000").path("result").asText());
         assertEquals(7.5 / (120.0 / 22), value("mapscrape.collector_scaling_vs_kernel"), 1e-9);
         assertEquals("FAIL", ratio("mapscrape.collector_scaling_vs_kernel").path("result").asText());
+        assertEquals(List.of("mapscrape"), failedSteps());
+    }
+
+    @Test
+    void workGrowingWithTheSquareOfTheMapsFailsTheGateEvenWhereTheKernelsPassGrewAlike() throws IOException {
+        // 16x from 5,000 to 20,000 maps, the kernel's pass too: no faster than the kernel, but quadratic.
+        writeQuick("results.json", mapScrape("collector", 20_000, 470, 480, 490),
+                mapScrape("kernelPass", 20_000, 350, 352, 360));
+
+        assertEquals(1, report("quick").status());
+
+        assertEquals(16.0, value("mapscrape.collector_20000_vs_5000"), 1e-9);
+        assertEquals("FAIL", ratio("mapscrape.collector_20000_vs_5000").path("result").asText());
+        assertEquals("pass", ratio("mapscrape.collector_scaling_vs_kernel").path("result").asText());
         assertEquals(List.of("mapscrape"), failedSteps());
     }
 
