@@ -35,8 +35,6 @@ import java.nio.ByteBuffer;
 public final class RingReader implements RingCursor {
     /** Bytes read between commits of the consumer position: frees space early without a store per record. */
     private static final long COMMIT_BYTES = 4096;
-    /** Drains read the careful way after the last sign of another reader (at a 10 ms delay, some seconds). */
-    static final int SHARING_DRAINS = 1000;
 
     private final RingLayout ring;
     /** The data area's address for {@link RawMemory}, or 0: headers and records are read through the buffer. */
@@ -45,10 +43,13 @@ public final class RingReader implements RingCursor {
     private long consumerPos;
     private long corruptions;
     /**
-     * Drains left to read through {@link #shared} since another reader was last seen: beside it,
-     * a record this reader started may be freed by it and overwritten by the producer mid-read.
+     * Set for good once another reader has been seen: from then on every drain reads through
+     * {@link #shared}, since beside it a record this reader started may be freed by it and
+     * overwritten by the producer mid-read. Not reset after a quiet spell: Kmesh's daemon reads
+     * its ring as long as its profiling is on, and traffic comes in bursts; going back to reading
+     * in place exposed the first records of every burst (RingReaderProperties).
      */
-    private int sharingDrains;
+    private boolean sharing;
     /** Copies and checks each record before handing it over; made when first needed. */
     private SharedWalk shared;
 
@@ -126,9 +127,9 @@ public final class RingReader implements RingCursor {
         long sharedPos = (long) LONG.getAcquire(consumerPage, 0);
         if (sharedPos > consumerPos) {
             consumerPos = sharedPos;
-            sharingDrains = SHARING_DRAINS;
+            sharing = true;
         }
-        if (sharingDrains > 0) {
+        if (sharing) {
             return drainValidated(handler);
         }
         long cons = consumerPos;
@@ -168,8 +169,9 @@ public final class RingReader implements RingCursor {
                     }
                     if (publish(cons)) {
                         // Another reader is further: it took the records up to there. The next
-                        // drain starts after it, and copies each record before handing it over.
-                        sharingDrains = SHARING_DRAINS;
+                        // drain starts after it, and every drain from now on copies each record
+                        // before handing it over.
+                        sharing = true;
                         break read;
                     }
                 }
@@ -210,7 +212,6 @@ public final class RingReader implements RingCursor {
         if (shared == null) {
             shared = new SharedWalk(ring);
         }
-        sharingDrains--;
         shared.seek(consumerPos);
         long corruptionsBefore = shared.corruptions();
         int delivered;
@@ -218,9 +219,7 @@ public final class RingReader implements RingCursor {
             delivered = shared.drain(handler);
         } finally {
             corruptions += shared.corruptions() - corruptionsBefore;
-            if (publish(shared.consumerPosition())) {
-                sharingDrains = SHARING_DRAINS;
-            }
+            publish(shared.consumerPosition());
         }
         return delivered;
     }
