@@ -25,8 +25,6 @@ final class MapReader {
     private final Map<Integer, Tracked> tracked = new HashMap<>();
     private final ReadOrder order = new ReadOrder();
     private long generation;
-    /** Tracked maps this scrape has read: when all are, none is left to forget. */
-    private int seen;
     private long opened;
 
     MapReader(FdInfoFiles fdinfo, PinResolver pins, EntryCounter counter, FdBudget budget) {
@@ -39,7 +37,6 @@ final class MapReader {
     /** Starts a scrape. */
     void beginScrape() {
         generation++;
-        seen = 0;
         order.begin();
     }
 
@@ -69,8 +66,6 @@ final class MapReader {
         boolean fresh = t == null;
         if (fresh) {
             t = new Tracked(rec, c.pin());
-        } else if (t.generation != generation) {
-            seen++;
         }
         t.generation = generation;
         boolean byIterator = counter.byIterator(rec);
@@ -88,7 +83,6 @@ final class MapReader {
             if (opened == null) {
                 if (!fresh) {
                     forget(t);
-                    seen--;
                 }
                 return null; // deleted, or unpinned, since selected
             }
@@ -101,7 +95,6 @@ final class MapReader {
             }
             if (fresh) {
                 tracked.put(t.id(), t);
-                seen++;
             } else if (opened != null && worthHolding && budget.mayHold(rec, limit)) {
                 // Held from the second collection that reads it: a map read once (a start-up check, a
                 // map that came and went between scrapes) is not worth an fd.
@@ -135,9 +128,8 @@ final class MapReader {
 
     /** Forgets the maps the scrape that ends did not select, releasing their fds. */
     void forgetUnselected() {
-        order.end();
-        if (seen == tracked.size()) {
-            return;
+        if (order.end() == tracked.size()) {
+            return; // every tracked map was read: none is left to forget
         }
         for (Iterator<Tracked> i = tracked.values().iterator(); i.hasNext(); ) {
             Tracked t = i.next();

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * The maps the last scrape read, in the order it read them, with their ids beside. A scrape that
  * selects the same maps in the same order (a pass of the map iterator is ascending by id) finds
- * each one here by walking two arrays, not by hashing its id into the collector's table: at tens
- * of thousands of maps that is two fewer cache misses a map. The table stays the truth; whatever
+ * each one here by walking two arrays, not by hashing its id into the collector's table (no boxed
+ * key, no hash node to follow). The table stays the truth; whatever
  * this order cannot vouch for is looked up there. Not thread-safe: the collector serializes its use.
  */
 final class ReadOrder {
@@ -45,8 +45,11 @@ final class ReadOrder {
         reading[readingSize++] = t;
     }
 
-    /** Ends a scrape: what it read, in the order it read it, is what the next one looks in first. */
-    void end() {
+    /**
+     * Ends a scrape: what it read, in the order it read it, is what the next one looks in first.
+     * Returns how many maps it read, each once.
+     */
+    int end() {
         Tracked[] last = order;
         order = reading;
         size = readingSize;
@@ -59,6 +62,7 @@ final class ReadOrder {
         Arrays.fill(last, null);
         reading = last;
         readingSize = 0;
+        return size;
     }
 
     /** Forgets every order. */

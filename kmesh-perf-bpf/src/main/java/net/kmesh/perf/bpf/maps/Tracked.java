@@ -17,11 +17,8 @@ final class Tracked {
     final MemlockTrack memlock;
     /** Held between scrapes ({@link FdBudget}), or null. */
     Fd fd;
-    /** The figures the last scrape gave, given again while none has moved; their values beside, read without it. */
+    /** The figures the last scrape gave, given again while none has moved. */
     private MapStats last;
-    private long lastEntries;
-    private long lastMemlock;
-    private MapStats.CountMethod lastMethod;
     /** No longer tracked: a new {@code Tracked} stands for its id, if any. */
     boolean forgotten;
     /** The last collection that selected it. */
@@ -40,12 +37,9 @@ final class Tracked {
 
     /** The statistics of this map, {@code rec}, now: the last ones while they hold. */
     MapStats figures(MapRecord rec, long entries, long memlock, MapStats.CountMethod method) {
-        if (last == null || entries != lastEntries || memlock != lastMemlock || method != lastMethod) {
+        if (last == null || entries != last.entries() || memlock != last.memlockBytes() || method != last.method()) {
             last = new MapStats(rec.id(), rec.name(), rec.typeName(), rec.keySize(), rec.valueSize(), rec.maxEntries(),
                     entries, memlock, method);
-            lastEntries = entries;
-            lastMemlock = memlock;
-            lastMethod = method;
         }
         return last;
     }
