@@ -127,7 +127,7 @@ public final class RingReader implements RingCursor {
         long sharedPos = (long) LONG.getAcquire(consumerPage, 0);
         if (sharedPos > consumerPos) {
             consumerPos = sharedPos;
-            sharing = true;
+            sharing = true; // as publish() would say
         }
         if (sharing) {
             return drainValidated(handler);
@@ -169,9 +169,7 @@ public final class RingReader implements RingCursor {
                     }
                     if (publish(cons)) {
                         // Another reader is further: it took the records up to there. The next
-                        // drain starts after it, and every drain from now on copies each record
-                        // before handing it over.
-                        sharing = true;
+                        // drain starts after it, and copies each record before handing it over.
                         break read;
                     }
                 }
@@ -196,6 +194,7 @@ public final class RingReader implements RingCursor {
     private long pastOverrun(long cons, long prod) {
         long sharedPos = ring.sharedPosition();
         if (sharedPos > cons) {
+            sharing = true; // it is ahead: from now on every record is copied and checked
             return sharedPos;
         }
         corruptions++;
@@ -227,7 +226,8 @@ public final class RingReader implements RingCursor {
     /**
      * Moves the shared consumer position forward to {@code cons}, never back. Returns true when
      * another reader has published a further position, which is then this reader's
-     * {@link #consumerPosition()}.
+     * {@link #consumerPosition()}, and from then on every drain copies and checks ({@link #sharing}):
+     * any store that finds another reader ahead says so, the last of a drain too.
      */
     private boolean publish(long cons) {
         ByteBuffer consumerPage = ring.consumerPage;
@@ -242,6 +242,10 @@ public final class RingReader implements RingCursor {
             seen = witness;
         }
         consumerPos = seen;
-        return seen > cons;
+        if (seen > cons) {
+            sharing = true;
+            return true;
+        }
+        return false;
     }
 }

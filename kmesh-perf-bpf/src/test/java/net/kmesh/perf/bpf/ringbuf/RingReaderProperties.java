@@ -381,6 +381,48 @@ class RingReaderProperties {
         assertEquals(t.committed, all, "ours " + t.ours + ", other " + t.others);
     }
 
+    /**
+     * First contact: ours reads in place until the other reader shows, and may read what the
+     * other took meanwhile. However it showed (a commit that finds it ahead, a record running past
+     * the producer because the space was reused), the next burst is read with every record
+     * copied and checked: no record twice, none torn.
+     */
+    @Property(tries = 200)
+    void afterFirstContactHoweverTheOtherReaderShowedTheNextBurstIsReadCarefully(
+            @ForAll @IntRange(min = 8, max = 120) int reused) {
+        SyntheticRing ring = new SyntheticRing(1024, 4096);
+        RingReader reader = ring.reader();
+        Tally t = new Tally();
+        int length = 36;
+        for (int burst = 0; burst < 2; burst++) {
+            while (t.produce(ring, length, false)) {
+                // a burst fills the ring
+            }
+            int before = t.ours.size();
+            RecordHandler ours = t.ours();
+            boolean[] raced = {false};
+            reader.drain((data, position, len, mask) -> {
+                ours.onRecord(data, position, len, mask);
+                if (!raced[0]) {
+                    raced[0] = true;
+                    t.otherReads(ring, Integer.MAX_VALUE);
+                    while (t.produce(ring, reused, false)) {
+                        // the space ours had not read yet is reused
+                    }
+                }
+            });
+            reader.drain(t.ours());
+            t.otherReads(ring, Integer.MAX_VALUE);
+            assertTrue(raced[0], "burst " + burst + ": ours read nothing");
+            if (burst == 1) {
+                List<Long> second = t.ours.subList(before, t.ours.size());
+                assertTrue(!second.contains(-1L), "ours read a torn record after first contact: " + second);
+                assertEquals(new java.util.TreeSet<>(second).size(), second.size(),
+                        "ours read a record twice after first contact: " + second);
+            }
+        }
+    }
+
     @Example
     void aSharedPositionAheadOfOursIsFollowedAndOneBehindIsNotReadAgain() {
         SyntheticRing ring = new SyntheticRing(1024, 4096);
