@@ -353,26 +353,9 @@ class RingReaderProperties {
         for (int i = 0; i <= 1000; i++) {
             reader.drain(t.ours());
         }
-        while (t.produce(ring, length, false)) {
-            // a burst fills the ring
-        }
-        RecordHandler ours = t.ours();
-        boolean[] raced = {false};
-        reader.drain((data, position, len, mask) -> {
-            ours.onRecord(data, position, len, mask);
-            if (!raced[0]) {
-                raced[0] = true;
-                // Mid-hand-over: the other reader takes all the rest, and the producer fills the space.
-                t.otherReads(ring, Integer.MAX_VALUE);
-                while (t.produce(ring, reused, false)) {
-                    // the space ours had not read yet is reused
-                }
-            }
-        });
-        reader.drain(t.ours());
-        t.otherReads(ring, Integer.MAX_VALUE);
+        boolean raced = racedBurst(ring, reader, t, length, reused);
 
-        assertTrue(raced[0], "the race was not run: ours read nothing");
+        assertTrue(raced, "the race was not run: ours read nothing");
         assertTrue(!t.ours.contains(-1L), "ours read a torn record: " + t.ours);
         assertEquals(new java.util.TreeSet<>(t.ours).size(), t.ours.size(), "ours read a record twice: " + t.ours);
         // Both may read the record both started from (libbpf's protocol); none may be lost or made up.
@@ -395,25 +378,8 @@ class RingReaderProperties {
         Tally t = new Tally();
         int length = 36;
         for (int burst = 0; burst < 2; burst++) {
-            while (t.produce(ring, length, false)) {
-                // a burst fills the ring
-            }
             int before = t.ours.size();
-            RecordHandler ours = t.ours();
-            boolean[] raced = {false};
-            reader.drain((data, position, len, mask) -> {
-                ours.onRecord(data, position, len, mask);
-                if (!raced[0]) {
-                    raced[0] = true;
-                    t.otherReads(ring, Integer.MAX_VALUE);
-                    while (t.produce(ring, reused, false)) {
-                        // the space ours had not read yet is reused
-                    }
-                }
-            });
-            reader.drain(t.ours());
-            t.otherReads(ring, Integer.MAX_VALUE);
-            assertTrue(raced[0], "burst " + burst + ": ours read nothing");
+            assertTrue(racedBurst(ring, reader, t, length, reused), "burst " + burst + ": ours read nothing");
             if (burst == 1) {
                 List<Long> second = t.ours.subList(before, t.ours.size());
                 assertTrue(!second.contains(-1L), "ours read a torn record after first contact: " + second);
@@ -421,6 +387,33 @@ class RingReaderProperties {
                         "ours read a record twice after first contact: " + second);
             }
         }
+    }
+
+    /**
+     * A burst fills the ring with records of {@code length} bytes; while ours hands over its first,
+     * the other reader takes all the rest and the producer fills the freed space with records of
+     * {@code reused} bytes; then ours drains again and the other reader takes what is left.
+     * Returns whether the race ran (ours read a record).
+     */
+    private static boolean racedBurst(SyntheticRing ring, RingReader reader, Tally t, int length, int reused) {
+        while (t.produce(ring, length, false)) {
+            // a burst fills the ring
+        }
+        RecordHandler ours = t.ours();
+        boolean[] raced = {false};
+        reader.drain((data, position, len, mask) -> {
+            ours.onRecord(data, position, len, mask);
+            if (!raced[0]) {
+                raced[0] = true;
+                t.otherReads(ring, Integer.MAX_VALUE);
+                while (t.produce(ring, reused, false)) {
+                    // the space ours had not read yet is reused
+                }
+            }
+        });
+        reader.drain(t.ours());
+        t.otherReads(ring, Integer.MAX_VALUE);
+        return raced[0];
     }
 
     @Example
